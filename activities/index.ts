@@ -1,0 +1,12 @@
+/** All activities, built from their dependencies (tests pass what they exercise). */
+import { createNoticeActivities, type NoticeDeps } from './notice';
+
+export type ActivityDeps = NoticeDeps;
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createNoticeActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

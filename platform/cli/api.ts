@@ -1,0 +1,30 @@
+/**
+ * Production API entry (`npm run api`): serves HTTP only, against the external services named by
+ * DATABASE_URL and TEMPORAL_ADDRESS. Stateless: run as many as the load needs behind a balancer.
+ */
+import type { Server } from 'node:http';
+import { createApp } from '../../api/app';
+import { config, ConfigError } from '../config';
+import { createPrisma } from '../db/prisma';
+import { connectTemporal } from '../temporal/client';
+import { fail, log, version } from './common';
+
+async function main(): Promise<void> {
+  const cfg = config();
+  if (!cfg.database.url) throw new ConfigError('DATABASE_URL', 'is required by the production API (npm start runs a local database instead)');
+  if (!cfg.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS', 'is required by the production API (npm start runs a local Temporal instead)');
+  const prisma = createPrisma(cfg.database.url, { connectionLimit: 20 });
+  const temporal = await connectTemporal({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
+  const app = createApp({ prisma, temporal, version: version(cfg.root) });
+  const server: Server = app.listen(cfg.http.port, cfg.http.host, () => log(`API listening on ${cfg.http.host}:${cfg.http.port}`));
+  const shutdown = () => {
+    log('SIGTERM: draining connections …');
+    server.close(() => {
+      void Promise.all([prisma.$disconnect(), temporal.connection.close()]).finally(() => process.exit(0));
+    });
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch(fail);

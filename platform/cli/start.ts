@@ -1,0 +1,81 @@
+/**
+ * `npm start`: bootstrap → migrate → seed → API and worker in one process → print the URLs.
+ * Local use only; production runs api.ts and worker.ts separately against external services.
+ */
+import type { Server } from 'node:http';
+import { bootstrap, describeServices } from '../bootstrap';
+import { isPortOpen } from '../bootstrap/proc';
+import { BootstrapError } from '../bootstrap/proc';
+import { config } from '../config';
+import { fail, log, seconds, version } from './common';
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const cfg = config();
+  if (await isPortOpen(cfg.http.host === '0.0.0.0' ? '127.0.0.1' : cfg.http.host, cfg.http.port)) {
+    throw new BootstrapError(`port ${cfg.http.port} is taken (is GridCase already running?); stop that program or set PORT`);
+  }
+  const services = await bootstrap(cfg, { database: cfg.database.name, log });
+  describeServices(services).forEach(log);
+
+  const { migrate } = await import('../db/migrate');
+  const { createPrisma } = await import('../db/prisma');
+  const { seedDemo } = await import('../../seed');
+  const { connectTemporal } = await import('../temporal/client');
+  const { connectWorker, createWorker, installRuntime } = await import('../temporal/worker');
+  const { createApp } = await import('../../api/app');
+
+  const migrated = await migrate(services.database.url, { log });
+  if (migrated.applied.length) log(`applied migrations: ${migrated.applied.join(', ')}`);
+  const prisma = createPrisma(services.database.url);
+  const seeded = await seedDemo(prisma);
+  log(`demo data ready (${summarise(seeded)})`);
+
+  installRuntime(cfg.logLevel === 'debug' ? 'INFO' : 'WARN');
+  const temporal = await connectTemporal(services.temporal);
+  const workerConnection = await connectWorker(services.temporal);
+  const worker = await createWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma } });
+  const workerRun = worker.run();
+
+  const app = createApp({ prisma, temporal, version: version(cfg.root) });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(cfg.http.port, cfg.http.host, () => resolve(s));
+    s.once('error', reject);
+  });
+
+  const base = `http://${cfg.http.host === '0.0.0.0' ? 'localhost' : 'localhost'}:${cfg.http.port}`;
+  log(`ready in ${seconds(t0)}`);
+  log(`API:          ${base}/api`);
+  log(`Health:       ${base}/health`);
+  log(`OpenAPI:      ${base}/openapi.json`);
+  log(`API docs:     ${base}/docs`);
+  if (services.temporal.uiUrl) log(`Temporal UI:  ${services.temporal.uiUrl}`);
+  log('services keep running after this process stops; `npm run stop` stops them');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: shutting down the API and the worker …`);
+    server.close();
+    worker.shutdown();
+    await workerRun.catch(() => undefined);
+    await Promise.all([prisma.$disconnect(), temporal.connection.close(), workerConnection.close()]).catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  workerRun.catch((e: unknown) => fail(e));
+}
+
+function summarise(report: unknown): string {
+  if (report && typeof report === 'object') {
+    return Object.entries(report as Record<string, unknown>)
+      .filter(([, v]) => typeof v === 'number')
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+  }
+  return 'ok';
+}
+
+main().catch(fail);

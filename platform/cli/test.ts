@@ -1,0 +1,109 @@
+/**
+ * `npm test`: the same bootstrap as `npm start` with a separate, freshly created test database,
+ * then jest. Ends with the plain line "N passed, N failed" (from jest's JSON summary).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import mariadb from 'mariadb';
+import { bootstrap, describeServices, type Services } from '../bootstrap';
+import { stopPid } from '../bootstrap/proc';
+import { temporalTestServerPath } from '../bootstrap/tools';
+import { config } from '../config';
+import { parseDatabaseUrl } from '../db/url';
+import { fail, log, seconds } from './common';
+
+interface JestSummary {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  numRuntimeErrorTestSuites: number;
+  numTotalTests: number;
+  success: boolean;
+}
+
+async function recreateDatabase(serverUrl: string, database: string): Promise<void> {
+  const c = parseDatabaseUrl(serverUrl);
+  const conn = await mariadb.createConnection({ host: c.host, port: c.port, user: c.user, password: c.password, socketPath: c.socketPath });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
+    await conn.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await conn.end();
+  }
+}
+
+async function main(): Promise<number> {
+  const t0 = Date.now();
+  const cfg = config();
+  const jestArgs = process.argv.slice(2);
+  let services: Services | undefined;
+  try {
+    services = await bootstrap(cfg, { database: cfg.database.testName, log });
+    describeServices(services).forEach(log);
+    const testServer = temporalTestServerPath(path.join(cfg.root, '.tools'), log);
+
+    await recreateDatabase(services.database.serverUrl, cfg.database.testName);
+    const { migrate } = await import('../db/migrate');
+    await migrate(services.database.url, { log: () => undefined });
+    const { createPrisma } = await import('../db/prisma');
+    const { seedDemo } = await import('../../seed');
+    const prisma = createPrisma(services.database.url);
+    try {
+      await seedDemo(prisma);
+    } finally {
+      await prisma.$disconnect();
+    }
+    log(`test database ${cfg.database.testName} migrated and seeded; services ready in ${seconds(t0)}`);
+
+    const resultsDir = path.join(cfg.dataDir, 'test-results');
+    fs.mkdirSync(resultsDir, { recursive: true });
+    const resultsFile = path.join(resultsDir, 'jest.json');
+    fs.rmSync(resultsFile, { force: true });
+    const jest = require.resolve('jest/bin/jest', { paths: [cfg.root] });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATABASE_URL: services.database.url,
+      GRIDCASE_DATABASE_SERVER_URL: services.database.serverUrl,
+      TEMPORAL_ADDRESS: services.temporal.address,
+      TEMPORAL_NAMESPACE: services.temporal.namespace,
+      GRIDCASE_TEMPORAL_TEST_SERVER: testServer,
+      GRIDCASE_TEST_LOCAL_SERVICES: [services.database.source !== 'external' ? 'database' : '', services.temporal.source !== 'external' ? 'temporal' : '']
+        .filter(Boolean)
+        .join(','),
+    };
+    const r = spawnSync(process.execPath, [jest, '--json', `--outputFile=${resultsFile}`, ...jestArgs], { cwd: cfg.root, env, stdio: 'inherit' });
+    let summary: JestSummary | undefined;
+    try {
+      summary = JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as JestSummary;
+    } catch {
+      summary = undefined;
+    }
+    const code = r.status ?? 1;
+    if (!summary) {
+      process.stdout.write('0 passed, 1 failed\n');
+      return code || 1;
+    }
+    const failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+    const skipped = summary.numPendingTests + summary.numTodoTests;
+    log(`jest finished in ${seconds(t0)} (including bootstrap)`);
+    process.stdout.write(`${summary.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+    return failed > 0 ? code || 1 : code;
+  } finally {
+    // Leave nothing behind that this run started (services it merely reused keep running).
+    if (services && !cfg.keepServices) {
+      await Promise.all(
+        [services.temporal.startedPid, services.database.startedPid].filter((p): p is number => p !== undefined).map((p) => stopPid(p, 60_000)),
+      );
+      for (const f of ['temporal.pid', 'mariadb.pid']) {
+        const file = path.join(cfg.dataDir, 'run', f);
+        const started = [services.temporal.startedPid, services.database.startedPid].map(String);
+        if (fs.existsSync(file) && started.includes(fs.readFileSync(file, 'utf8').trim())) fs.rmSync(file);
+      }
+    }
+  }
+}
+
+main().then((code) => process.exit(code), fail);

@@ -1,0 +1,23 @@
+/**
+ * Production worker entry (`npm run worker`): runs the case workflows and activities against the
+ * external services named by DATABASE_URL and TEMPORAL_ADDRESS. Scale out by running more.
+ */
+import { config, ConfigError } from '../config';
+import { createPrisma } from '../db/prisma';
+import { connectWorker, createWorker, installRuntime } from '../temporal/worker';
+import { fail, log } from './common';
+
+async function main(): Promise<void> {
+  const cfg = config();
+  if (!cfg.database.url) throw new ConfigError('DATABASE_URL', 'is required by the production worker');
+  if (!cfg.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS', 'is required by the production worker');
+  installRuntime(cfg.logLevel === 'debug' ? 'INFO' : 'WARN');
+  const prisma = createPrisma(cfg.database.url, { connectionLimit: 20 });
+  const connection = await connectWorker({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
+  const worker = await createWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma } });
+  log(`worker polling ${cfg.temporal.namespace}/${cfg.temporal.taskQueue}`);
+  await worker.run(); // resolves after SIGINT/SIGTERM (the SDK shuts down on them)
+  await Promise.all([prisma.$disconnect(), connection.close()]);
+}
+
+main().catch(fail);

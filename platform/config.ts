@@ -1,0 +1,133 @@
+/**
+ * Configuration, read from the environment once and validated into a typed object.
+ * Nothing else in the code base reads process.env (the bootstrap passes what it resolved here).
+ */
+import path from 'node:path';
+
+export type Mode = 'start' | 'test';
+
+export interface Config {
+  /** Project root (where package.json lives). */
+  root: string;
+  /** Where local services keep their data, logs and pid files. */
+  dataDir: string;
+  http: { host: string; port: number };
+  database: {
+    /** Set when DATABASE_URL is given: an external MySQL/MariaDB is used as is. */
+    url: string | undefined;
+    /** Port and database names of the private MariaDB started under dataDir otherwise. */
+    localPort: number;
+    name: string;
+    testName: string;
+  };
+  temporal: {
+    /** Set when TEMPORAL_ADDRESS is given: an external cluster (or Temporal Cloud) is used. */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    localPort: number;
+    localUiPort: number;
+    tls: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string } | undefined;
+    apiKey: string | undefined;
+  };
+  auth: { jwtSecret: string | undefined; tokenTtlSeconds: number };
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** `npm test` stops the services it started itself unless this is set (GRIDCASE_KEEP_SERVICES=1). */
+  keepServices: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) {
+    throw new ConfigError(name, `must be a TCP port between 1 and 65535, got "${raw}"`);
+  }
+  return n;
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+function identifier(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const v = env[name] || fallback;
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(v)) {
+    throw new ConfigError(name, `must be 1-64 letters, digits, "_" or "-", got "${v}"`);
+  }
+  return v;
+}
+
+function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.resolve(__dirname, '..')): Config {
+  const databaseUrl = optional(env, 'DATABASE_URL');
+  if (databaseUrl !== undefined && !/^(mysql|mariadb):\/\//.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL', 'must start with mysql:// or mariadb://');
+  }
+  const temporalAddress = optional(env, 'TEMPORAL_ADDRESS');
+  if (temporalAddress !== undefined && !/^[^\s:]+:\d{1,5}$/.test(temporalAddress)) {
+    throw new ConfigError('TEMPORAL_ADDRESS', `must be host:port, got "${temporalAddress}"`);
+  }
+  const certPath = optional(env, 'TEMPORAL_TLS_CERT');
+  const keyPath = optional(env, 'TEMPORAL_TLS_KEY');
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    throw new ConfigError(certPath ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', 'client certificate and key must be given together');
+  }
+  const caPath = optional(env, 'TEMPORAL_TLS_CA');
+  const serverName = optional(env, 'TEMPORAL_TLS_SERVER_NAME');
+  const apiKey = optional(env, 'TEMPORAL_API_KEY');
+  const tlsWanted = certPath || caPath || serverName || apiKey || env.TEMPORAL_TLS === 'true';
+  const logLevel = (optional(env, 'LOG_LEVEL') ?? 'info') as Config['logLevel'];
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of debug, info, warn, error, got "${logLevel}"`);
+  }
+  const jwtSecret = optional(env, 'GRIDCASE_JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) {
+    throw new ConfigError('GRIDCASE_JWT_SECRET', 'must be at least 32 characters');
+  }
+  return {
+    root,
+    dataDir: path.resolve(root, optional(env, 'GRIDCASE_DATA_DIR') ?? '.data'),
+    http: { host: optional(env, 'HOST') ?? '127.0.0.1', port: port(env, 'PORT', 3000) },
+    database: {
+      url: databaseUrl,
+      localPort: port(env, 'GRIDCASE_DB_PORT', 3307),
+      name: identifier(env, 'GRIDCASE_DB_NAME', 'gridcase'),
+      testName: identifier(env, 'GRIDCASE_TEST_DB_NAME', 'gridcase_test'),
+    },
+    temporal: {
+      address: temporalAddress,
+      namespace: identifier(env, 'TEMPORAL_NAMESPACE', 'default'),
+      taskQueue: identifier(env, 'TEMPORAL_TASK_QUEUE', 'gridcase-cases'),
+      localPort: port(env, 'GRIDCASE_TEMPORAL_PORT', 7233),
+      localUiPort: port(env, 'GRIDCASE_TEMPORAL_UI_PORT', 8233),
+      tls: tlsWanted ? { certPath, keyPath, caPath, serverName } : undefined,
+      apiKey,
+    },
+    auth: { jwtSecret, tokenTtlSeconds: positiveInt(env, 'GRIDCASE_TOKEN_TTL_SECONDS', 8 * 3600) },
+    logLevel,
+    keepServices: env.GRIDCASE_KEEP_SERVICES === '1' || env.GRIDCASE_KEEP_SERVICES === 'true',
+  };
+}
+
+let cached: Config | undefined;
+/** The process-wide configuration (loaded on first use). */
+export function config(): Config {
+  cached ??= loadConfig();
+  return cached;
+}

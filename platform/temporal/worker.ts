@@ -1,0 +1,38 @@
+/** Builds the GridCase worker: the case workflows plus the activities that touch MySQL. */
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../activities';
+import { tlsOptions, type TemporalTarget } from './connection';
+
+let runtimeInstalled = false;
+
+/** The SDK logs every worker state change at INFO; GridCase keeps its console for its own lines. */
+export function installRuntime(level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' = 'WARN'): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger(level) });
+  runtimeInstalled = true;
+}
+
+export async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
+  return NativeConnection.connect({
+    address: target.address,
+    tls: tlsOptions(target.tls) ?? (target.apiKey ? true : undefined),
+    apiKey: target.apiKey,
+  });
+}
+
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  deps: ActivityDeps;
+  /** Pre-built bundle (production, tests reusing one bundle); otherwise bundled from source at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: createActivities(opts.deps),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
+  });
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+'use strict';
+// Entry point of `npm start`, `npm test`, `npm run stop` and `npm run cli`: installs the locked
+// dependencies when they are missing or stale, then runs the TypeScript command in this process.
+const { spawnSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const commands = { start: 'start', test: 'test', stop: 'stop', cli: 'cli', api: 'api', worker: 'worker', bench: 'bench' };
+
+function ensureDependencies() {
+  const lock = path.join(root, 'package-lock.json');
+  const marker = path.join(root, 'node_modules', '.gridcase-lock-sha256');
+  const want = crypto.createHash('sha256').update(fs.readFileSync(lock)).digest('hex');
+  let have = '';
+  try {
+    have = fs.readFileSync(marker, 'utf8');
+  } catch {
+    /* not installed by us yet */
+  }
+  if (have === want) return;
+  if (!have && fs.existsSync(path.join(root, 'node_modules', 'tsx')) && fs.existsSync(path.join(root, 'node_modules', '.package-lock.json'))) {
+    const installed = fs.readFileSync(path.join(root, 'node_modules', '.package-lock.json'), 'utf8');
+    const locked = JSON.parse(fs.readFileSync(lock, 'utf8')).packages || {};
+    const inst = JSON.parse(installed).packages || {};
+    const same = Object.keys(locked).filter((k) => k).every((k) => locked[k].optional || (inst[k] && inst[k].version === locked[k].version));
+    if (same) {
+      fs.writeFileSync(marker, want);
+      return;
+    }
+  }
+  process.stderr.write('gridcase: installing locked npm dependencies (npm ci) …\n');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stderr.write('gridcase: npm ci failed: check that the npm registry is reachable, then run the command again\n');
+    process.exit(1);
+  }
+  fs.writeFileSync(marker, want);
+}
+
+const name = commands[process.argv[2]];
+if (!name) {
+  process.stderr.write(`usage: node scripts/run.js ${Object.keys(commands).join('|')} [args…]\n`);
+  process.exit(2);
+}
+ensureDependencies();
+process.argv.splice(2, 1);
+require(path.join(root, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs'));
+require(path.join(root, 'platform', 'cli', `${name}.ts`));

@@ -1,0 +1,94 @@
+/** The service bootstrap: fail fast with one clear line, refuse foreign ports, reuse what runs. */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { bootstrap } from '../../platform/bootstrap';
+import { ensureDatabase } from '../../platform/bootstrap/mariadb';
+import { BootstrapError } from '../../platform/bootstrap/proc';
+import { ensureTemporal } from '../../platform/bootstrap/temporal';
+import { loadConfig } from '../../platform/config';
+import { testServices } from '../support/env';
+
+const root = path.resolve(__dirname, '../..');
+const quiet = () => undefined;
+
+async function foreignServer(): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = net.createServer((s) => s.end('HTTP/1.0 200 OK\r\n\r\nnot a database\r\n'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  return { port, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+async function failure(p: Promise<unknown>): Promise<Error> {
+  return p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: Error) => e,
+  );
+}
+
+describe('service bootstrap', () => {
+  const env = testServices();
+  const tmpData = fs.mkdtempSync(path.join(os.tmpdir(), 'gridcase-boot-'));
+  afterAll(() => fs.rmSync(tmpData, { recursive: true, force: true }));
+
+  it('given a DATABASE_URL that points nowhere, fails fast with one line and the password masked', async () => {
+    const cfg = loadConfig({ DATABASE_URL: 'mysql://app:hunter2@127.0.0.1:9/gridcase', GRIDCASE_DATA_DIR: tmpData }, root);
+    const t0 = Date.now();
+    const e = await failure(ensureDatabase(cfg, 'gridcase', quiet));
+    expect(e).toBeInstanceOf(BootstrapError);
+    expect(e.message).toContain('DATABASE_URL');
+    expect(e.message).toContain('mysql://app:****@127.0.0.1:9/gridcase');
+    expect(e.message).not.toContain('hunter2');
+    expect(e.message.split('\n')).toHaveLength(1);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+  });
+
+  it('given a TEMPORAL_ADDRESS that points nowhere, fails fast with one line naming it', async () => {
+    const cfg = loadConfig({ TEMPORAL_ADDRESS: '127.0.0.1:9', GRIDCASE_DATA_DIR: tmpData }, root);
+    const e = await failure(ensureTemporal(cfg, quiet));
+    expect(e).toBeInstanceOf(BootstrapError);
+    expect(e.message).toMatch(/^Temporal at 127\.0\.0\.1:9 \(TEMPORAL_ADDRESS, namespace default\) is unreachable/);
+    expect(e.message.split('\n')).toHaveLength(1);
+  });
+
+  it('given the Temporal port is taken by another program, reports it instead of reusing it', async () => {
+    const other = await foreignServer();
+    try {
+      const cfg = loadConfig({ GRIDCASE_TEMPORAL_PORT: String(other.port), GRIDCASE_DATA_DIR: tmpData }, root);
+      const e = await failure(ensureTemporal(cfg, quiet));
+      expect(e).toBeInstanceOf(BootstrapError);
+      expect(e.message).toContain(`port ${other.port} is taken`);
+      expect(e.message).toContain('GRIDCASE_TEMPORAL_PORT');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('given the MariaDB port is taken by another program, reports it instead of reusing it', async () => {
+    const other = await foreignServer();
+    try {
+      const cfg = loadConfig({ GRIDCASE_DB_PORT: String(other.port), GRIDCASE_DATA_DIR: tmpData }, root);
+      const e = await failure(ensureDatabase(cfg, 'gridcase', quiet));
+      expect(e).toBeInstanceOf(BootstrapError);
+      expect(e.message).toContain(`port ${other.port} is taken`);
+      expect(e.message).toContain('GRIDCASE_DB_PORT');
+    } finally {
+      await other.close();
+    }
+  });
+
+  const bothLocal = env.local.includes('database') && env.local.includes('temporal');
+  (bothLocal ? it : it.skip)('given the local services already run, reuses them instead of starting new ones', async () => {
+    // The same settings the runner used, minus the addresses it exported for the tests.
+    const cfg = loadConfig({ ...process.env, DATABASE_URL: '', TEMPORAL_ADDRESS: '' }, root);
+    const services = await bootstrap(cfg, { database: cfg.database.testName, log: quiet });
+    expect(services.temporal.source).toBe('reused');
+    expect(services.database.source).toBe('reused');
+    expect(services.temporal.startedPid).toBeUndefined();
+    expect(services.database.startedPid).toBeUndefined();
+    expect(services.temporal.address).toBe(env.temporal.address);
+  });
+});

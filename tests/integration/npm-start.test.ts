@@ -1,0 +1,95 @@
+/**
+ * `npm start` as a person runs it: it serves /health = 200 over the running services, a second
+ * instance reuses those services, and a port already in use is reported, not reused.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import mariadb from 'mariadb';
+import { parseDatabaseUrl } from '../../platform/db/url';
+import { testServices, uniqueSuffix } from '../support/env';
+
+const root = path.resolve(__dirname, '../..');
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startGridCase(port: number, dbName: string): Started {
+  const child = spawn(process.execPath, [path.join(root, 'scripts/run.js'), 'start'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), GRIDCASE_DB_NAME: dbName, DATABASE_URL: '', TEMPORAL_ADDRESS: '', NODE_ENV: 'production' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, ms: number, started: Started): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    if (started.child.exitCode !== null) throw new Error(`${what}: process exited early:\n${started.output()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what}: timed out:\n${started.output()}`);
+}
+
+const env = testServices();
+const bothLocal = env.local.includes('database') && env.local.includes('temporal');
+
+(bothLocal ? describe : describe.skip)('npm start', () => {
+  const dbName = `gridcase_e2e_${uniqueSuffix()}`;
+  const running: Started[] = [];
+
+  afterAll(async () => {
+    for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    const c = parseDatabaseUrl(env.databaseServerUrl || env.databaseUrl);
+    const conn = await mariadb.createConnection({ host: c.host, port: c.port, user: c.user, password: c.password });
+    await conn.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await conn.end();
+  });
+
+  it('serves /health = 200, a second start reuses the services, a taken port is reported', async () => {
+    const port1 = await freePort();
+    const first = startGridCase(port1, dbName);
+    running.push(first);
+    await until('first start', () => first.output().includes('ready in'), 180_000, first);
+    expect(first.output()).toMatch(/Temporal: .* — reused/);
+    expect(first.output()).toMatch(/MySQL: .* — reused/);
+    expect(first.output()).toContain(`http://localhost:${port1}/health`);
+    const health = await fetch(`http://127.0.0.1:${port1}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', temporal: { status: 'up' }, database: { status: 'up' } });
+
+    const port2 = await freePort();
+    const second = startGridCase(port2, dbName);
+    running.push(second);
+    await until('second start', () => second.output().includes('ready in'), 180_000, second);
+    expect(second.output()).not.toMatch(/starting (Temporal|MariaDB)/);
+    expect((await fetch(`http://127.0.0.1:${port2}/health`)).status).toBe(200);
+
+    const clash = startGridCase(port1, dbName);
+    running.push(clash);
+    expect(await clash.exited).toBe(1);
+    expect(clash.output()).toContain(`port ${port1} is taken`);
+
+    first.child.kill('SIGTERM');
+    second.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(await second.exited).toBe(0);
+  });
+});

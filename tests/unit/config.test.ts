@@ -1,0 +1,47 @@
+import { ConfigError, loadConfig } from '../../platform/config';
+
+describe('configuration from the environment', () => {
+  it('given nothing set, uses the local defaults', () => {
+    const cfg = loadConfig({}, '/srv/gridcase');
+    expect(cfg.http.port).toBe(3000);
+    expect(cfg.database.url).toBeUndefined();
+    expect(cfg.database.localPort).toBe(3307);
+    expect(cfg.database.name).toBe('gridcase');
+    expect(cfg.database.testName).toBe('gridcase_test');
+    expect(cfg.temporal.address).toBeUndefined();
+    expect(cfg.temporal.localPort).toBe(7233);
+    expect(cfg.temporal.namespace).toBe('default');
+    expect(cfg.dataDir).toBe('/srv/gridcase/.data');
+    expect(cfg.temporal.tls).toBeUndefined();
+  });
+
+  it('given external services, keeps their addresses', () => {
+    const cfg = loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/gc', TEMPORAL_ADDRESS: 'temporal.prod:7233', TEMPORAL_NAMESPACE: 'gridcase-prod', TEMPORAL_API_KEY: 'k' }, '/x');
+    expect(cfg.database.url).toBe('mysql://u:p@db:3306/gc');
+    expect(cfg.temporal.address).toBe('temporal.prod:7233');
+    expect(cfg.temporal.namespace).toBe('gridcase-prod');
+    expect(cfg.temporal.tls).toBeDefined();
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['GRIDCASE_DB_PORT', { GRIDCASE_DB_PORT: '0' }],
+    ['DATABASE_URL', { DATABASE_URL: 'postgres://x@y/z' }],
+    ['TEMPORAL_ADDRESS', { TEMPORAL_ADDRESS: 'no-port' }],
+    ['TEMPORAL_TLS_KEY', { TEMPORAL_TLS_CERT: '/c.pem' }],
+    ['GRIDCASE_DB_NAME', { GRIDCASE_DB_NAME: 'bad;name' }],
+    ['GRIDCASE_JWT_SECRET', { GRIDCASE_JWT_SECRET: 'short' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+  ])('rejects a bad %s and names the variable', (variable, env) => {
+    let error: unknown;
+    try {
+      loadConfig(env as NodeJS.ProcessEnv, '/x');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).variable).toBe(variable);
+    expect((error as Error).message).toMatch(new RegExp(`^${variable}: `));
+  });
+});

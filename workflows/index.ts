@@ -1,0 +1,2 @@
+/** Every workflow type the GridCase worker runs. */
+export { broadcastNotice } from './notice';
