@@ -58,6 +58,8 @@ export interface DemoUnit {
   bbox: BBox;
   /** Area in m² (for CITY/DISTRICT the sum of the children). */
   areaSqm: number;
+  /** A point inside the boundary (for demo reports and map labels); null for CITY and DISTRICT. */
+  labelPoint: Position | null;
   /** Synthetic household count, GRID only (城市网格 100–300 户). */
   households: number | null;
   children: DemoUnit[];
@@ -140,6 +142,50 @@ export function bboxOf(polys: readonly (readonly (readonly Position[])[])[]): BB
     if (y > maxY) maxY = y;
   }
   return [minX, minY, maxX, maxY];
+}
+
+/** true when [lng, lat] lies inside the geometry (even-odd rule; boundary points may go either way). */
+export function pointInGeometry(lng: number, lat: number, geom: AreaGeometry): boolean {
+  let inside = false;
+  for (const poly of toMulti(geom)) {
+    for (const ring of poly) {
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const [xi, yi] = ring[i];
+        const [xj, yj] = ring[j];
+        if (yi > lat !== yj > lat && lng < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+      }
+    }
+  }
+  return inside;
+}
+
+/**
+ * A point well inside the geometry: on the horizontal line through the middle of the largest
+ * part's bbox, the midpoint of the widest stretch that lies inside. Rounded to 7 decimals.
+ */
+export function interiorPoint(geom: AreaGeometry): Position {
+  const polys = toMulti(geom);
+  const largest = polys.reduce((a, b) => (polygonAreaSqm(b) > polygonAreaSqm(a) ? b : a));
+  const [, minY, , maxY] = bboxOf([largest]);
+  for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+    const y = minY + (maxY - minY) * t;
+    const xs: number[] = [];
+    for (const ring of largest) {
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const [xi, yi] = ring[i];
+        const [xj, yj] = ring[j];
+        if (yi > y !== yj > y) xs.push(((xj - xi) * (y - yi)) / (yj - yi) + xi);
+      }
+    }
+    xs.sort((a, b) => a - b);
+    let best: [number, number] | undefined;
+    for (let k = 0; k + 1 < xs.length; k += 2) if (!best || xs[k + 1] - xs[k] > best[1] - best[0]) best = [xs[k], xs[k + 1]];
+    if (best) {
+      const p: Position = [roundCoord((best[0] + best[1]) / 2), roundCoord(y)];
+      if (pointInGeometry(p[0], p[1], geom)) return p;
+    }
+  }
+  throw new Error('no interior point found');
 }
 
 function mergeBBoxes(boxes: BBox[]): BBox {
@@ -309,6 +355,7 @@ function leaf(code: string, name: string, nameEn: string, level: OrgLevel, paren
     geometry: toGeoJson(geom),
     bbox: bboxOf(coords),
     areaSqm: Math.round(areaSqm(geom)),
+    labelPoint: interiorPoint(toGeoJson(geom)),
     households: level === 'GRID' ? householdsFor(code) : null,
     children: [],
   };
@@ -366,6 +413,7 @@ export function buildDemoCity(): DemoCity {
       level: 'DISTRICT',
       parentCode: CITY_CODE,
       geometry: null,
+      labelPoint: null,
       households: null,
       children: streets,
     });
@@ -377,6 +425,7 @@ export function buildDemoCity(): DemoCity {
     level: 'CITY',
     parentCode: null,
     geometry: null,
+    labelPoint: null,
     households: null,
     children: districts,
   });

@@ -7,6 +7,7 @@ import { bootstrap, describeServices } from '../bootstrap';
 import { isPortOpen } from '../bootstrap/proc';
 import { BootstrapError } from '../bootstrap/proc';
 import { config } from '../config';
+import type { SeedReport } from '../../seed';
 import { fail, log, seconds, version } from './common';
 
 async function main(): Promise<void> {
@@ -68,14 +69,10 @@ async function main(): Promise<void> {
   workerRun.catch((e: unknown) => fail(e));
 }
 
-function summarise(report: unknown): string {
-  if (report && typeof report === 'object') {
-    return Object.entries(report as Record<string, unknown>)
-      .filter(([, v]) => typeof v === 'number')
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ');
-  }
-  return 'ok';
+function summarise(report: SeedReport): string {
+  const counts = (['orgUnits', 'grids', 'departments', 'categories', 'users', 'calendarDays'] as const).map((k) => `${k} ${report[k].total}`);
+  const changed = Object.values(report).reduce((n, v) => n + (v && typeof v === 'object' && 'created' in v ? v.created + v.updated : 0), 0);
+  return `${counts.join(', ')}; ${changed} row(s) written`;
 }
 
 main().catch(fail);

@@ -1,7 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { intersection, union } from 'polygon-clipping';
 import type { MultiPolygon } from 'polygon-clipping';
-import { areaSqm, buildDemoCity, demoPath, flattenUnits, toMulti } from '../../seed/geo';
+import { areaSqm, buildDemoCity, demoPath, flattenUnits, pointInGeometry, toMulti } from '../../seed/geo';
 import type { DemoUnit } from '../../seed/geo';
+import { CATEGORY_TREE, PROCESS_KEYS, demoDepartments, flattenCategories } from '../../seed/catalog';
+import { accountsMarkdown } from '../../seed/print-accounts';
+import { DEMO_PASSWORD, demoUsers } from '../../seed/users';
 
 const city = buildDemoCity().city;
 const all = flattenUnits(city);
@@ -130,9 +135,108 @@ describe('demo city (seed/geo)', () => {
     expect(xc.areaSqm / 1e6).toBeLessThan(53);
   });
 
+  it('gives every street, community and grid a label point inside it and in no sibling', () => {
+    for (const u of all.filter((x) => x.geometry)) {
+      const [lng, lat] = u.labelPoint!;
+      expect([u.code, pointInGeometry(lng, lat, u.geometry!)]).toEqual([u.code, true]);
+      const siblings = all.filter((x) => x.parentCode === u.parentCode && x !== u);
+      for (const s of siblings) expect([u.code, s.code, pointInGeometry(lng, lat, s.geometry!)]).toEqual([u.code, s.code, false]);
+    }
+    expect(city.labelPoint).toBeNull();
+  });
+
   it('measures area on the sphere (a 0.01° square at 40°N is about 0.852 km²)', () => {
     const sq = [[[[116, 40], [116.01, 40], [116.01, 40.01], [116, 40.01], [116, 40]]]] as MultiPolygon;
     const expected = (0.01 * Math.PI / 180) ** 2 * 6_371_008.8 ** 2 * Math.cos((40.005 * Math.PI) / 180);
     expect(Math.abs(areaSqm(sq) - expected) / expected).toBeLessThan(1e-4);
+  });
+});
+
+describe('demo users and catalogue on the demo city (seed/users, seed/catalog)', () => {
+  const users = demoUsers();
+  const byName = new Map(users.map((u) => [u.username, u]));
+  const codes = new Set(all.map((u) => u.code));
+  const departments = demoDepartments(buildDemoCity());
+
+  it('puts 王芳 on grid 3 of a 东华门街道 community (story 1)', () => {
+    const p = demoPath();
+    const wf = byName.get('wangfang')!;
+    expect(wf.displayName).toBe('王芳');
+    expect(wf.grids).toEqual([{ gridCode: p.grids[2].code, isLeader: true }]);
+    expect(wf.memberships).toEqual([{ role: 'GRID_WORKER', unitCode: p.grids[2].code }]);
+    // every grid of that community has a worker
+    for (const g of p.grids) expect(users.some((u) => u.grids.some((a) => a.gridCode === g.code))).toBe(true);
+  });
+
+  it('has every role at every tier of the demo path', () => {
+    const p = demoPath();
+    for (const unit of [p.city, p.district, p.street, p.community]) {
+      for (const role of ['ADMINISTRATOR', 'DISPATCHER', 'HANDLER', 'SUPERVISOR', 'AUDITOR']) {
+        expect([unit.name, role, users.some((u) => u.memberships.some((m) => m.role === role && m.unitCode === unit.code))]).toEqual([unit.name, role, true]);
+      }
+    }
+    expect(byName.get('admin')!.memberships).toEqual([{ role: 'ADMINISTRATOR', unitCode: '110000000000000' }]);
+  });
+
+  it('has department handlers and out-of-scope users in 西城区', () => {
+    for (const u of ['dc.cg.handler', 'dc.hb.handler', 'dc.fy.handler']) expect(byName.get(u)!.memberships[0].departmentCode).toBeDefined();
+    const xc = users.filter((u) => u.memberships.some((m) => m.unitCode?.startsWith('110102') || m.departmentCode?.startsWith('XC-')));
+    expect(xc.some((u) => u.memberships.some((m) => m.role === 'HANDLER'))).toBe(true);
+    expect(xc.some((u) => u.memberships.some((m) => m.role === 'SUPERVISOR'))).toBe(true);
+  });
+
+  it('refers only to units, grids and departments that exist; ASCII usernames, Chinese names', () => {
+    const deptCodes = new Set(departments.map((d) => d.code));
+    for (const u of users) {
+      expect(u.username).toMatch(/^[a-z][a-z0-9._-]+$/);
+      expect(u.displayName).toMatch(/[\u4e00-\u9fff]/);
+      for (const m of u.memberships) {
+        expect(Boolean(m.unitCode) !== Boolean(m.departmentCode)).toBe(true);
+        if (m.unitCode) expect(codes.has(m.unitCode)).toBe(true);
+        if (m.departmentCode) expect(deptCodes.has(m.departmentCode)).toBe(true);
+      }
+      for (const g of u.grids) expect(all.find((x) => x.code === g.gridCode)?.level).toBe('GRID');
+    }
+    expect(DEMO_PASSWORD).toBe('GridCase#2026');
+  });
+
+  it('has ≥ 10 district departments and a well-formed category tree', () => {
+    const dc = departments.filter((d) => d.orgUnitCode === '110101000000000');
+    expect(dc.length).toBeGreaterThanOrEqual(10);
+    for (const c of ['CG', 'HB', 'ZJ', 'GA', 'SJ', 'SW', 'JT', 'WJ', 'MZ', 'YJ', 'SF']) expect(dc.some((d) => d.code === c)).toBe(true);
+    expect(new Set(departments.map((d) => d.code)).size).toBe(departments.length);
+
+    expect(CATEGORY_TREE.length).toBeGreaterThanOrEqual(10);
+    const flat = flattenCategories();
+    expect(new Set(flat.map((c) => c.code)).size).toBe(flat.length);
+    for (const m of CATEGORY_TREE) {
+      expect(m.children.length).toBeGreaterThanOrEqual(3);
+      expect(m.children.length).toBeLessThanOrEqual(6);
+    }
+    const names = flat.map((c) => c.name);
+    for (const n of ['平安建设', '矛盾纠纷', '安全隐患', '市容环境', '违法建设', '民生服务', '应急处置', '公共设施', '生态环境', '其他', '井盖缺失', '占道经营', '私搭乱建', '邻里纠纷', '山体滑坡隐患', '大气污染']) {
+      expect(names).toContain(n);
+    }
+    const iso = /^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?)?$/;
+    for (const c of flat) {
+      expect(PROCESS_KEYS).toContain(c.processKey);
+      if (c.departmentCode) expect(departments.some((d) => d.code === c.departmentCode)).toBe(true);
+      if (c.level === 'MINOR') {
+        expect(c.timeLimits.map((t) => t.tier)).toEqual(['VILLAGE', 'TOWNSHIP', 'DISTRICT', 'CITY']);
+        for (const t of c.timeLimits) expect(t.duration).toMatch(iso);
+      }
+    }
+    const key = (name: string) => flat.find((c) => c.name === name)!.processKey;
+    expect(key('邻里纠纷')).toBe('dispute-mediation');
+    expect(key('山体滑坡隐患')).toBe('emergency');
+    expect(key('大气污染')).toBe('dual-dispatch');
+    expect(key('井盖缺失')).toBe('standard-closed-loop');
+    expect(flat.find((c) => c.name === '山体滑坡隐患')!.timeLimits[0]).toEqual({ tier: 'VILLAGE', duration: 'PT30M', calendar: 'CLOCK' });
+  });
+
+  it('keeps seed/ACCOUNTS.md in step with the users (npx tsx seed/print-accounts.ts)', () => {
+    const md = fs.readFileSync(path.join(__dirname, '../../seed/ACCOUNTS.md'), 'utf8');
+    expect(md).toBe(accountsMarkdown());
+    for (const u of users) expect(md).toContain(`\`${u.username}\``);
   });
 });

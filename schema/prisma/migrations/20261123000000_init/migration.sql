@@ -72,11 +72,12 @@ CREATE TABLE `memberships` (
     `role` ENUM('ADMINISTRATOR', 'DISPATCHER', 'HANDLER', 'GRID_WORKER', 'SUPERVISOR', 'AUDITOR') NOT NULL,
     `orgUnitId` INTEGER NULL,
     `departmentId` INTEGER NULL,
+    `scope` VARCHAR(32) NOT NULL,
     `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
 
     INDEX `memberships_orgUnitId_role_idx`(`orgUnitId`, `role`),
     INDEX `memberships_departmentId_role_idx`(`departmentId`, `role`),
-    UNIQUE INDEX `memberships_userId_role_orgUnitId_departmentId_key`(`userId`, `role`, `orgUnitId`, `departmentId`),
+    UNIQUE INDEX `memberships_userId_role_scope_key`(`userId`, `role`, `scope`),
     PRIMARY KEY (`id`)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
@@ -84,6 +85,7 @@ CREATE TABLE `memberships` (
 CREATE TABLE `departments` (
     `id` INTEGER NOT NULL AUTO_INCREMENT,
     `code` VARCHAR(32) NOT NULL,
+    `kind` VARCHAR(16) NOT NULL,
     `name` VARCHAR(100) NOT NULL,
     `nameEn` VARCHAR(100) NULL,
     `orgUnitId` INTEGER NOT NULL,
@@ -92,7 +94,8 @@ CREATE TABLE `departments` (
     `updatedAt` DATETIME(3) NOT NULL,
 
     UNIQUE INDEX `departments_code_key`(`code`),
-    INDEX `departments_orgUnitId_idx`(`orgUnitId`),
+    INDEX `departments_kind_idx`(`kind`),
+    UNIQUE INDEX `departments_orgUnitId_kind_key`(`orgUnitId`, `kind`),
     PRIMARY KEY (`id`)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
@@ -105,7 +108,7 @@ CREATE TABLE `categories` (
     `level` ENUM('MAJOR', 'MINOR') NOT NULL,
     `parentId` INTEGER NULL,
     `processKey` VARCHAR(64) NULL,
-    `departmentId` INTEGER NULL,
+    `departmentKind` VARCHAR(16) NULL,
     `sortOrder` INTEGER NOT NULL DEFAULT 0,
     `active` BOOLEAN NOT NULL DEFAULT true,
     `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
@@ -329,16 +332,13 @@ ALTER TABLE `departments` ADD CONSTRAINT `departments_orgUnitId_fkey` FOREIGN KE
 ALTER TABLE `categories` ADD CONSTRAINT `categories_parentId_fkey` FOREIGN KEY (`parentId`) REFERENCES `categories`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE `categories` ADD CONSTRAINT `categories_departmentId_fkey` FOREIGN KEY (`departmentId`) REFERENCES `departments`(`id`) ON DELETE SET NULL ON UPDATE CASCADE;
-
--- AddForeignKey
 ALTER TABLE `category_time_limits` ADD CONSTRAINT `category_time_limits_categoryId_fkey` FOREIGN KEY (`categoryId`) REFERENCES `categories`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE `process_versions` ADD CONSTRAINT `process_versions_definitionId_fkey` FOREIGN KEY (`definitionId`) REFERENCES `process_definitions`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE `process_versions` ADD CONSTRAINT `process_versions_definitionId_fkey` FOREIGN KEY (`definitionId`) REFERENCES `process_definitions`(`id`) ON DELETE RESTRICT ON UPDATE RESTRICT;
 
 -- AddForeignKey
-ALTER TABLE `process_versions` ADD CONSTRAINT `process_versions_deployedById_fkey` FOREIGN KEY (`deployedById`) REFERENCES `users`(`id`) ON DELETE SET NULL ON UPDATE CASCADE;
+ALTER TABLE `process_versions` ADD CONSTRAINT `process_versions_deployedById_fkey` FOREIGN KEY (`deployedById`) REFERENCES `users`(`id`) ON DELETE RESTRICT ON UPDATE RESTRICT;
 
 -- AddForeignKey
 ALTER TABLE `cases` ADD CONSTRAINT `cases_categoryId_fkey` FOREIGN KEY (`categoryId`) REFERENCES `categories`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
@@ -353,7 +353,7 @@ ALTER TABLE `tasks` ADD CONSTRAINT `tasks_caseId_fkey` FOREIGN KEY (`caseId`) RE
 ALTER TABLE `task_candidates` ADD CONSTRAINT `task_candidates_taskId_fkey` FOREIGN KEY (`taskId`) REFERENCES `tasks`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE `case_events` ADD CONSTRAINT `case_events_caseId_fkey` FOREIGN KEY (`caseId`) REFERENCES `cases`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE `case_events` ADD CONSTRAINT `case_events_caseId_fkey` FOREIGN KEY (`caseId`) REFERENCES `cases`(`id`) ON DELETE RESTRICT ON UPDATE RESTRICT;
 
 -- AddForeignKey
 ALTER TABLE `notifications` ADD CONSTRAINT `notifications_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `users`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;

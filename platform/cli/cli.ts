@@ -1,0 +1,77 @@
+/**
+ * Operator commands: `npm run -s cli -- <command>`.
+ *
+ *   status   which services are configured, and whether they answer (starts nothing)
+ *   migrate  apply pending SQL migrations to the database (DATABASE_URL, or the local MariaDB)
+ *   drift    compare the database with the Prisma schema; exit 1 when they differ
+ *   seed     load or repair the demo city, categories, users and calendar (idempotent)
+ */
+import path from 'node:path';
+import { ensureDatabase, mariadbPaths } from '../bootstrap/mariadb';
+import { isPortOpen, isSocketOpen } from '../bootstrap/proc';
+import { ensurePrismaClient } from '../bootstrap/prisma';
+import { probeTemporal } from '../bootstrap/temporal';
+import { config } from '../config';
+import { maskDatabaseUrl } from '../db/url';
+import { fail, log } from './common';
+
+const USAGE = 'usage: npm run -s cli -- status | migrate | drift | seed';
+
+async function databaseUrl(): Promise<string> {
+  const cfg = config();
+  ensurePrismaClient(cfg.root, log);
+  return (await ensureDatabase(cfg, cfg.database.name, log)).url;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const cfg = config();
+  switch (argv[0]) {
+    case 'status': {
+      const temporalAddress = cfg.temporal.address ?? `127.0.0.1:${cfg.temporal.localPort}`;
+      const t = await probeTemporal({ address: temporalAddress, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey }, 3_000);
+      log(`Temporal ${temporalAddress} (${cfg.temporal.address ? 'TEMPORAL_ADDRESS' : 'local'}): ${t.ok ? 'up' : `down — ${t.reason}`}`);
+      if (cfg.database.url) {
+        log(`MySQL ${maskDatabaseUrl(cfg.database.url)} (DATABASE_URL)`);
+      } else {
+        const up = (await isSocketOpen(mariadbPaths(cfg).socket)) && (await isPortOpen('127.0.0.1', cfg.database.localPort));
+        log(`MySQL 127.0.0.1:${cfg.database.localPort} (local MariaDB): ${up ? 'up' : 'down'}`);
+      }
+      return t.ok ? 0 : 1;
+    }
+    case 'migrate': {
+      const { migrate } = await import('../db/migrate');
+      const url = await databaseUrl();
+      const r = await migrate(url, { log });
+      log(r.applied.length ? `applied ${r.applied.length} migration(s): ${r.applied.join(', ')}` : `up to date (${r.alreadyApplied.length} migration(s) applied before)`);
+      return 0;
+    }
+    case 'drift': {
+      const { schemaDrift } = await import('../db/drift');
+      const url = await databaseUrl();
+      const diffs = await schemaDrift(url, path.join(cfg.root, 'schema', 'prisma', 'schema.prisma'));
+      if (!diffs.length) {
+        log('no drift: the database matches schema/prisma/schema.prisma');
+        return 0;
+      }
+      diffs.forEach((d) => log(`drift: ${d}`));
+      return 1;
+    }
+    case 'seed': {
+      const { createPrisma } = await import('../db/prisma');
+      const { seedDemo } = await import('../../seed');
+      const prisma = createPrisma(await databaseUrl());
+      try {
+        const report = await seedDemo(prisma, { log });
+        log(`seeded: ${JSON.stringify(report)}`);
+      } finally {
+        await prisma.$disconnect();
+      }
+      return 0;
+    }
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), fail);
