@@ -1,5 +1,6 @@
 /** GET /health: 200 only when both Temporal and the database answer, 503 otherwise. */
 import type { RequestHandler } from 'express';
+import { callWithin } from '../platform/temporal/probe';
 import type { AppDeps } from './app';
 
 type Check = { status: 'up' } | { status: 'down'; error: string };
@@ -25,7 +26,7 @@ export function healthHandler(deps: AppDeps): RequestHandler {
   return async (_req, res) => {
     const [database, temporal] = await Promise.all([
       within(2_000, () => deps.prisma.$queryRaw`SELECT 1`),
-      within(2_000, () => deps.temporal.connection.withDeadline(Date.now() + 2_000, () => deps.temporal.connection.workflowService.getSystemInfo({}))),
+      within(2_500, () => callWithin(deps.temporal.probe, 2_000, () => deps.temporal.probe.workflowService.getSystemInfo({}))),
     ]);
     const up = database.status === 'up' && temporal.status === 'up';
     res.set('Cache-Control', 'no-store');

@@ -2,7 +2,7 @@
 'use strict';
 // Entry point of `npm start`, `npm test`, `npm run stop` and `npm run cli`: installs the locked
 // dependencies when they are missing or stale, then runs the TypeScript command in this process.
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -48,5 +48,15 @@ if (!name) {
 }
 ensureDependencies();
 process.argv.splice(2, 1);
-require(path.join(root, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs'));
-require(path.join(root, 'platform', 'cli', `${name}.ts`));
+// The command runs in a child Node with tsx's loader (TypeScript for require() and import() alike);
+// this process only forwards signals and the exit code.
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'platform', 'cli', `${name}.ts`), ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (child.exitCode === null) child.kill(signal);
+  });
+}
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + (require('node:os').constants.signals[signal] || 0) : 1)));

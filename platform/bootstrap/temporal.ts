@@ -2,11 +2,13 @@
  * Temporal for GridCase: an external cluster named by TEMPORAL_ADDRESS, or a local dev server
  * (reused when already listening, else started with its SQLite state under .data/temporal/).
  */
-import { Connection } from '@temporalio/client';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config';
-import { clientConnectionOptions, type TemporalTarget } from '../temporal/connection';
+import type { TemporalTarget } from '../temporal/connection';
+import { probeTemporal } from '../temporal/probe';
+
+export { probeTemporal };
 import { BootstrapError, isAlive, isPortOpen, readPid, spawnDetached, waitFor } from './proc';
 import { temporalBinary, type TemporalServerKind } from './tools';
 
@@ -27,26 +29,6 @@ export function temporalPaths(cfg: Config) {
     kindFile: path.join(cfg.dataDir, 'run', 'temporal.kind'),
     logFile: path.join(cfg.dataDir, 'logs', 'temporal.log'),
   };
-}
-
-/** True when a Temporal frontend answers at the address (and the namespace exists). */
-export async function probeTemporal(target: TemporalTarget, timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }> {
-  let connection: Connection | undefined;
-  try {
-    connection = await Connection.connect(clientConnectionOptions(target, timeoutMs));
-    try {
-      await connection.workflowService.describeNamespace({ namespace: target.namespace });
-    } catch (e) {
-      // The time-skipping test server (a fallback) does not implement namespace calls.
-      if ((e as { code?: number }).code !== 12 /* UNIMPLEMENTED */) throw e;
-    }
-    return { ok: true };
-  } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
-    return { ok: false, reason: msg };
-  } finally {
-    await connection?.close().catch(() => undefined);
-  }
 }
 
 export async function ensureTemporal(cfg: Config, log: (line: string) => void): Promise<TemporalService> {

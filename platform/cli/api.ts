@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const shutdown = () => {
     log('SIGTERM: draining connections …');
     server.close(() => {
-      void Promise.all([prisma.$disconnect(), temporal.connection.close()]).finally(() => process.exit(0));
+      void Promise.all([prisma.$disconnect(), temporal.close()]).finally(() => process.exit(0));
     });
   };
   process.on('SIGTERM', shutdown);

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     server.close();
     worker.shutdown();
     await workerRun.catch(() => undefined);
-    await Promise.all([prisma.$disconnect(), temporal.connection.close(), workerConnection.close()]).catch(() => undefined);
+    await Promise.all([prisma.$disconnect(), temporal.close(), workerConnection.close()]).catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

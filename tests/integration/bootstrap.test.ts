@@ -14,10 +14,23 @@ const root = path.resolve(__dirname, '../..');
 const quiet = () => undefined;
 
 async function foreignServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const server = net.createServer((s) => s.end('HTTP/1.0 200 OK\r\n\r\nnot a database\r\n'));
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    sockets.add(s);
+    s.on('error', () => undefined); // clients hang up as they please
+    s.on('close', () => sockets.delete(s));
+    s.end('HTTP/1.0 200 OK\r\n\r\nnot a database\r\n');
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as net.AddressInfo).port;
-  return { port, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    port,
+    close: () =>
+      new Promise((r) => {
+        sockets.forEach((s) => s.destroy());
+        server.close(() => r());
+      }),
+  };
 }
 
 async function failure(p: Promise<unknown>): Promise<Error> {

@@ -17,7 +17,7 @@ describe('GET /health', () => {
   });
   afterAll(async () => {
     await prisma.$disconnect();
-    await temporal.connection.close();
+    await temporal.close();
   });
 
   it('given Temporal and the database are up, answers 200 with both statuses', async () => {
@@ -41,9 +41,9 @@ describe('GET /health', () => {
   });
 
   it('given Temporal is unreachable, answers 503 naming it', async () => {
-    const connection = Connection.lazy({ address: '127.0.0.1:9', connectTimeout: 1000 });
+    const connection = Connection.lazy({ address: '127.0.0.1:9', connectTimeout: 1000, interceptors: [] });
     try {
-      const res = await request(createApp({ prisma, temporal: { connection, client: temporal.client, namespace: 'default' }, version: 't' })).get('/health');
+      const res = await request(createApp({ prisma, temporal: { ...temporal, probe: connection }, version: 't' })).get('/health');
       expect(res.status).toBe(503);
       expect(JSON.parse(res.text)).toMatchObject({ field: 'temporal', temporal: { status: 'down' }, database: { status: 'up' } });
     } finally {

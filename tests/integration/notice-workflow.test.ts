@@ -30,7 +30,7 @@ describe('notice broadcast (通知下发) on real Temporal and MySQL', () => {
   afterAll(async () => {
     worker?.shutdown();
     await running;
-    await temporal?.connection.close();
+    await temporal?.close();
     await prisma?.$disconnect();
   });
 
