@@ -12,7 +12,7 @@ export async function callWithin<T>(connection: Connection, ms: number, fn: () =
   try {
     return await connection.withAbortSignal(controller.signal, fn);
   } catch (e) {
-    if (controller.signal.aborted) throw new Error(`no answer within ${ms} ms`);
+    if (controller.signal.aborted) throw new Error(`no answer within ${ms} ms`, { cause: e });
     throw e;
   } finally {
     clearTimeout(timer);
