@@ -33,7 +33,13 @@ function ensureDependencies() {
   }
   process.stderr.write('gridcase: installing locked npm dependencies (npm ci) …\n');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  let r = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    // A registry mirror that lacks some other platforms' optional binaries makes `npm ci` refuse
+    // the lockfile; `npm install --no-save` installs the same locked versions and skips them.
+    process.stderr.write('gridcase: npm ci refused the lockfile; installing the locked versions with npm install --no-save …\n');
+    r = spawnSync(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  }
   if (r.status !== 0) {
     process.stderr.write('gridcase: npm ci failed: check that the npm registry is reachable, then run the command again\n');
     process.exit(1);
