@@ -2,6 +2,8 @@
 import type { RequestHandler } from 'express';
 import { callWithin } from '../platform/temporal/probe';
 import type { AppDeps } from './app';
+import { localeOf, t } from './i18n';
+import { sendProblem } from './problem';
 
 type Check = { status: 'up' } | { status: 'down'; error: string };
 
@@ -23,7 +25,7 @@ async function within(ms: number, fn: () => Promise<unknown>): Promise<Check> {
 }
 
 export function healthHandler(deps: AppDeps): RequestHandler {
-  return async (_req, res) => {
+  return async (req, res) => {
     const [database, temporal] = await Promise.all([
       within(2_000, () => deps.prisma.$queryRaw`SELECT 1`),
       within(2_500, () => callWithin(deps.temporal.probe, 2_000, () => deps.temporal.probe.workflowService.getSystemInfo({}))),
@@ -35,9 +37,7 @@ export function healthHandler(deps: AppDeps): RequestHandler {
       return;
     }
     const down = [temporal.status === 'down' ? 'temporal' : '', database.status === 'down' ? 'database' : ''].filter(Boolean);
-    res
-      .status(503)
-      .type('application/problem+json')
-      .send(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: `down: ${down.join(', ')}`, field: down[0], version: deps.version, temporal, database }));
+    const l = localeOf(req);
+    sendProblem(req, res, { title: t(l, 'unavailable.title'), status: 503, detail: t(l, 'unavailable.detail', { down: down.join(', ') }), field: down[0], version: deps.version, temporal, database });
   };
 }

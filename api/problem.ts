@@ -1,5 +1,6 @@
 /** RFC 9457 problem details: every API error is application/problem+json and names its field. */
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import { localeOf, t } from './i18n';
 
 export interface Problem {
   type?: string;
@@ -19,12 +20,17 @@ export class HttpProblem extends Error {
   }
 }
 
-export function sendProblem(res: Response, p: Problem): void {
-  res.status(p.status).type('application/problem+json').send(JSON.stringify({ type: 'about:blank', ...p }));
+export function sendProblem(req: Request, res: Response, p: Problem): void {
+  res
+    .status(p.status)
+    .set('Content-Language', localeOf(req))
+    .type('application/problem+json')
+    .send(JSON.stringify({ type: 'about:blank', ...p }));
 }
 
 export const notFound: RequestHandler = (req, res) => {
-  sendProblem(res, { title: 'Not Found', status: 404, detail: `no route for ${req.method} ${req.path}`, field: 'path' });
+  const l = localeOf(req);
+  sendProblem(req, res, { title: t(l, 'not-found.title'), status: 404, detail: t(l, 'not-found.detail', { method: req.method, path: req.path }), field: 'path' });
 };
 
 interface BodyParserError extends Error {
@@ -33,19 +39,20 @@ interface BodyParserError extends Error {
   limit?: number;
 }
 
-export const errorHandler: ErrorRequestHandler = (err: unknown, _req, res, next) => {
+export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (res.headersSent) return next(err);
-  if (err instanceof HttpProblem) return sendProblem(res, err.problem);
+  if (err instanceof HttpProblem) return sendProblem(req, res, err.problem);
+  const l = localeOf(req);
   const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.parse.failed':
-      return sendProblem(res, { title: 'Malformed JSON', status: 400, detail: 'the request body is not valid JSON', field: 'body' });
+      return sendProblem(req, res, { title: t(l, 'malformed-json.title'), status: 400, detail: t(l, 'malformed-json.detail'), field: 'body' });
     case 'entity.too.large':
-      return sendProblem(res, { title: 'Payload Too Large', status: 413, detail: `the request body exceeds ${e.limit} bytes`, field: 'body' });
+      return sendProblem(req, res, { title: t(l, 'too-large.title'), status: 413, detail: t(l, 'too-large.detail', { limit: e.limit ?? 0 }), field: 'body' });
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return sendProblem(res, { title: 'Unsupported Media Type', status: 415, detail: e.message, field: 'header.Content-Type' });
+      return sendProblem(req, res, { title: t(l, 'unsupported-media.title'), status: 415, detail: e.message, field: 'header.Content-Type' });
   }
   console.error('unhandled error', err);
-  sendProblem(res, { title: 'Internal Server Error', status: 500, detail: 'the server failed to handle the request' });
+  sendProblem(req, res, { title: t(l, 'internal.title'), status: 500, detail: t(l, 'internal.detail') });
 };

@@ -33,11 +33,12 @@ function ensureDependencies() {
   }
   process.stderr.write('gridcase: installing locked npm dependencies (npm ci) …\n');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  let r = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+  let r = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: ['ignore', 'inherit', 'pipe'], encoding: 'utf8' });
   if (r.status !== 0) {
+    const reason = (r.stderr || '').split('\n').find((l) => /npm error (code|Missing)/.test(l) === false && /npm error \S/.test(l)) || 'unknown reason';
     // A registry mirror that lacks some other platforms' optional binaries makes `npm ci` refuse
     // the lockfile; `npm install --no-save` installs the same locked versions and skips them.
-    process.stderr.write('gridcase: npm ci refused the lockfile; installing the locked versions with npm install --no-save …\n');
+    process.stderr.write(`gridcase: npm ci refused (${reason.replace(/^npm error\s*/, '').trim()}); installing the locked versions with npm install --no-save …\n`);
     r = spawnSync(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
   }
   if (r.status !== 0) {

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
       stopped++;
     }
     fs.rmSync(pidFile, { force: true });
+    fs.rmSync(path.join(runDir, `${name}.kind`), { force: true });
   }
   log(stopped ? `stopped ${stopped} service(s)` : 'nothing to stop: no service started by GridCase is running');
 }

@@ -100,7 +100,10 @@ async function main(): Promise<number> {
       for (const f of ['temporal.pid', 'mariadb.pid']) {
         const file = path.join(cfg.dataDir, 'run', f);
         const started = [services.temporal.startedPid, services.database.startedPid].map(String);
-        if (fs.existsSync(file) && started.includes(fs.readFileSync(file, 'utf8').trim())) fs.rmSync(file);
+        if (fs.existsSync(file) && started.includes(fs.readFileSync(file, 'utf8').trim())) {
+          fs.rmSync(file);
+          fs.rmSync(file.replace(/\.pid$/, '.kind'), { force: true });
+        }
       }
     }
   }

@@ -56,9 +56,17 @@ describe('GET /health', () => {
     const missing = await request(app).get('/nope');
     expect(missing.status).toBe(404);
     expect(missing.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(missing.headers['content-language']).toBe('zh-CN');
+    expect(JSON.parse(missing.text)).toMatchObject({ status: 404, title: '未找到', field: 'path' });
     const malformed = await request(app).post('/nope').set('Content-Type', 'application/json').send('{"a":');
     expect(malformed.status).toBe(400);
-    expect(JSON.parse(malformed.text)).toMatchObject({ title: 'Malformed JSON', field: 'body' });
+    expect(JSON.parse(malformed.text)).toMatchObject({ title: 'JSON 格式错误', field: 'body' });
+    const english = await request(app).post('/nope').set('Accept-Language', 'en-US,en;q=0.9').set('Content-Type', 'application/json').send('{"a":');
+    expect(english.headers['content-language']).toBe('en');
+    expect(JSON.parse(english.text)).toMatchObject({ title: 'Malformed JSON', field: 'body' });
+    const tooLarge = await request(app).post('/nope').set('Content-Type', 'application/json').send(JSON.stringify({ a: 'x'.repeat(1_100_000) }));
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.text)).toMatchObject({ field: 'body' });
   });
 
   it('serves the OpenAPI document and its browsable docs', async () => {

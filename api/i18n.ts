@@ -1,0 +1,34 @@
+/**
+ * Users read Chinese: messages default to zh-CN; `Accept-Language: en` (or `?lang=en`) selects
+ * English. Each message has one key and both texts here.
+ */
+import type { Request } from 'express';
+
+export type Locale = 'zh-CN' | 'en';
+
+const messages = {
+  'not-found.title': { 'zh-CN': '未找到', en: 'Not Found' },
+  'not-found.detail': { 'zh-CN': '没有 {method} {path} 这个接口', en: 'no route for {method} {path}' },
+  'malformed-json.title': { 'zh-CN': 'JSON 格式错误', en: 'Malformed JSON' },
+  'malformed-json.detail': { 'zh-CN': '请求体不是合法的 JSON', en: 'the request body is not valid JSON' },
+  'too-large.title': { 'zh-CN': '请求体过大', en: 'Payload Too Large' },
+  'too-large.detail': { 'zh-CN': '请求体超过 {limit} 字节', en: 'the request body exceeds {limit} bytes' },
+  'unsupported-media.title': { 'zh-CN': '不支持的媒体类型', en: 'Unsupported Media Type' },
+  'internal.title': { 'zh-CN': '服务器内部错误', en: 'Internal Server Error' },
+  'internal.detail': { 'zh-CN': '服务器处理请求时出错', en: 'the server failed to handle the request' },
+  'unavailable.title': { 'zh-CN': '服务不可用', en: 'Service Unavailable' },
+  'unavailable.detail': { 'zh-CN': '依赖的服务不可用：{down}', en: 'a dependency is down: {down}' },
+} as const satisfies Record<string, Record<Locale, string>>;
+
+export type MessageKey = keyof typeof messages;
+
+export function localeOf(req: Request): Locale {
+  const q = typeof req.query?.lang === 'string' ? req.query.lang : undefined;
+  if (q) return q.toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
+  const best = req.acceptsLanguages('zh-CN', 'zh', 'en');
+  return best === 'en' ? 'en' : 'zh-CN';
+}
+
+export function t(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+  return messages[key][locale].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}
