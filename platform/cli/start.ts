@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   }
   const services = await bootstrap(cfg, { database: cfg.database.name, log });
   describeServices(services).forEach(log);
+  log(`services ready in ${seconds(t0)}`);
 
   const { migrate } = await import('../db/migrate');
   const { createPrisma } = await import('../db/prisma');
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
 
   const base = `http://${cfg.http.host === '0.0.0.0' ? 'localhost' : 'localhost'}:${cfg.http.port}`;
   log(`ready in ${seconds(t0)}`);
-  log(`API:          ${base}/api`);
+  log(`GridCase:     ${base}`);
   log(`Health:       ${base}/health`);
   log(`OpenAPI:      ${base}/openapi.json`);
   log(`API docs:     ${base}/docs`);
