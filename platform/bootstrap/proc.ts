@@ -49,12 +49,18 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
   throw new BootstrapError(`${what} did not come up within ${Math.round(timeoutMs / 1000)} s${hint}`);
 }
 
+/** True while the process runs (a zombie, exited but not yet reaped by its parent, counts as gone). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no procfs: trust the signal check
   }
 }
 
