@@ -2,7 +2,7 @@
  * The stack end to end: a workflow on the real Temporal server whose activities read the org
  * tree and write outbox rows through Prisma into the real MySQL test database.
  */
-import { Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { createPrisma } from '../../platform/db/prisma';
 import { connectTemporal, type TemporalHandle } from '../../platform/temporal/client';
@@ -16,20 +16,22 @@ describe('notice broadcast (通知下发) on real Temporal and MySQL', () => {
   let prisma: PrismaClient;
   let temporal: TemporalHandle;
   let worker: Worker;
+  let workerConnection: NativeConnection;
   let running: Promise<void>;
 
   beforeAll(async () => {
     installRuntime('WARN');
     prisma = createPrisma(env.databaseUrl);
     temporal = await connectTemporal(env.temporal);
-    const connection = await connectWorker(env.temporal);
-    worker = await createWorker({ connection, namespace: env.temporal.namespace, taskQueue, deps: { prisma } });
+    workerConnection = await connectWorker(env.temporal);
+    worker = await createWorker({ connection: workerConnection, namespace: env.temporal.namespace, taskQueue, deps: { prisma } });
     running = worker.run();
   });
 
   afterAll(async () => {
     worker?.shutdown();
     await running;
+    await workerConnection?.close();
     await temporal?.close();
     await prisma?.$disconnect();
   });

@@ -67,7 +67,7 @@ const bothLocal = env.local.includes('database') && env.local.includes('temporal
     const port1 = await freePort();
     const first = startGridCase(port1, dbName);
     running.push(first);
-    await until('first start', () => first.output().includes('ready in'), 180_000, first);
+    await until('first start', () => first.output().includes('services keep running'), 180_000, first);
     expect(first.output()).toMatch(/Temporal: .* — reused/);
     expect(first.output()).toMatch(/MySQL: .* — reused/);
     expect(first.output()).toContain(`http://localhost:${port1}/health`);
@@ -78,7 +78,7 @@ const bothLocal = env.local.includes('database') && env.local.includes('temporal
     const port2 = await freePort();
     const second = startGridCase(port2, dbName);
     running.push(second);
-    await until('second start', () => second.output().includes('ready in'), 180_000, second);
+    await until('second start', () => second.output().includes('services keep running'), 180_000, second);
     expect(second.output()).not.toMatch(/starting (Temporal|MariaDB)/);
     expect((await fetch(`http://127.0.0.1:${port2}/health`)).status).toBe(200);
 
