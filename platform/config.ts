@@ -30,7 +30,6 @@ export interface Config {
     tls: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string } | undefined;
     apiKey: string | undefined;
   };
-  auth: { jwtSecret: string | undefined; tokenTtlSeconds: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `npm test` stops the services it started itself unless this is set (GRIDCASE_KEEP_SERVICES=1). */
   keepServices: boolean;
@@ -50,14 +49,6 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 1 || n > 65535) {
     throw new ConfigError(name, `must be a TCP port between 1 and 65535, got "${raw}"`);
   }
-  return n;
-}
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
   return n;
 }
 
@@ -96,10 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of debug, info, warn, error, got "${logLevel}"`);
   }
-  const jwtSecret = optional(env, 'GRIDCASE_JWT_SECRET');
-  if (jwtSecret !== undefined && jwtSecret.length < 32) {
-    throw new ConfigError('GRIDCASE_JWT_SECRET', 'must be at least 32 characters');
-  }
   return {
     root,
     dataDir: path.resolve(root, optional(env, 'GRIDCASE_DATA_DIR') ?? '.data'),
@@ -119,7 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
       tls: tlsWanted ? { certPath, keyPath, caPath, serverName } : undefined,
       apiKey,
     },
-    auth: { jwtSecret, tokenTtlSeconds: positiveInt(env, 'GRIDCASE_TOKEN_TTL_SECONDS', 8 * 3600) },
     logLevel,
     keepServices: env.GRIDCASE_KEEP_SERVICES === '1' || env.GRIDCASE_KEEP_SERVICES === 'true',
   };

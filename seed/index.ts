@@ -53,7 +53,7 @@ export interface SeedReport {
 }
 
 export interface SeedOptions {
-  /** calendar years to write (default: last year, this year and next year) */
+  /** calendar years to write (default: 2026, 2027, and last, this and next year) */
   years?: number[];
   /** password of newly created demo users (default DEMO_PASSWORD) */
   password?: string;
@@ -329,7 +329,8 @@ export async function seedDemo(prisma: PrismaClient, opts: SeedOptions = {}): Pr
   const started = Date.now();
   const log = opts.log ?? (() => undefined);
   const thisYear = new Date().getUTCFullYear();
-  const years = opts.years ?? [thisYear - 1, thisYear, thisYear + 1];
+  // 2026 and 2027 always (the first release's calendar), plus last, this and next year.
+  const years = opts.years ?? [...new Set([2026, 2027, thisYear - 1, thisYear, thisYear + 1])].sort((a, b) => a - b);
   const city = buildDemoCity();
   log(`seed: demo city built (${Date.now() - started} ms)`);
   const units = flattenUnits(city.city);

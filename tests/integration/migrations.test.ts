@@ -235,6 +235,19 @@ describeWithDb('migrations (MySQL/MariaDB)', () => {
       `INSERT INTO process_versions (definitionId, version, bpmnXml, model, checksum)
        SELECT id, 1, '<definitions/>', '{}', REPEAT('a', 64) FROM process_definitions WHERE \`key\` = 'report'`,
     );
+    // The org path city → district → street → community → grid the case points at.
+    await db.query(
+      `INSERT INTO org_units (id, code, name, level, parentId, path, updatedAt) VALUES
+         (1, '330100000000000', 'City', 'CITY', NULL, '/1/', NOW(3)),
+         (2, '330106000000000', 'District', 'DISTRICT', 1, '/1/2/', NOW(3)),
+         (3, '330106001000000', 'Street', 'TOWNSHIP', 2, '/1/2/3/', NOW(3)),
+         (4, '330106001001000', 'Community', 'VILLAGE', 3, '/1/2/3/4/', NOW(3)),
+         (5, '330106001001001', 'Grid', 'GRID', 4, '/1/2/3/4/5/', NOW(3))`,
+    );
+    await db.query(
+      `INSERT INTO grids (id, orgUnitId, boundary, minLng, minLat, maxLng, maxLat, areaSqm, updatedAt)
+       VALUES (5, 5, '{"type":"Polygon","coordinates":[]}', 120, 30, 121, 31, 1000, NOW(3))`,
+    );
     await db.query(
       `INSERT INTO cases (id, description, lat, lng, gridId, villageId, townshipId, districtId, orgPath,
                           currentTier, currentUnitId, channel, reportedAt, updatedAt)

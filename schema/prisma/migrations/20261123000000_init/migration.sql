@@ -347,7 +347,34 @@ ALTER TABLE `cases` ADD CONSTRAINT `cases_categoryId_fkey` FOREIGN KEY (`categor
 ALTER TABLE `cases` ADD CONSTRAINT `cases_processVersionId_fkey` FOREIGN KEY (`processVersionId`) REFERENCES `process_versions`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE `cases` ADD CONSTRAINT `cases_gridId_fkey` FOREIGN KEY (`gridId`) REFERENCES `grids`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE `cases` ADD CONSTRAINT `cases_villageId_fkey` FOREIGN KEY (`villageId`) REFERENCES `org_units`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE `cases` ADD CONSTRAINT `cases_townshipId_fkey` FOREIGN KEY (`townshipId`) REFERENCES `org_units`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE `cases` ADD CONSTRAINT `cases_districtId_fkey` FOREIGN KEY (`districtId`) REFERENCES `org_units`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE `cases` ADD CONSTRAINT `cases_currentUnitId_fkey` FOREIGN KEY (`currentUnitId`) REFERENCES `org_units`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE `cases` ADD CONSTRAINT `cases_reporterId_fkey` FOREIGN KEY (`reporterId`) REFERENCES `users`(`id`) ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE `tasks` ADD CONSTRAINT `tasks_caseId_fkey` FOREIGN KEY (`caseId`) REFERENCES `cases`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE `tasks` ADD CONSTRAINT `tasks_assigneeId_fkey` FOREIGN KEY (`assigneeId`) REFERENCES `users`(`id`) ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE `tasks` ADD CONSTRAINT `tasks_orgUnitId_fkey` FOREIGN KEY (`orgUnitId`) REFERENCES `org_units`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE `tasks` ADD CONSTRAINT `tasks_departmentId_fkey` FOREIGN KEY (`departmentId`) REFERENCES `departments`(`id`) ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE `task_candidates` ADD CONSTRAINT `task_candidates_taskId_fkey` FOREIGN KEY (`taskId`) REFERENCES `tasks`(`id`) ON DELETE CASCADE ON UPDATE CASCADE;
