@@ -8,7 +8,6 @@ import path from 'node:path';
 import mariadb from 'mariadb';
 import { bootstrap, describeServices, type Services } from '../bootstrap';
 import { stopPid } from '../bootstrap/proc';
-import { temporalTestServerPath } from '../bootstrap/tools';
 import { config } from '../config';
 import { parseDatabaseUrl } from '../db/url';
 import { fail, log, seconds } from './common';
@@ -42,7 +41,6 @@ async function main(): Promise<number> {
   try {
     services = await bootstrap(cfg, { database: cfg.database.testName, log });
     describeServices(services).forEach(log);
-    const testServer = temporalTestServerPath(path.join(cfg.root, '.tools'), log);
 
     await recreateDatabase(services.database.serverUrl, cfg.database.testName);
     const { migrate } = await import('../db/migrate');
@@ -69,7 +67,6 @@ async function main(): Promise<number> {
       GRIDCASE_DATABASE_SERVER_URL: services.database.serverUrl,
       TEMPORAL_ADDRESS: services.temporal.address,
       TEMPORAL_NAMESPACE: services.temporal.namespace,
-      GRIDCASE_TEMPORAL_TEST_SERVER: testServer,
       GRIDCASE_TEST_LOCAL_SERVICES: [services.database.source !== 'external' ? 'database' : '', services.temporal.source !== 'external' ? 'temporal' : '']
         .filter(Boolean)
         .join(','),
