@@ -2,50 +2,13 @@
  * `npm start` as a person runs it: it serves /health = 200 over the running services, a second
  * instance reuses those services, and a port already in use is reported, not reused.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
 import mariadb from 'mariadb';
 import { parseDatabaseUrl } from '../../platform/db/url';
 import { testServices, uniqueSuffix } from '../support/env';
+import { freePort, runCommand, waitForOutput, type Command } from '../support/processes';
 
-const root = path.resolve(__dirname, '../..');
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function startGridCase(port: number, dbName: string): Started {
-  const child = spawn(process.execPath, [path.join(root, 'scripts/run.js'), 'start'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), GRIDCASE_DB_NAME: dbName, DATABASE_URL: '', TEMPORAL_ADDRESS: '', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, ms: number, started: Started): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    if (started.child.exitCode !== null) throw new Error(`${what}: process exited early:\n${started.output()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what}: timed out:\n${started.output()}`);
+function startGridCase(port: number, dbName: string): Command {
+  return runCommand('start', { PORT: String(port), GRIDCASE_DB_NAME: dbName, DATABASE_URL: '', TEMPORAL_ADDRESS: '', NODE_ENV: 'production' });
 }
 
 const env = testServices();
@@ -53,7 +16,7 @@ const bothLocal = env.local.includes('database') && env.local.includes('temporal
 
 (bothLocal ? describe : describe.skip)('npm start', () => {
   const dbName = `gridcase_e2e_${uniqueSuffix()}`;
-  const running: Started[] = [];
+  const running: Command[] = [];
 
   afterAll(async () => {
     for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL');
@@ -67,7 +30,7 @@ const bothLocal = env.local.includes('database') && env.local.includes('temporal
     const port1 = await freePort();
     const first = startGridCase(port1, dbName);
     running.push(first);
-    await until('first start', () => first.output().includes('services keep running'), 180_000, first);
+    await waitForOutput(first, 'services keep running');
     expect(first.output()).toMatch(/Temporal: .* — reused/);
     expect(first.output()).toMatch(/MySQL: .* — reused/);
     expect(first.output()).toContain(`http://localhost:${port1}/health`);
@@ -78,7 +41,7 @@ const bothLocal = env.local.includes('database') && env.local.includes('temporal
     const port2 = await freePort();
     const second = startGridCase(port2, dbName);
     running.push(second);
-    await until('second start', () => second.output().includes('services keep running'), 180_000, second);
+    await waitForOutput(second, 'services keep running');
     expect(second.output()).not.toMatch(/starting (Temporal|MariaDB)/);
     expect((await fetch(`http://127.0.0.1:${port2}/health`)).status).toBe(200);
 

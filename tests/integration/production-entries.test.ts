@@ -2,52 +2,16 @@
  * The production entry points, run as a deployment would: `npm run worker` and `npm run api` as
  * separate processes against external services named by DATABASE_URL and TEMPORAL_ADDRESS.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { createPrisma } from '../../platform/db/prisma';
 import { connectTemporal, type TemporalHandle } from '../../platform/temporal/client';
 import type { BroadcastNoticeResult } from '../../workflows/notice';
 import { testServices, uniqueSuffix } from '../support/env';
-
-const root = path.resolve(__dirname, '../..');
-
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(command: 'api' | 'worker', env: NodeJS.ProcessEnv): Proc {
-  const child = spawn(process.execPath, [path.join(root, 'scripts/run.js'), command], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  return { child, output: () => out, exited: new Promise((r) => child.once('exit', (code) => r(code))) };
-}
-
-async function until(what: string, p: Proc, check: () => boolean, ms = 120_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return;
-    if (p.child.exitCode !== null) throw new Error(`${what}: exited early:\n${p.output()}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${what}: timed out:\n${p.output()}`);
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { freePort, runCommand, waitForOutput, type Command } from '../support/processes';
 
 describe('production entry points', () => {
   const env = testServices();
-  const procs: Proc[] = [];
+  const procs: Command[] = [];
   let prisma: PrismaClient;
   let temporal: TemporalHandle;
 
@@ -62,7 +26,7 @@ describe('production entry points', () => {
   });
 
   it('given no DATABASE_URL, the worker refuses to start and names the variable', async () => {
-    const p = run('worker', { DATABASE_URL: '' });
+    const p = runCommand('worker', { DATABASE_URL: '' });
     procs.push(p);
     expect(await p.exited).toBe(1);
     expect(p.output()).toContain('DATABASE_URL: is required by the production worker');
@@ -70,9 +34,9 @@ describe('production entry points', () => {
 
   it('npm run worker runs workflows from its task queue and stops cleanly on SIGTERM', async () => {
     const taskQueue = `prod-worker-${uniqueSuffix()}`;
-    const worker = run('worker', { TEMPORAL_TASK_QUEUE: taskQueue });
+    const worker = runCommand('worker', { TEMPORAL_TASK_QUEUE: taskQueue });
     procs.push(worker);
-    await until('worker start', worker, () => worker.output().includes('worker polling'));
+    await waitForOutput(worker, 'worker polling');
 
     const unit = await prisma.orgUnit.findFirstOrThrow({ where: { name: '东华门第一社区' } });
     const noticeId = `P-${uniqueSuffix()}`;
@@ -90,9 +54,9 @@ describe('production entry points', () => {
 
   it('npm run api serves /health and drains on SIGTERM', async () => {
     const port = await freePort();
-    const api = run('api', { PORT: String(port) });
+    const api = runCommand('api', { PORT: String(port) });
     procs.push(api);
-    await until('api start', api, () => api.output().includes('API listening'));
+    await waitForOutput(api, 'API listening');
     const res = await fetch(`http://127.0.0.1:${port}/health`);
     expect(res.status).toBe(200);
     api.child.kill('SIGTERM');
