@@ -4,8 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { bootstrap, describeServices } from '../bootstrap';
-import { isPortOpen } from '../bootstrap/proc';
-import { BootstrapError } from '../bootstrap/proc';
+import { BootstrapError, isPortOpen } from '../bootstrap/proc';
 import { config } from '../config';
 import type { SeedReport } from '../../seed';
 import { fail, log, seconds, version } from './common';
@@ -27,8 +26,7 @@ async function main(): Promise<void> {
   const { connectWorker, createWorker, installRuntime } = await import('../temporal/worker');
   const { createApp } = await import('../../api/app');
 
-  const migrated = await migrate(services.database.url, { log });
-  if (migrated.applied.length) log(`applied migrations: ${migrated.applied.join(', ')}`);
+  await migrate(services.database.url, { log });
   const prisma = createPrisma(services.database.url);
   const seeded = await seedDemo(prisma);
   log(`demo data ready (${summarise(seeded)})`);
@@ -45,7 +43,8 @@ async function main(): Promise<void> {
     s.once('error', reject);
   });
 
-  const base = `http://${cfg.http.host === '0.0.0.0' ? 'localhost' : 'localhost'}:${cfg.http.port}`;
+  const loopbackOrAny = ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(cfg.http.host);
+  const base = `http://${loopbackOrAny ? 'localhost' : cfg.http.host}:${cfg.http.port}`;
   log(`ready in ${seconds(t0)}`);
   log(`GridCase:     ${base}`);
   log(`Health:       ${base}/health`);
