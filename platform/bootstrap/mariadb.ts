@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mariadb, { type Connection } from 'mariadb';
 import type { Config } from '../config';
-import { maskDatabaseUrl, parseDatabaseUrl } from '../db/url';
+import { connectionOptions, maskDatabaseUrl, parseDatabaseUrl } from '../db/url';
 import { BootstrapError, isAlive, isPortOpen, isSocketOpen, readPid, run, spawnDetached, waitFor, which } from './proc';
 
 export interface DatabaseService {
@@ -33,14 +33,15 @@ export function mariadbPaths(cfg: Config) {
 }
 
 async function probe(url: string, timeoutMs: number): Promise<string | undefined> {
-  const c = parseDatabaseUrl(url);
+  const { password } = parseDatabaseUrl(url);
   let conn: Connection | undefined;
   try {
-    conn = await mariadb.createConnection({ host: c.host, port: c.port, user: c.user, password: c.password, socketPath: c.socketPath, connectTimeout: timeoutMs });
+    conn = await mariadb.createConnection(connectionOptions(url, { database: null, connectTimeout: timeoutMs }));
     await conn.query('SELECT 1');
     return undefined;
   } catch (e) {
-    return (e as Error).message.split('\n')[0].replace(c.password ?? '\u0000', '****');
+    const line = (e as Error).message.split('\n')[0];
+    return password ? line.split(password).join('****') : line;
   } finally {
     await conn?.end().catch(() => undefined);
   }
@@ -48,10 +49,10 @@ async function probe(url: string, timeoutMs: number): Promise<string | undefined
 
 /** Creates the database when it is missing (the user must have the privilege). */
 export async function createDatabaseIfMissing(url: string): Promise<void> {
-  const c = parseDatabaseUrl(url);
-  const conn = await mariadb.createConnection({ host: c.host, port: c.port, user: c.user, password: c.password, socketPath: c.socketPath, connectTimeout: 5_000 });
+  const { database } = parseDatabaseUrl(url);
+  const conn = await mariadb.createConnection(connectionOptions(url, { database: null, connectTimeout: 5_000 }));
   try {
-    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${c.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await conn.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   } finally {
     await conn.end();
   }

@@ -9,7 +9,7 @@ import mariadb from 'mariadb';
 import { bootstrap, describeServices, type Services } from '../bootstrap';
 import { stopPid } from '../bootstrap/proc';
 import { config } from '../config';
-import { parseDatabaseUrl } from '../db/url';
+import { connectionOptions } from '../db/url';
 import { fail, log, seconds } from './common';
 
 interface JestSummary {
@@ -23,8 +23,7 @@ interface JestSummary {
 }
 
 async function recreateDatabase(serverUrl: string, database: string): Promise<void> {
-  const c = parseDatabaseUrl(serverUrl);
-  const conn = await mariadb.createConnection({ host: c.host, port: c.port, user: c.user, password: c.password, socketPath: c.socketPath });
+  const conn = await mariadb.createConnection(connectionOptions(serverUrl, { database: null }));
   try {
     await conn.query(`DROP DATABASE IF EXISTS \`${database}\``);
     await conn.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -64,7 +63,6 @@ async function main(): Promise<number> {
       ...process.env,
       NODE_ENV: 'test',
       DATABASE_URL: services.database.url,
-      GRIDCASE_DATABASE_SERVER_URL: services.database.serverUrl,
       TEMPORAL_ADDRESS: services.temporal.address,
       TEMPORAL_NAMESPACE: services.temporal.namespace,
       GRIDCASE_TEST_LOCAL_SERVICES: [services.database.source !== 'external' ? 'database' : '', services.temporal.source !== 'external' ? 'temporal' : '']

@@ -97,7 +97,7 @@ export function maskDatabaseUrl(url: string): string {
 /** Connection options for the `mariadb` driver built from a DATABASE_URL. */
 export function connectionOptions(
   url: string,
-  overrides: { database?: string | null; multipleStatements?: boolean } = {},
+  overrides: { database?: string | null; multipleStatements?: boolean; connectTimeout?: number } = {},
 ): {
   host?: string;
   port?: number;
@@ -118,6 +118,6 @@ export function connectionOptions(
     ...(database ? { database } : {}),
     multipleStatements: overrides.multipleStatements ?? false,
     collation: 'UTF8MB4_UNICODE_CI',
-    connectTimeout: 10_000,
+    connectTimeout: overrides.connectTimeout ?? 10_000,
   };
 }

@@ -3,21 +3,19 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { createPrisma } from '../../platform/db/prisma';
-import { connectTemporal, type TemporalHandle } from '../../platform/temporal/client';
-import { testServices } from '../support/env';
+import type { TemporalHandle } from '../../platform/temporal/client';
+import { connectServices } from '../support/env';
 
 describe('GET /health', () => {
-  const env = testServices();
   let prisma: PrismaClient;
   let temporal: TemporalHandle;
+  let closeServices: () => Promise<void>;
 
   beforeAll(async () => {
-    prisma = createPrisma(env.databaseUrl);
-    temporal = await connectTemporal(env.temporal);
+    ({ prisma, temporal, close: closeServices } = await connectServices());
   });
   afterAll(async () => {
-    await prisma.$disconnect();
-    await temporal.close();
+    await closeServices();
   });
 
   it('given Temporal and the database are up, answers 200 with both statuses', async () => {

@@ -4,11 +4,10 @@
  */
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { createPrisma } from '../../platform/db/prisma';
-import { connectTemporal, type TemporalHandle } from '../../platform/temporal/client';
+import type { TemporalHandle } from '../../platform/temporal/client';
 import { connectWorker, createWorker, installRuntime } from '../../platform/temporal/worker';
 import type { BroadcastNoticeResult } from '../../workflows/notice';
-import { testServices, uniqueSuffix } from '../support/env';
+import { connectServices, testServices, uniqueSuffix } from '../support/env';
 
 describe('notice broadcast (通知下发) on real Temporal and MySQL', () => {
   const env = testServices();
@@ -18,11 +17,11 @@ describe('notice broadcast (通知下发) on real Temporal and MySQL', () => {
   let worker: Worker;
   let workerConnection: NativeConnection;
   let running: Promise<void>;
+  let closeServices: () => Promise<void>;
 
   beforeAll(async () => {
     installRuntime('WARN');
-    prisma = createPrisma(env.databaseUrl);
-    temporal = await connectTemporal(env.temporal);
+    ({ prisma, temporal, close: closeServices } = await connectServices());
     workerConnection = await connectWorker(env.temporal);
     worker = await createWorker({ connection: workerConnection, namespace: env.temporal.namespace, taskQueue, deps: { prisma } });
     running = worker.run();
@@ -32,8 +31,7 @@ describe('notice broadcast (通知下发) on real Temporal and MySQL', () => {
     worker?.shutdown();
     await running;
     await workerConnection?.close();
-    await temporal?.close();
-    await prisma?.$disconnect();
+    await closeServices?.();
   });
 
   async function street(name: string) {

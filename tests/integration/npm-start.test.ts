@@ -3,7 +3,7 @@
  * instance reuses those services, and a port already in use is reported, not reused.
  */
 import mariadb from 'mariadb';
-import { parseDatabaseUrl } from '../../platform/db/url';
+import { connectionOptions } from '../../platform/db/url';
 import { testServices, uniqueSuffix } from '../support/env';
 import { freePort, runCommand, waitForOutput, type Command } from '../support/processes';
 
@@ -20,8 +20,7 @@ const bothLocal = env.local.includes('database') && env.local.includes('temporal
 
   afterAll(async () => {
     for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL');
-    const c = parseDatabaseUrl(env.databaseServerUrl || env.databaseUrl);
-    const conn = await mariadb.createConnection({ host: c.host, port: c.port, user: c.user, password: c.password });
+    const conn = await mariadb.createConnection(connectionOptions(env.databaseUrl, { database: null }));
     await conn.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
     await conn.end();
   });

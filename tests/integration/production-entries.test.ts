@@ -3,26 +3,23 @@
  * separate processes against external services named by DATABASE_URL and TEMPORAL_ADDRESS.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import { createPrisma } from '../../platform/db/prisma';
-import { connectTemporal, type TemporalHandle } from '../../platform/temporal/client';
+import type { TemporalHandle } from '../../platform/temporal/client';
 import type { BroadcastNoticeResult } from '../../workflows/notice';
-import { testServices, uniqueSuffix } from '../support/env';
+import { connectServices, uniqueSuffix } from '../support/env';
 import { freePort, runCommand, waitForOutput, type Command } from '../support/processes';
 
 describe('production entry points', () => {
-  const env = testServices();
   const procs: Command[] = [];
   let prisma: PrismaClient;
   let temporal: TemporalHandle;
+  let closeServices: () => Promise<void>;
 
   beforeAll(async () => {
-    prisma = createPrisma(env.databaseUrl);
-    temporal = await connectTemporal(env.temporal);
+    ({ prisma, temporal, close: closeServices } = await connectServices());
   });
   afterAll(async () => {
     for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');
-    await temporal.close();
-    await prisma.$disconnect();
+    await closeServices();
   });
 
   it('given no DATABASE_URL, the worker refuses to start and names the variable', async () => {

@@ -1,5 +1,8 @@
 /** What the test runner (platform/cli/test.ts) resolved: real services, already migrated and seeded. */
+import type { PrismaClient } from '../../generated/prisma/client';
 import { loadConfig } from '../../platform/config';
+import { createPrisma } from '../../platform/db/prisma';
+import { connectTemporal, type TemporalHandle } from '../../platform/temporal/client';
 
 export function testServices() {
   const cfg = loadConfig();
@@ -9,11 +12,23 @@ export function testServices() {
   return {
     cfg,
     databaseUrl: cfg.database.url,
-    /** Server URL without a database, for tests that create their own throwaway databases. */
-    databaseServerUrl: process.env.GRIDCASE_DATABASE_SERVER_URL ?? '',
     temporal: { address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey },
     /** Which services the runner manages locally (so tests may exercise the local bootstrap). */
     local: (process.env.GRIDCASE_TEST_LOCAL_SERVICES ?? '').split(',').filter(Boolean),
+  };
+}
+
+/** A Prisma client on the test database and a Temporal client, closed together. */
+export async function connectServices(): Promise<{ prisma: PrismaClient; temporal: TemporalHandle; close: () => Promise<void> }> {
+  const env = testServices();
+  const prisma = createPrisma(env.databaseUrl);
+  const temporal = await connectTemporal(env.temporal);
+  return {
+    prisma,
+    temporal,
+    close: async () => {
+      await Promise.all([prisma.$disconnect(), temporal.close()]);
+    },
   };
 }
 
