@@ -39,7 +39,7 @@ function ensureDependencies() {
     // A registry mirror that lacks some other platforms' optional binaries makes `npm ci` refuse
     // the lockfile; `npm install --no-save` installs the same locked versions and skips them.
     process.stderr.write(`gridcase: npm ci refused (${reason.replace(/^npm error\s*/, '').trim()}); installing the locked versions with npm install --no-save …\n`);
-    r = spawnSync(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: 'inherit' });
+    r = spawnSync(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, stdio: ['ignore', 2, 'inherit'] });
   }
   if (r.status !== 0) {
     process.stderr.write('gridcase: npm ci failed: check that the npm registry is reachable, then run the command again\n');

@@ -5,6 +5,9 @@
  *   migrate  apply pending SQL migrations to the database (DATABASE_URL, or the local MariaDB)
  *   drift    compare the database with the Prisma schema; exit 1 when they differ
  *   seed     load or repair the demo city, categories, users and calendar (idempotent)
+ *   process compile <file.bpmn>
+ *            compile a BPMN diagram: prints the process model JSON and exits 0, or prints
+ *            {"errors":[{"element","type","message"}…]} and exits 1; exits 2 on unreadable input
  */
 import path from 'node:path';
 import { ensureDatabase, mariadbPaths } from '../bootstrap/mariadb';
@@ -15,7 +18,7 @@ import { config } from '../config';
 import { maskDatabaseUrl } from '../db/url';
 import { fail, log } from './common';
 
-const USAGE = 'usage: npm run -s cli -- status | migrate | drift | seed';
+const USAGE = 'usage: npm run -s cli -- status | migrate | drift | seed | process compile <file.bpmn>';
 
 async function databaseUrl(): Promise<string> {
   const cfg = config();
@@ -68,10 +71,16 @@ async function main(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'process': {
+      if (argv[1] !== 'compile' || !argv[2] || argv.length > 3) break;
+      const { compileProcessFile } = await import('./process');
+      return compileProcessFile(argv[2]);
+    }
     default:
-      process.stderr.write(`${USAGE}\n`);
-      return 2;
+      break;
   }
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), fail);

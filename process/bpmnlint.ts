@@ -1,0 +1,46 @@
+/** bpmnlint's recommended rules over parsed BPMN, as compile issues (server side only). */
+import type { CompileIssue } from './compiler';
+
+/** Rules whose findings GridCase reports differently or not at all. */
+const RULE_OVERRIDES: Record<string, 'off' | 'warn' | 'error'> = {
+  // GridCase supports inclusive gateways.
+  'no-inclusive-gateway': 'off',
+  // An unnamed element is a readability problem, not a reason to refuse a deployable model.
+  'label-required': 'warn',
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Moddle = any;
+
+let linterPromise: Promise<{ lint(definitions: Moddle): Promise<Record<string, { id?: string; message: string; category: string }[]>> }> | undefined;
+
+async function linter() {
+  linterPromise ??= (async () => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { Linter } = require('bpmnlint');
+    const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return new Linter({ config: { extends: 'bpmnlint:recommended', rules: RULE_OVERRIDES }, resolver: new NodeResolver() });
+  })();
+  return linterPromise;
+}
+
+export async function runBpmnlint(definitions: Moddle): Promise<CompileIssue[]> {
+  const types = new Map<string, string>();
+  const visit = (el: Moddle) => {
+    if (!el || typeof el !== 'object') return;
+    if (el.id && el.$type) types.set(el.id, el.$type);
+    for (const key of ['rootElements', 'flowElements', 'participants', 'diagrams']) for (const child of el[key] ?? []) visit(child);
+  };
+  visit(definitions);
+  const reports = await (await linter()).lint(definitions);
+  const issues: CompileIssue[] = [];
+  for (const [rule, list] of Object.entries(reports)) {
+    for (const r of list) {
+      if (r.category !== 'error' && r.category !== 'warn') continue;
+      const element = r.id ?? definitions.id ?? 'definitions';
+      issues.push({ element, type: types.get(element) ?? 'bpmn:BaseElement', message: r.message, severity: r.category === 'error' ? 'error' : 'warning', rule: `bpmnlint/${rule}` });
+    }
+  }
+  return issues;
+}
