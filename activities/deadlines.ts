@@ -33,7 +33,7 @@ export function computeDeadlinesWith(specs: readonly DeadlineSpec[], cal: Workin
     try {
       return computeDeadline(spec, cal).toISOString();
     } catch (e) {
-      throw new Error(`deadline spec ${i}: ${(e as Error).message}`);
+      throw new Error(`deadline spec ${i}: ${(e as Error).message}`, { cause: e });
     }
   });
 }
@@ -114,7 +114,7 @@ export function createDeadlineActivities({ prisma }: DeadlineDeps) {
           result = computeDeadlinesWith(specs, trackingCalendar(years, missing));
         } catch (e) {
           // the same input fails the same way on every retry
-          throw ApplicationFailure.nonRetryable((e as Error).message, 'InvalidDeadlineSpec');
+          throw ApplicationFailure.create({ message: (e as Error).message, type: 'InvalidDeadlineSpec', nonRetryable: true, cause: e as Error });
         }
         if (missing.size === 0 || round >= MAX_GROW) return result;
         wanted = missing;

@@ -1,4 +1,6 @@
 /** All activities, built from their dependencies (tests pass what they exercise). */
+import { createCaseActivities } from './cases';
+import { createDeadlineActivities } from './deadlines';
 import { createNoticeActivities, type NoticeDeps } from './notice';
 
 export type ActivityDeps = NoticeDeps;
@@ -6,6 +8,8 @@ export type ActivityDeps = NoticeDeps;
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createNoticeActivities(deps),
+    ...createDeadlineActivities(deps),
+    ...createCaseActivities(deps),
   };
 }
 

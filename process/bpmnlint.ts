@@ -12,17 +12,16 @@ const RULE_OVERRIDES: Record<string, 'off' | 'warn' | 'error'> = {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Moddle = any;
 
-let linterPromise: Promise<{ lint(definitions: Moddle): Promise<Record<string, { id?: string; message: string; category: string }[]>> }> | undefined;
-
-async function linter() {
-  linterPromise ??= (async () => {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const { Linter } = require('bpmnlint');
-    const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    return new Linter({ config: { extends: 'bpmnlint:recommended', rules: RULE_OVERRIDES }, resolver: new NodeResolver() });
-  })();
-  return linterPromise;
+/**
+ * A new Linter per diagram: some bpmnlint rules (no-duplicate-sequence-flows) keep state in the
+ * rule instance, so a shared linter reports flows of an earlier diagram as duplicates.
+ */
+function linter(): { lint(definitions: Moddle): Promise<Record<string, { id?: string; message: string; category: string }[]>> } {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { Linter } = require('bpmnlint');
+  const NodeResolver = require('bpmnlint/lib/resolver/node-resolver');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return new Linter({ config: { extends: 'bpmnlint:recommended', rules: RULE_OVERRIDES }, resolver: new NodeResolver() });
 }
 
 export async function runBpmnlint(definitions: Moddle): Promise<CompileIssue[]> {
@@ -33,7 +32,7 @@ export async function runBpmnlint(definitions: Moddle): Promise<CompileIssue[]> 
     for (const key of ['rootElements', 'flowElements', 'participants', 'diagrams']) for (const child of el[key] ?? []) visit(child);
   };
   visit(definitions);
-  const reports = await (await linter()).lint(definitions);
+  const reports = await linter().lint(definitions);
   const issues: CompileIssue[] = [];
   for (const [rule, list] of Object.entries(reports)) {
     for (const r of list) {

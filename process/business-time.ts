@@ -149,13 +149,15 @@ function dayNumberOfYmd(ymd: string): number {
   let y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) throw new Error(`invalid date ${JSON.stringify(ymd)}`);
   y -= mo <= 2 ? 1 : 0;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
   const doy = Math.floor((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146_097 + doe - 719_468;
+  const n = era * 146_097 + doe - 719_468;
+  // 2026-02-30 and 2026-13-01 do not round-trip
+  if (mo < 1 || mo > 12 || d < 1 || ymdOf(n) !== ymd) throw new Error(`invalid date ${JSON.stringify(ymd)}: no such day`);
+  return n;
 }
 
 /** The Beijing date ('YYYY-MM-DD') of an instant. */
@@ -208,9 +210,11 @@ export function fromDays(rows: readonly { date: string; isWorkingDay: boolean }[
 /** The instant when `amount` ms of working time have elapsed after `from` (amount > 0). */
 function addWorking(from: number, amount: number, cal: WorkingCalendar): number {
   let remaining = amount;
+  let sawWorkingDay = false;
   const first = dayNumber(from);
   for (let day = first; day < first + MAX_WALK_DAYS; day++) {
     if (!cal.isWorkingDay(ymdOf(day))) continue;
+    sawWorkingDay = true;
     const base = dayStart(day);
     for (const p of PERIODS_MS) {
       const s = Math.max(base + p.from, from);
@@ -220,7 +224,11 @@ function addWorking(from: number, amount: number, cal: WorkingCalendar): number 
       remaining -= e - s;
     }
   }
-  throw new Error(`no working day within ${MAX_WALK_DAYS} days after ${new Date(from).toISOString()}: check the working calendar`);
+  throw new Error(
+    sawWorkingDay
+      ? `the limit runs more than ${MAX_WALK_DAYS} days past ${new Date(from).toISOString()}`
+      : `no working day within ${MAX_WALK_DAYS} days after ${new Date(from).toISOString()}: check the working calendar`,
+  );
 }
 
 /** Working ms in [from, to); 0 when to <= from. */
@@ -263,7 +271,11 @@ function checkKind(kind: CalendarKind): void {
 export function addBusinessTime(start: Date, iso: string, kind: CalendarKind, cal: WorkingCalendar): Date {
   const t = instant(start, 'start');
   checkKind(kind);
-  if (kind === 'CLOCK') return new Date(t + durationMs(iso));
+  if (kind === 'CLOCK') {
+    const due = new Date(t + durationMs(iso));
+    if (!Number.isFinite(due.getTime())) throw new Error(`duration ${JSON.stringify(iso)} is too long`);
+    return due;
+  }
   const amount = workingDurationMs(iso);
   if (amount === 0) return new Date(t);
   return new Date(addWorking(kind === 'WORKING_DAYS' ? workingDaysCountFrom(t) : t, amount, cal));

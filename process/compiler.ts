@@ -10,6 +10,7 @@ import { BpmnModdle } from 'bpmn-moddle';
 import gridDescriptor from '../schema/grid-moddle.json';
 import { parseAssigneeRule, isTierBased } from './assignee';
 import { checkFeel } from './feel';
+import { FORM_KEYWORDS, unsupportedFormKeywords } from './form';
 import { runBpmnlint } from './bpmnlint';
 import { lintModel } from './lint';
 import {
@@ -144,7 +145,7 @@ function chooseProcess(definitions: Moddle, issues: CompileIssue[]): Moddle | un
     if (executable.length === 1) return executable[0];
     const ids = withFlow.map((p) => p.id).join(', ');
     issues.push({
-      element: definitions.id ?? 'definitions',
+      element: (definitions.rootElements ?? []).find((e: Moddle) => e.$type === 'bpmn:Collaboration')?.id ?? definitions.id ?? 'definitions',
       type: 'bpmn:Collaboration',
       message: `the diagram has ${withFlow.length} processes (${ids}); a case runs one: mark exactly one isExecutable="true" or draw one pool`,
       severity: 'error',
@@ -317,6 +318,8 @@ function buildModel(definitions: Moddle, issues: CompileIssue[]): ProcessModel |
             try {
               const parsed = JSON.parse(forms[0].schema ?? '');
               if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('a form schema is a JSON object');
+              const unsupported = unsupportedFormKeywords(parsed);
+              if (unsupported.length) throw new Error(`keywords ${unsupported.join(', ')} are not supported in forms (supported: ${[...FORM_KEYWORDS].join(', ')})`);
               form = parsed;
             } catch (e) {
               error(el, `grid:form is not a JSON Schema: ${(e as Error).message}`, 'form');
@@ -429,8 +432,8 @@ function buildModel(definitions: Moddle, issues: CompileIssue[]): ProcessModel |
     }
   }
   for (const el of Object.values(elements)) {
-    if ((el.type === 'exclusiveGateway' || el.type === 'inclusiveGateway') && el.default && !el.outgoing.includes(el.default)) {
-      issues.push({ element: el.id, type: 'bpmn:Gateway', message: `the default flow ${el.default} does not leave this gateway`, severity: 'error', rule: 'gateway' });
+    if ((el.type === 'exclusiveGateway' || el.type === 'inclusiveGateway') && el.default && flows[el.default]?.source !== el.id) {
+      issues.push({ element: el.id, type: el.type === 'exclusiveGateway' ? 'bpmn:ExclusiveGateway' : 'bpmn:InclusiveGateway', message: `the default flow ${el.default} does not leave this gateway`, severity: 'error', rule: 'gateway' });
     }
   }
   for (const [scope, ids] of Object.entries(starts)) {

@@ -13,7 +13,7 @@ export function isDuration(text: string): boolean {
 }
 
 export function isDateTime(text: string): boolean {
-  return DATE_TIME.test(text) && !Number.isNaN(new Date(text).getTime());
+  return DATE_TIME.test(text) && !Number.isNaN(new Date(text).getTime()) && new Date(`${text.slice(0, 10)}T00:00:00Z`).toISOString().startsWith(text.slice(0, 10));
 }
 
 /** Milliseconds of a clock-time duration (a day is 24 h, a week 7 days; years and months are refused). */
@@ -33,7 +33,7 @@ export const CALENDAR_NAMES: Readonly<Record<string, CalendarKind>> = {
 
 export function parseCalendar(text: string | undefined | null): CalendarKind {
   if (text === undefined || text === null || text === '') return 'CLOCK';
-  const kind = CALENDAR_NAMES[text];
+  const kind = Object.hasOwn(CALENDAR_NAMES, text) ? CALENDAR_NAMES[text] : undefined;
   if (!kind) throw new Error(`calendar "${text}" is not one of ${Object.keys(CALENDAR_NAMES).join(', ')}`);
   return kind;
 }

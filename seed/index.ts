@@ -23,7 +23,8 @@ import { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import { hashPassword } from '../platform/auth/password';
 import { buildCalendar } from './calendar';
-import { CATEGORY_TREE, DEPARTMENT_CODE_PREFIX, demoDepartments, flattenCategories } from './catalog';
+import { CATEGORY_TREE, DEPARTMENT_CODE_PREFIX, PROCESS_KEYS, demoDepartments, flattenCategories } from './catalog';
+import { seedProcesses } from './processes';
 import { buildDemoCity, flattenUnits } from './geo';
 import type { DemoUnit, OrgLevel } from './geo';
 import { DEMO_PASSWORD, demoUsers } from './users';
@@ -49,6 +50,8 @@ export interface SeedReport {
   calendarDays: SeedCount;
   /** calendar years written, and which of them are provisional (generated) */
   calendarYears: { year: number; provisional: boolean }[];
+  /** reference processes deployed (version 1 on a fresh database; nothing when unchanged) */
+  processes: SeedCount;
   durationMs: number;
 }
 
@@ -354,6 +357,7 @@ export async function seedDemo(prisma: PrismaClient, opts: SeedOptions = {}): Pr
     gridAssignments: counter(0),
     calendarDays: counter(0),
     calendarYears: [],
+    processes: counter(PROCESS_KEYS.length),
     durationMs: 0,
   };
 
@@ -384,6 +388,7 @@ export async function seedDemo(prisma: PrismaClient, opts: SeedOptions = {}): Pr
     },
     { maxWait: 30_000, timeout: 180_000 },
   );
+  report.processes = await seedProcesses(prisma);
   report.durationMs = Date.now() - started;
   log(
     `seed: done in ${report.durationMs} ms — ` +

@@ -1,0 +1,354 @@
+/**
+ * Activities of the case workflow:
+ *   - loadProcessModel: the deployed, immutable model version a case runs;
+ *   - prepareTask: resolves a user task's assignee rule to candidates (org tree, departments,
+ *     the reporter) and computes its deadline and reminder points on the business calendar;
+ *   - computeTimes: fire times of working-calendar timers;
+ *   - applyCaseChange: writes one change of a case (audit rows with their hash chain, the case
+ *     row, task rows with their inbox index, approvals, notifications) in ONE transaction,
+ *     idempotently: a retried change whose first audit row exists writes nothing again.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { Prisma, type PrismaClient } from '../generated/prisma/client';
+import type { CalendarKind, DeadlineSpec, ProcessModel, ReminderSpec, Tier } from '../process/model';
+import { parseAssigneeRule } from '../process/assignee';
+import type { Approval, AuditRecord, CaseFacts, NotificationRecord, TaskInfo, TaskOpened } from '../process/engine';
+import { clockDurationMs } from '../process/timers';
+import { eventHash, GENESIS_HASH } from './audit';
+import { createDeadlineActivities, type DeadlineSpec as TimeSpec } from './deadlines';
+
+export interface CaseDeps {
+  prisma: PrismaClient;
+}
+
+const TIER_ORDER: Tier[] = ['GRID', 'VILLAGE', 'TOWNSHIP', 'DISTRICT', 'CITY'];
+const up = (tier: Tier): Tier => TIER_ORDER[Math.min(TIER_ORDER.indexOf(tier) + 1, TIER_ORDER.length - 1)];
+const LEVEL_OF: Record<string, Tier> = { village: 'VILLAGE', township: 'TOWNSHIP', district: 'DISTRICT', city: 'CITY' };
+/** When a category has no limit for a tier (or the case is not classified yet). */
+export const DEFAULT_LIMIT = { duration: 'P3D', calendar: 'WORKING_DAYS' as CalendarKind };
+
+/** What the first change of a case writes into its row. */
+export interface CaseRowInput {
+  caseId: string;
+  description: string;
+  address: string | null;
+  categoryId: number | null;
+  processVersionId: number;
+  lat: number;
+  lng: number;
+  gridId: number;
+  orgPath: string;
+  channel: string;
+  reporterId: number | null;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  severity: number;
+  reportedAt: string;
+  duplicateOfId: string | null;
+}
+
+export interface CaseSnapshot {
+  status: string;
+  statusLabel: string | null;
+  tier: Tier;
+  unitId: number;
+  dueAt: string | null;
+  closedTier: Tier | null;
+  closedAt: string | null;
+  acceptedAt?: string | null;
+}
+
+export interface CaseChange {
+  caseId: string;
+  /** seq of the first audit row of this change */
+  firstSeq: number;
+  create: CaseRowInput | null;
+  audit: AuditRecord[];
+  snapshot: CaseSnapshot | null;
+  tasks: TaskInfo[];
+  approvals: (Approval & { approverUnitId: number })[];
+  notifications: NotificationRecord[];
+  facts: CaseFacts;
+}
+
+const ROLE_OF: Record<string, string> = {
+  administrator: 'ADMINISTRATOR',
+  dispatcher: 'DISPATCHER',
+  handler: 'HANDLER',
+  grid_worker: 'GRID_WORKER',
+  supervisor: 'SUPERVISOR',
+  auditor: 'AUDITOR',
+};
+
+export function createCaseActivities({ prisma }: CaseDeps) {
+  const deadlines = createDeadlineActivities({ prisma });
+
+  /** The tier a tier reference names, from the case's current tier. */
+  function tierOf(ref: string, current: Tier): Tier {
+    if (ref === 'current') return current;
+    if (ref === 'parent') return up(current);
+    return LEVEL_OF[ref];
+  }
+
+  async function department(kind: string, facts: CaseFacts) {
+    const dept = await prisma.department.findFirst({ where: { kind, orgUnitId: facts.units.DISTRICT, active: true }, select: { id: true, code: true, orgUnitId: true } });
+    if (!dept) throw ApplicationFailure.nonRetryable(`the case's district has no active department of kind ${kind}`, 'UnknownDepartment');
+    return dept;
+  }
+
+  /** Rule → who may act, at which unit and tier. */
+  async function resolve(ruleText: string, tier: Tier, facts: CaseFacts, vars: Record<string, unknown>) {
+    const rule = parseAssigneeRule(ruleText);
+    switch (rule.kind) {
+      case 'tier': {
+        const t = tierOf(rule.tier, tier);
+        const unit = facts.units[t];
+        return { tier: t, orgUnitId: unit, departmentId: null, principals: [`unit:${unit}:HANDLER`] };
+      }
+      case 'role': {
+        const t = tierOf(rule.tier, tier);
+        const unit = facts.units[t];
+        return { tier: t, orgUnitId: unit, departmentId: null, principals: [`unit:${unit}:${ROLE_OF[rule.role]}`] };
+      }
+      case 'department':
+      case 'departmentHome':
+      case 'departmentVariable': {
+        const kind = rule.kind === 'department' ? rule.department : rule.kind === 'departmentHome' ? facts.homeDepartment : (vars[rule.variable] as string | undefined);
+        if (!kind || typeof kind !== 'string') {
+          throw ApplicationFailure.nonRetryable(
+            rule.kind === 'departmentHome' ? `category ${facts.category ?? '(none)'} has no home department` : `variable ${(rule as { variable: string }).variable} names no department`,
+            'UnknownDepartment',
+          );
+        }
+        const d = await department(kind, facts);
+        return { tier: 'DISTRICT' as Tier, orgUnitId: d.orgUnitId, departmentId: d.id, principals: [`dept:${d.code}:HANDLER`] };
+      }
+      case 'reporter': {
+        if (facts.reporter.userId !== null) return { tier: 'GRID' as Tier, orgUnitId: facts.units.GRID, departmentId: null, principals: [`user:${facts.reporter.userId}`] };
+        return { tier: 'GRID' as Tier, orgUnitId: facts.units.GRID, departmentId: null, principals: [`unit:${facts.units.GRID}:GRID_WORKER`] };
+      }
+    }
+  }
+
+  async function limitFor(spec: DeadlineSpec, tier: Tier, facts: CaseFacts): Promise<{ duration: string; calendar: CalendarKind }> {
+    if (spec.kind === 'duration') return { duration: spec.duration, calendar: spec.calendar };
+    if (!facts.category) return DEFAULT_LIMIT;
+    const limits = await prisma.categoryTimeLimit.findMany({ where: { category: { code: facts.category } }, select: { tier: true, duration: true, calendar: true } });
+    // the tier's own limit, else the nearest tier above that has one
+    for (let i = Math.max(TIER_ORDER.indexOf(tier), 1); i < TIER_ORDER.length; i++) {
+      const l = limits.find((x) => x.tier === TIER_ORDER[i]);
+      if (l) return { duration: l.duration, calendar: l.calendar as CalendarKind };
+    }
+    return DEFAULT_LIMIT;
+  }
+
+  async function principalsToUsers(tx: Prisma.TransactionClient, principals: string[]): Promise<number[]> {
+    const ids = new Set<number>();
+    for (const p of principals) {
+      const [kind, a, b] = p.split(':');
+      if (kind === 'user') ids.add(Number(a));
+      else if (kind === 'unit') {
+        const rows = await tx.membership.findMany({ where: { orgUnitId: Number(a), role: b as never, user: { active: true } }, select: { userId: true } });
+        rows.forEach((r) => ids.add(r.userId));
+      } else if (kind === 'dept') {
+        const rows = await tx.membership.findMany({ where: { department: { code: a }, role: b as never, user: { active: true } }, select: { userId: true } });
+        rows.forEach((r) => ids.add(r.userId));
+      }
+    }
+    return [...ids].sort((x, y) => x - y);
+  }
+
+  return {
+    async loadProcessModel(input: { processVersionId: number }): Promise<{ model: ProcessModel; version: number; key: string }> {
+      const v = await prisma.processVersion.findUnique({ where: { id: input.processVersionId }, select: { model: true, version: true, definition: { select: { key: true } } } });
+      if (!v) throw ApplicationFailure.nonRetryable(`process version ${input.processVersionId} does not exist`, 'UnknownProcessVersion');
+      return { model: v.model as unknown as ProcessModel, version: v.version, key: v.definition.key };
+    },
+
+    async prepareTask(input: {
+      facts: CaseFacts;
+      rule: string;
+      tier: Tier;
+      deadline: DeadlineSpec;
+      reminders: ReminderSpec[];
+      vars: Record<string, unknown>;
+      now: string;
+    }): Promise<TaskOpened> {
+      const who = await resolve(input.rule, input.tier, input.facts, input.vars);
+      // reporter and grid tasks are timed like the village tier
+      const limit = await limitFor(input.deadline, who.tier === 'GRID' ? 'VILLAGE' : who.tier, input.facts);
+      const [dueAt] = await deadlines.computeDeadlines({ specs: [{ start: input.now, duration: limit.duration, calendar: limit.calendar }] });
+      const fractions = input.reminders.map((r) => (r.kind === 'fraction' ? { start: input.now, due: dueAt, fraction: r.fraction, calendar: limit.calendar } : null));
+      const computed = await deadlines.computeDeadlines({ specs: fractions.filter((f): f is NonNullable<typeof f> => f !== null) });
+      let k = 0;
+      const reminderAts = input.reminders.map((r, i) => (fractions[i] ? computed[k++] : new Date(Date.parse(dueAt) - clockDurationMs((r as { duration: string }).duration)).toISOString()));
+      return { ...who, dueAt, limit, reminderAts };
+    },
+
+    async computeTimes(input: { specs: TimeSpec[] }): Promise<string[]> {
+      return deadlines.computeDeadlines({ specs: input.specs });
+    },
+
+    /** Writes one change in one transaction; idempotent on (caseId, firstSeq). Returns whether it wrote. */
+    async applyCaseChange(change: CaseChange): Promise<{ written: boolean; lastSeq: number }> {
+      const lastSeq = change.firstSeq + change.audit.length - 1;
+      return prisma.$transaction(async (tx) => {
+        if (change.create) {
+          const c = change.create;
+          const exists = await tx.case.findUnique({ where: { id: c.caseId }, select: { id: true } });
+          if (!exists) {
+            await tx.case.create({
+              data: {
+                id: c.caseId,
+                description: c.description,
+                address: c.address,
+                categoryId: c.categoryId,
+                processVersionId: c.processVersionId,
+                lat: new Prisma.Decimal(c.lat.toFixed(7)),
+                lng: new Prisma.Decimal(c.lng.toFixed(7)),
+                gridId: c.gridId,
+                villageId: change.facts.units.VILLAGE,
+                townshipId: change.facts.units.TOWNSHIP,
+                districtId: change.facts.units.DISTRICT,
+                orgPath: c.orgPath,
+                currentTier: 'VILLAGE',
+                currentUnitId: change.facts.units.VILLAGE,
+                channel: c.channel as never,
+                reporterId: c.reporterId,
+                reporterName: c.reporterName,
+                reporterPhone: c.reporterPhone,
+                severity: c.severity,
+                duplicateOfId: c.duplicateOfId,
+                reportedAt: new Date(c.reportedAt),
+              },
+            });
+          }
+        }
+        if (change.audit.length) {
+          const already = await tx.caseEvent.findUnique({ where: { caseId_seq: { caseId: change.caseId, seq: change.firstSeq } }, select: { id: true } });
+          if (already) return { written: false, lastSeq };
+          const prev =
+            change.firstSeq === 1
+              ? GENESIS_HASH
+              : (await tx.caseEvent.findUnique({ where: { caseId_seq: { caseId: change.caseId, seq: change.firstSeq - 1 } }, select: { hash: true } }))?.hash;
+          if (!prev) throw ApplicationFailure.retryable(`audit row ${change.firstSeq - 1} of case ${change.caseId} is not written yet`, 'AuditGap');
+          let prevHash = prev;
+          const rows = change.audit.map((a, i) => {
+            const row = {
+              caseId: change.caseId,
+              seq: change.firstSeq + i,
+              actorId: a.actor.userId,
+              actorName: a.actor.name,
+              action: a.action,
+              fromStatus: a.fromStatus,
+              toStatus: a.toStatus,
+              tier: a.tier,
+              reason: a.reason,
+              payload: JSON.parse(JSON.stringify(a.payload)) as Prisma.InputJsonValue,
+              createdAt: new Date(a.at),
+            };
+            const hash = eventHash(prevHash, row);
+            const out = { ...row, tier: row.tier as never, prevHash, hash };
+            prevHash = hash;
+            return out;
+          });
+          await tx.caseEvent.createMany({ data: rows });
+        }
+        if (change.snapshot) {
+          const s = change.snapshot;
+          await tx.case.update({
+            where: { id: change.caseId },
+            data: {
+              status: s.status as never,
+              statusLabel: s.statusLabel,
+              currentTier: s.tier as never,
+              currentUnitId: s.unitId,
+              dueAt: s.dueAt ? new Date(s.dueAt) : null,
+              closedTier: (s.closedTier as never) ?? null,
+              closedAt: s.closedAt ? new Date(s.closedAt) : null,
+              ...(s.acceptedAt ? { acceptedAt: new Date(s.acceptedAt) } : {}),
+              ...(change.audit.length ? { lastEventSeq: lastSeq } : {}),
+            },
+          });
+        }
+        for (const t of change.tasks) {
+          if (t.orgUnitId === null) continue; // not dispatched yet
+          const data = {
+            elementId: t.elementId,
+            name: t.name.slice(0, 200),
+            candidateRule: t.rule.slice(0, 100),
+            candidates: t.principals,
+            assigneeId: t.assignee?.userId ?? null,
+            tier: t.tier as never,
+            orgUnitId: t.orgUnitId,
+            departmentId: t.departmentId,
+            state: t.state as never,
+            priority: t.priority,
+            dueAt: t.dueAt ? new Date(t.dueAt) : null,
+            outcome: t.outcome,
+            data: (t.data ?? undefined) as Prisma.InputJsonValue | undefined,
+            claimedAt: t.claimedAt ? new Date(t.claimedAt) : null,
+            completedAt: t.completedAt ? new Date(t.completedAt) : null,
+          };
+          await tx.task.upsert({ where: { id: t.taskId }, create: { id: t.taskId, caseId: change.caseId, createdAt: new Date(t.createdAt), ...data }, update: data });
+          await tx.taskCandidate.deleteMany({ where: { taskId: t.taskId } });
+          const principals = [...new Set([...t.principals, ...(t.assignee?.userId ? [`user:${t.assignee.userId}`] : [])])];
+          await tx.taskCandidate.createMany({ data: principals.map((principal) => ({ taskId: t.taskId, principal, state: t.state as never, dueAt: t.dueAt ? new Date(t.dueAt) : null })) });
+        }
+        for (const a of change.approvals) {
+          const data = {
+            state: a.state as never,
+            decidedById: a.decidedBy?.userId ?? null,
+            decidedByName: a.decidedBy?.name ?? null,
+            decidedAt: a.decidedAt ? new Date(a.decidedAt) : null,
+            note: a.note,
+          };
+          await tx.approval.upsert({
+            where: { id: a.id },
+            create: {
+              id: a.id,
+              caseId: change.caseId,
+              taskId: a.taskId,
+              kind: a.kind as never,
+              reason: a.reason,
+              duration: a.duration,
+              requestedById: a.requestedBy.userId,
+              requestedByName: a.requestedBy.name,
+              requestedAt: new Date(a.requestedAt),
+              approverTier: a.approverTier as never,
+              approverUnitId: a.approverUnitId,
+              ...data,
+            },
+            update: data,
+          });
+        }
+        for (const n of change.notifications) {
+          let principals: string[];
+          if ('principals' in n.to) principals = n.to.principals;
+          else principals = (await resolve(n.to.rule, n.to.tier, change.facts, {})).principals;
+          const users = await principalsToUsers(tx, principals);
+          if (!users.length) continue;
+          await tx.notification.createMany({
+            data: users.map((userId) => ({
+              dedupeKey: `case:${change.caseId}:${n.key}:user:${userId}`.slice(0, 191),
+              userId,
+              caseId: change.caseId,
+              taskId: n.taskId,
+              kind: n.kind,
+              title: n.title.slice(0, 200),
+              body: n.body,
+              payload: { principals },
+            })),
+            skipDuplicates: true,
+          });
+        }
+        return { written: true, lastSeq };
+      });
+    },
+  };
+}
+
+export type CaseActivities = ReturnType<typeof createCaseActivities>;
+
+/** Tier of a unit reference, exported for tests. */
+export { up as tierAbove };

@@ -1,0 +1,385 @@
+/**
+ * The case workflow (one per case, workflow id = case number): interprets the case's pinned
+ * process model with the pure engine in process/engine.ts, and is the only writer of the case's
+ * projection and audit log (through idempotent activities, one transaction per change).
+ *
+ * Every input — a handler's update, a supervisor's signal, a timer — runs under one lock: the
+ * engine changes, then `settle()` writes the change, resolves new tasks and computes deadlines
+ * until the engine waits on people or time again. An update returns only after its change is
+ * written, so the API reads its own write.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { CaseActivities, CaseSnapshot } from '../activities/cases';
+import { Engine, EngineError, newEngineState, type Actor } from '../process/engine';
+import {
+  claimUpdate,
+  commentUpdate,
+  completeUpdate,
+  decideUpdate,
+  escalateUpdate,
+  extendUpdate,
+  messageSignal,
+  returnUpdate,
+  stateQuery,
+  superviseSignal,
+  unclaimUpdate,
+  urgeSignal,
+  type CaseView,
+  type CaseWorkflowInput,
+} from './case-api';
+
+const acts = proxyActivities<CaseActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
+/** Serialises the inputs of one case (deterministic: a promise chain). */
+class Lock {
+  private tail: Promise<unknown> = Promise.resolve();
+  busy = 0;
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    this.busy += 1;
+    const result = this.tail.then(fn);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result.finally(() => {
+      this.busy -= 1;
+    });
+  }
+}
+
+const now = () => new Date().toISOString();
+
+function asFailure(e: unknown): unknown {
+  if (e instanceof EngineError) return ApplicationFailure.create({ message: e.message, type: e.code, nonRetryable: true });
+  return e;
+}
+
+function checkActor(actor: unknown): asserts actor is Actor {
+  const a = actor as Actor | undefined;
+  if (!a || typeof a !== 'object' || typeof a.name !== 'string' || !a.name || (a.userId !== null && !Number.isInteger(a.userId))) {
+    throw ApplicationFailure.create({ message: 'actor must be { userId: integer | null, name: string }', type: 'BAD_INPUT', nonRetryable: true });
+  }
+}
+
+function checkText(value: unknown, field: string, max = 2000): void {
+  if (typeof value !== 'string' || !value.trim() || value.length > max) {
+    throw ApplicationFailure.create({ message: `${field} must be a non-empty string of at most ${max} characters`, type: 'BAD_INPUT', nonRetryable: true });
+  }
+}
+
+export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
+  const { caseId, facts } = input;
+  // The model normally comes with the input (so the handlers below exist from the first workflow
+  // task); a caller that gives only the version id has it loaded.
+  const model = input.model ?? (await acts.loadProcessModel({ processVersionId: input.processVersionId })).model;
+  const engine = new Engine(model, facts, input.carried?.engine ?? newEngineState(facts, input.vars ?? {}));
+  let seq = input.carried?.seq ?? 0;
+  let created = !!input.carried;
+  const run = input.carried?.run ?? 1;
+  const lock = new Lock();
+  const armed = new Map<string, CancellationScope>();
+  let failure: unknown;
+
+  const snapshot = (): CaseSnapshot => ({
+    status: engine.state.status,
+    statusLabel: engine.state.statusLabel,
+    tier: engine.state.tier,
+    unitId: facts.units[engine.state.tier],
+    dueAt: engine.state.ended ? null : engine.dueAt(),
+    closedTier: engine.state.closedTier,
+    closedAt: engine.state.closedAt,
+  });
+
+  const view = (): CaseView => ({
+    caseId,
+    status: engine.state.status,
+    statusLabel: engine.state.statusLabel,
+    tier: engine.state.tier,
+    unitId: facts.units[engine.state.tier],
+    ended: engine.state.ended,
+    dueAt: engine.state.ended ? null : engine.dueAt(),
+    activeElements: engine.activeElements(),
+    tasks: Object.values(engine.state.instances)
+      .filter((i) => i.task)
+      .map((i) => ({ ...(i.task as NonNullable<typeof i.task>) })),
+    approvals: engine.state.approvals.map((a) => ({ ...a })),
+    timers: Object.values(engine.state.timers).map((t) => ({ id: t.id, kind: t.kind, elementId: t.elementId, fireAt: t.fireAt })),
+    variables: { ...engine.state.vars },
+    processVersionId: input.processVersionId,
+    reworkCount: engine.state.reworkCount,
+    escalations: engine.state.escalations,
+    overdueCount: engine.state.overdueCount,
+    closedTier: engine.state.closedTier,
+    incidents: [...engine.state.incidents],
+    run,
+  });
+
+  async function flush(): Promise<void> {
+    const out = engine.takeOutbox();
+    if (!out.audit.length && !out.tasks.length && !out.caseChanged && !out.approvals.length && !out.notifications.length) return;
+    await acts.applyCaseChange({
+      caseId,
+      firstSeq: seq + 1,
+      create: created ? null : input.row,
+      audit: out.audit,
+      snapshot: snapshot(),
+      tasks: out.tasks,
+      approvals: out.approvals.map((a) => ({ ...a, approverUnitId: facts.units[a.approverTier] })),
+      notifications: out.notifications,
+      facts,
+    });
+    seq += out.audit.length;
+    created = true;
+  }
+
+  /** Writes what changed and resolves what the engine waits for, until it waits on people or time. */
+  async function settle(): Promise<void> {
+    for (;;) {
+      await flush();
+      const opening = engine.openingTasks();
+      const toCompute = engine.timersToCompute();
+      const extensions = engine.pendingExtensions();
+      if (!opening.length && !toCompute.length && !extensions.length) break;
+      for (const inst of opening) {
+        const req = engine.taskRequest(inst);
+        const opened = await acts.prepareTask({ facts, rule: req.rule, tier: req.tier, deadline: req.deadline, reminders: req.reminders, vars: engine.state.vars, now: now() });
+        engine.taskOpened(inst.id, opened, now());
+      }
+      if (toCompute.length) {
+        const times = await acts.computeTimes({ specs: toCompute.map((t) => t.compute as NonNullable<typeof t.compute>) });
+        toCompute.forEach((t, i) => engine.timerComputed(t.id, times[i]));
+      }
+      for (const e of extensions) {
+        const [dueAt] = await acts.computeTimes({ specs: [{ start: e.from, duration: e.duration, calendar: e.calendar }] });
+        engine.extensionApplied(e.approval.id, dueAt, now());
+      }
+    }
+    reconcileTimers();
+  }
+
+  function reconcileTimers(): void {
+    for (const [id, scope] of armed) {
+      if (!engine.state.timers[id]) {
+        scope.cancel();
+        armed.delete(id);
+      }
+    }
+    for (const t of Object.values(engine.state.timers)) {
+      if (!t.fireAt || armed.has(t.id)) continue;
+      const scope = new CancellationScope();
+      armed.set(t.id, scope);
+      const delay = Math.max(1, Date.parse(t.fireAt) - new Date().getTime());
+      scope.run(() => sleep(delay)).then(
+        () => {
+          armed.delete(t.id);
+          lock
+            .run(async () => {
+              engine.timerFired(t.id, now());
+              await settle();
+            })
+            .catch((e) => {
+              failure ??= e;
+            });
+        },
+        (e) => {
+          if (!isCancellation(e)) failure ??= e;
+        },
+      );
+    }
+  }
+
+  /** Runs an action under the lock, writes it, and turns engine refusals into update failures. */
+  const act = <T>(fn: () => T): Promise<T> =>
+    lock.run(async () => {
+      let result: T;
+      try {
+        result = fn();
+      } catch (e) {
+        throw asFailure(e);
+      }
+      await settle();
+      return result;
+    });
+
+  const validate = (fn: () => void) => {
+    try {
+      fn();
+    } catch (e) {
+      throw asFailure(e);
+    }
+  };
+
+  const refuseEnded = () => {
+    if (engine.state.ended) throw ApplicationFailure.create({ message: `case ${caseId} has ended (${engine.state.status})`, type: 'CASE_ENDED', nonRetryable: true });
+  };
+
+  setHandler(stateQuery, view);
+
+  setHandler(
+    claimUpdate,
+    ({ taskId, actor }) =>
+      act(() => {
+        const task = engine.claim(taskId, actor, now());
+        return { task: { ...task }, case: view() };
+      }).then((r) => ({ ...r, case: view() })),
+    {
+      validator: ({ taskId, actor }) => {
+        refuseEnded();
+        checkActor(actor);
+        validate(() => engine.validateClaim(taskId, actor));
+      },
+    },
+  );
+
+  setHandler(
+    unclaimUpdate,
+    ({ taskId, actor }) => act(() => ({ ...engine.unclaim(taskId, actor, now()) })).then((task) => ({ task, case: view() })),
+    {
+      validator: ({ taskId, actor }) => {
+        refuseEnded();
+        checkActor(actor);
+        validate(() => engine.validateUnclaim(taskId, actor));
+      },
+    },
+  );
+
+  setHandler(
+    completeUpdate,
+    ({ taskId, actor, outcome, data }) => act(() => ({ ...engine.complete(taskId, actor, outcome, data, now()) })).then((task) => ({ task, case: view() })),
+    {
+      validator: ({ taskId, actor, outcome, data }) => {
+        refuseEnded();
+        checkActor(actor);
+        validate(() => engine.validateComplete(taskId, actor, outcome, data));
+      },
+    },
+  );
+
+  setHandler(
+    escalateUpdate,
+    ({ taskId, actor, reason }) => act(() => ({ ...engine.escalate(taskId, actor, reason, now()) })).then((task) => ({ task, case: view() })),
+    {
+      validator: ({ taskId, actor, reason }) => {
+        refuseEnded();
+        checkActor(actor);
+        checkText(reason, 'reason');
+        validate(() => engine.validateEscalate(taskId, actor));
+      },
+    },
+  );
+
+  setHandler(
+    returnUpdate,
+    ({ taskId, actor, reason }) => act(() => ({ ...engine.request('RETURN', taskId, actor, reason, null, now()) })).then((approval) => ({ approval, case: view() })),
+    {
+      validator: ({ taskId, actor, reason }) => {
+        refuseEnded();
+        checkActor(actor);
+        checkText(reason, 'reason');
+        validate(() => engine.validateRequest('RETURN', taskId, actor));
+      },
+    },
+  );
+
+  setHandler(
+    extendUpdate,
+    ({ taskId, actor, duration, reason }) => act(() => ({ ...engine.request('EXTENSION', taskId, actor, reason, duration, now()) })).then((approval) => ({ approval, case: view() })),
+    {
+      validator: ({ taskId, actor, duration, reason }) => {
+        refuseEnded();
+        checkActor(actor);
+        checkText(reason, 'reason');
+        validate(() => engine.validateRequest('EXTENSION', taskId, actor, duration));
+      },
+    },
+  );
+
+  setHandler(
+    decideUpdate,
+    ({ approvalId, actor, approve, note }) =>
+      act(() => engine.decide(approvalId, actor, approve, note ?? null, now())).then(() => ({
+        approval: { ...(engine.state.approvals.find((a) => a.id === approvalId) as NonNullable<ReturnType<typeof engine.state.approvals.find>>) },
+        case: view(),
+      })),
+    {
+      validator: ({ approvalId, actor, approve }) => {
+        refuseEnded();
+        checkActor(actor);
+        if (typeof approve !== 'boolean') throw ApplicationFailure.create({ message: 'approve must be true or false', type: 'BAD_INPUT', nonRetryable: true });
+        validate(() => engine.validateDecision(approvalId));
+      },
+    },
+  );
+
+  setHandler(
+    commentUpdate,
+    ({ taskId, actor, text }) => act(() => engine.comment(taskId ?? null, actor, text, now())).then(() => ({ case: view() })),
+    {
+      validator: ({ taskId, actor, text }) => {
+        checkActor(actor);
+        checkText(text, 'text');
+        if (taskId !== undefined) validate(() => engine.findTask(taskId));
+      },
+    },
+  );
+
+  const signal = (fn: () => void) => {
+    if (engine.state.ended) return;
+    lock
+      .run(async () => {
+        try {
+          fn();
+        } catch (e) {
+          if (!(e instanceof EngineError)) throw e;
+        }
+        await settle();
+      })
+      .catch((e) => {
+        failure ??= e;
+      });
+  };
+
+  setHandler(urgeSignal, ({ actor, note, taskId }) => signal(() => engine.urge(actor, note ?? null, taskId ?? null, now())));
+  setHandler(superviseSignal, ({ actor, instruction, newDeadline }) => signal(() => engine.supervise(actor, instruction, newDeadline ?? null, now())));
+  setHandler(messageSignal, ({ name, actor, data }) => signal(() => engine.message(name, actor, data ?? {}, now())));
+
+  if (!input.carried) {
+    await lock.run(async () => {
+      engine.start(now());
+      await settle();
+    });
+  } else {
+    await lock.run(settle);
+  }
+
+  const historyTooLong = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || (input.historyLimit !== undefined && info.historyLength > input.historyLimit);
+  };
+
+  await condition(() => engine.state.ended || failure !== undefined || (historyTooLong() && lock.busy === 0));
+  if (failure !== undefined) throw failure;
+  if (!engine.state.ended) {
+    await condition(() => allHandlersFinished() && lock.busy === 0);
+    if (!engine.state.ended) {
+      for (const scope of armed.values()) scope.cancel();
+      await continueAsNew<typeof caseWorkflow>({ ...input, carried: { engine: engine.state, seq, run: run + 1 } });
+    }
+  }
+  await condition(() => allHandlersFinished() && lock.busy === 0);
+  return view();
+}
