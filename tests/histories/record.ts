@@ -1,0 +1,89 @@
+/**
+ * Records histories of the case workflow for the replay tests: runs cases of the reference
+ * processes on the local Temporal dev server against the test database (as `npm test` leaves
+ * them with GRIDCASE_KEEP_SERVICES=1) and writes each history as tests/histories/<name>.json.
+ *
+ *   GRIDCASE_KEEP_SERVICES=1 npm test -- tests/unit/config.test.ts   # services up, test DB seeded
+ *   DATABASE_URL=… TEMPORAL_ADDRESS=127.0.0.1:7233 node --import tsx tests/histories/record.ts
+ *
+ * Only record histories of released code; never re-record one to make a failing replay pass.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { loadConfig } from '../../platform/config';
+import { createPrisma } from '../../platform/db/prisma';
+import { connectTemporal } from '../../platform/temporal/client';
+import { connectWorker, createWorker, installRuntime } from '../../platform/temporal/worker';
+import { claimUpdate, commentUpdate, completeUpdate, escalateUpdate, urgeSignal } from '../../workflows/case-api';
+import { actor, newCaseId, openTask, reportCase } from '../support/cases';
+
+async function main() {
+  const cfg = loadConfig();
+  if (!cfg.database.url || !cfg.temporal.address) throw new Error('set DATABASE_URL and TEMPORAL_ADDRESS');
+  installRuntime('WARN');
+  const prisma = createPrisma(cfg.database.url);
+  const target = { address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey };
+  const temporal = await connectTemporal(target);
+  const connection = await connectWorker(target);
+  const taskQueue = `record-${Date.now()}`;
+  const worker = await createWorker({ connection, namespace: target.namespace, taskQueue, deps: { prisma } });
+  const running = worker.run();
+  const save = async (handle: WorkflowHandle, name: string) => {
+    const history = await handle.fetchHistory();
+    const file = path.join(__dirname, `${name}.json`);
+    const { historyToJSON } = await import('@temporalio/common/lib/proto-utils');
+    fs.writeFileSync(file, `${historyToJSON(history)}\n`);
+    process.stdout.write(`wrote ${file}\n`);
+  };
+  try {
+    const handler = await actor(prisma, 'dhm1.handler');
+    const street = await actor(prisma, 'dhm.handler');
+    const wangfang = await actor(prisma, 'wangfang');
+    const supervisor = await actor(prisma, 'dhm.supervisor');
+
+    // standard closed loop: accept, register, dispatch, escalate at the village, handle at the street, verify fails once, then passes
+    {
+      const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: 'WJ02', caseId: newCaseId('RH'), description: '居民楼顶违法扩建' });
+      for (const step of ['Task_Accept', 'Task_Register', 'Task_Dispatch']) {
+        const t = await openTask(handle, step, prisma);
+        await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler, outcome: step === 'Task_Accept' ? 'accept' : undefined }] });
+      }
+      const v = await openTask(handle, 'Task_Handle', prisma);
+      await handle.executeUpdate(claimUpdate, { args: [{ taskId: v.taskId, actor: handler }] });
+      await handle.executeUpdate(escalateUpdate, { args: [{ taskId: v.taskId, actor: handler, reason: '社区无执法权' }] });
+      await handle.signal(urgeSignal, { actor: supervisor, note: '请尽快处置' });
+      for (let round = 0; round < 2; round++) {
+        const s = await openTask(handle, 'Task_Handle', prisma);
+        await handle.executeUpdate(commentUpdate, { args: [{ taskId: s.taskId, actor: street, text: '已联系城管执法队' }] });
+        await handle.executeUpdate(completeUpdate, { args: [{ taskId: s.taskId, actor: street, outcome: 'done', data: { feedback: round ? '已拆除' : '已责令整改' } }] });
+        const check = await openTask(handle, 'Task_Verify', prisma);
+        await handle.executeUpdate(completeUpdate, { args: [{ taskId: check.taskId, actor: wangfang, outcome: round ? 'pass' : 'fail' }] });
+      }
+      await handle.result();
+      await save(handle, 'caseWorkflow-standard-closed-loop-v1');
+    }
+    // rejected at acceptance
+    {
+      const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: 'QT03', caseId: newCaseId('RH'), description: '重复上报' });
+      const t = await openTask(handle, 'Task_Accept', prisma);
+      await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler, outcome: 'reject' }] });
+      await handle.result();
+      await save(handle, 'caseWorkflow-rejected-v1');
+    }
+  } finally {
+    worker.shutdown();
+    await running;
+    await connection.close();
+    await temporal.close();
+    await prisma.$disconnect();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`${(e as Error).stack}\n`);
+    process.exit(1);
+  },
+);
