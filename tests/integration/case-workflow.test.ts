@@ -4,38 +4,26 @@
  * and the rules every task action obeys (claim conflicts, idempotent updates, bad input).
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import { verifyChain } from '../../activities/audit';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TemporalHandle } from '../../platform/temporal/client';
-import { connectWorker, createWorker, installRuntime } from '../../platform/temporal/worker';
 import { claimUpdate, completeUpdate, escalateUpdate, stateQuery } from '../../workflows/case-api';
 import { actor, openTask, reportCase } from '../support/cases';
-import { connectServices, testServices, uniqueSuffix } from '../support/env';
+import { startSuiteWorker, type SuiteWorker } from '../support/worker';
 
 describe('the case workflow on real Temporal and MySQL', () => {
-  const env = testServices();
-  const taskQueue = `test-cases-${uniqueSuffix()}`;
+  let suite: SuiteWorker;
   let prisma: PrismaClient;
   let temporal: TemporalHandle;
-  let worker: Worker;
-  let workerConnection: NativeConnection;
-  let running: Promise<void>;
-  let closeServices: () => Promise<void>;
+  let taskQueue: string;
 
   beforeAll(async () => {
-    installRuntime('WARN');
-    ({ prisma, temporal, close: closeServices } = await connectServices());
-    workerConnection = await connectWorker(env.temporal);
-    worker = await createWorker({ connection: workerConnection, namespace: env.temporal.namespace, taskQueue, deps: { prisma } });
-    running = worker.run();
+    suite = await startSuiteWorker('test-cases');
+    ({ prisma, temporal, taskQueue } = suite);
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await workerConnection?.close();
-    await closeServices?.();
+    await suite?.stop();
   });
 
   async function chainOf(caseId: string) {

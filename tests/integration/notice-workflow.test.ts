@@ -2,36 +2,25 @@
  * The stack end to end: a workflow on the real Temporal server whose activities read the org
  * tree and write outbox rows through Prisma into the real MySQL test database.
  */
-import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TemporalHandle } from '../../platform/temporal/client';
-import { connectWorker, createWorker, installRuntime } from '../../platform/temporal/worker';
 import type { BroadcastNoticeResult } from '../../workflows/notice';
-import { connectServices, testServices, uniqueSuffix } from '../support/env';
+import { uniqueSuffix } from '../support/env';
+import { startSuiteWorker, type SuiteWorker } from '../support/worker';
 
 describe('notice broadcast (通知下发) on real Temporal and MySQL', () => {
-  const env = testServices();
-  const taskQueue = `test-notice-${uniqueSuffix()}`;
+  let suite: SuiteWorker;
   let prisma: PrismaClient;
   let temporal: TemporalHandle;
-  let worker: Worker;
-  let workerConnection: NativeConnection;
-  let running: Promise<void>;
-  let closeServices: () => Promise<void>;
+  let taskQueue: string;
 
   beforeAll(async () => {
-    installRuntime('WARN');
-    ({ prisma, temporal, close: closeServices } = await connectServices());
-    workerConnection = await connectWorker(env.temporal);
-    worker = await createWorker({ connection: workerConnection, namespace: env.temporal.namespace, taskQueue, deps: { prisma } });
-    running = worker.run();
+    suite = await startSuiteWorker('test-notice');
+    ({ prisma, temporal, taskQueue } = suite);
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await workerConnection?.close();
-    await closeServices?.();
+    await suite?.stop();
   });
 
   async function street(name: string) {
