@@ -100,7 +100,7 @@ export async function compileBpmn(xml: string, opts: { bpmnlint?: boolean } = {}
   const model = buildModel(definitions, issues);
   if (model) {
     // Reachability over a model with elements left out (unsupported) would only repeat those errors.
-    if (!issues.some((i) => i.severity === 'error' && i.rule === 'supported')) issues.push(...lintModel(model, typeOf(definitions)));
+    if (!issues.some((i) => i.severity === 'error' && ['supported', 'timer', 'message', 'flow'].includes(i.rule))) issues.push(...lintModel(model, typeOf(definitions)));
     const schemaErrors = validateModelSchema(model);
     for (const message of schemaErrors) issues.push({ element: model.id, type: 'bpmn:Process', message: `model schema: ${message}`, severity: 'error', rule: 'model-schema' });
   }
@@ -325,6 +325,7 @@ function buildModel(definitions: Moddle, issues: CompileIssue[]): ProcessModel |
               error(el, `grid:form is not a JSON Schema: ${(e as Error).message}`, 'form');
             }
           }
+          if (el.priority !== undefined && !Number.isInteger(el.priority)) error(el, 'grid:priority must be an integer', 'grid-attributes');
           elements[el.id] = {
             ...base(el, scope),
             type: 'userTask',
@@ -332,7 +333,7 @@ function buildModel(definitions: Moddle, issues: CompileIssue[]): ProcessModel |
             deadline,
             reminders,
             outcomes: [...new Set(outcomes)],
-            priority: typeof el.priority === 'number' ? el.priority : 0,
+            priority: Number.isInteger(el.priority) ? el.priority : 0,
             escalatable,
             form,
             boundary: [],

@@ -299,6 +299,18 @@ export class Engine {
     if (el.type === 'serviceTask' && el.action === 'handOver') {
       this.state.department = (result.department as string | undefined) ?? el.target?.replace(/^department:/, '') ?? null;
       this.caseDirty = true;
+      result = { department: this.state.department, ...result };
+    }
+    if (el.type === 'serviceTask' && el.action === 'notify' && el.target) {
+      this.notify({
+        key: `notify:${inst.id}`,
+        kind: 'NOTICE',
+        to: { rule: el.target, tier: this.state.tier },
+        taskId: null,
+        title: `${el.name ?? '通知'}：案件 ${this.facts.caseId}`,
+        body: el.message ?? `案件 ${this.facts.caseId}`,
+      });
+      result = { target: el.target, ...result };
     }
     this.audit(el.type === 'serviceTask' ? el.action : 'service', SYSTEM_ACTOR, null, null, null, { element: el.id, ...result });
     this.leave(inst);
@@ -599,7 +611,15 @@ export class Engine {
         found.task.completedAt = now;
         this.audit('return', a.requestedBy, null, null, a.reason, { taskId: a.taskId, to: found.inst.prev });
         this.cancelInstance(found.inst, 'RETURNED');
-        this.state.tokens.push({ elementId: found.inst.prev, scope: found.inst.scope, viaFlow: null, prev: null });
+        // the earlier step may lie outside the sub-process(es) the task runs in: leave them
+        const targetScope = this.el(found.inst.prev).scope;
+        let scope = found.inst.scope;
+        while (scope !== null && this.state.instances[scope] && this.state.instances[scope].elementId !== targetScope) {
+          const sub = this.state.instances[scope];
+          scope = sub.scope;
+          this.cancelInstance(sub);
+        }
+        this.state.tokens.push({ elementId: found.inst.prev, scope, viaFlow: null, prev: null });
       }
     }
     this.run();
@@ -760,7 +780,7 @@ export class Engine {
 
   private mergeVars(data: Record<string, unknown>): void {
     for (const [k, v] of Object.entries(data)) {
-      if (['category', 'categoryMajor', 'tier', 'reworkCount', 'escalations', 'overdue'].includes(k)) continue;
+      if (['category', 'categoryMajor', 'tier', 'reworkCount', 'escalations', 'overdue', '__proto__', 'constructor', 'prototype'].includes(k)) continue;
       this.state.vars[k] = v;
     }
   }

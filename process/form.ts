@@ -93,9 +93,10 @@ export function validateForm(schema: Schema, data: unknown, path = 'data'): stri
   if (data && typeof data === 'object' && !Array.isArray(data)) {
     const obj = data as Record<string, unknown>;
     const props = (schema.properties ?? {}) as Record<string, Schema>;
-    for (const r of (schema.required ?? []) as string[]) if (obj[r] === undefined) errors.push(`${path}.${r} is required`);
+    for (const r of (schema.required ?? []) as string[]) if (!Object.hasOwn(obj, r) || obj[r] === undefined) errors.push(`${path}.${r} is required`);
     for (const [k, v] of Object.entries(obj)) {
-      if (props[k]) errors.push(...validateForm(props[k], v, `${path}.${k}`));
+      if (k === '__proto__' || k === 'constructor' || k === 'prototype') errors.push(`${path}.${k} is not an allowed field name`);
+      else if (Object.hasOwn(props, k)) errors.push(...validateForm(props[k], v, `${path}.${k}`));
       else if (schema.additionalProperties === false) errors.push(`${path}.${k} is not a field of this form`);
       else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') errors.push(...validateForm(schema.additionalProperties as Schema, v, `${path}.${k}`));
     }
