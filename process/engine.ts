@@ -6,7 +6,7 @@
  * engine needs from the outside world:
  *   - `outbox`: audit events and projection changes to write (one transaction per flush);
  *   - instances in state `opening` (user tasks whose candidates and deadline must be resolved),
- *     `running` service tasks whose action needs an activity (notify, handOver);
+ *     `running` service tasks (notify, handOver) it completes with serviceDone() in its settle loop;
  *   - timers: `fireAt` known (arm a durable timer) or null (needs a business-calendar computation).
  * Everything in EngineState is plain JSON, so a long case continues-as-new carrying it.
  */
@@ -201,6 +201,9 @@ const nextTier = (tier: Tier): Tier | null => {
   return i >= 0 && i < TIERS_UP.length - 1 ? TIERS_UP[i + 1] : null;
 };
 
+/** Who supervises work held at a tier: the tier above (a grid's work: its village/community). */
+const supervisingTier = (tier: Tier): Tier => (tier === 'GRID' ? 'VILLAGE' : (nextTier(tier) ?? tier));
+
 export function newEngineState(facts: CaseFacts, initialVars: Record<string, unknown> = {}): EngineState {
   return {
     v: 1,
@@ -290,7 +293,7 @@ export class Engine {
     this.run();
   }
 
-  /** A notify/handOver activity finished. */
+  /** A notify/handOver service task is done: notify writes its notification (to the target rule, resolved when written). */
   serviceDone(instanceId: string, now: string, result: Record<string, unknown> = {}): void {
     this.now = now;
     const inst = this.state.instances[instanceId];
@@ -373,7 +376,7 @@ export class Engine {
         this.dirtyTasks.add(task.taskId);
         this.caseDirty = true;
         this.audit('overdue', SYSTEM_ACTOR, null, null, null, { taskId: task.taskId, orgUnitId: task.orgUnitId, departmentId: task.departmentId, tier: task.tier, dueAt: task.dueAt });
-        const above = nextTier(task.tier) ?? task.tier;
+        const above = supervisingTier(task.tier);
         this.audit('supervise', SYSTEM_ACTOR, null, null, '超期自动督办', { taskId: task.taskId, automatic: true, supervisorTier: above });
         this.notify({
           key: `supervise:${t.id}`,
@@ -387,6 +390,12 @@ export class Engine {
         return;
       }
       case 'boundary':
+        // a deadline is recorded (overdue, supervised) before a boundary due at the same time moves
+        // the case on, whichever of the two timers Temporal happens to deliver first
+        for (const o of Object.values(this.state.timers)) {
+          if (o.instanceId === t.instanceId && o.kind === 'overdue' && o.fireAt && t.fireAt && o.fireAt <= t.fireAt) this.timerFired(o.id, now);
+        }
+        if (!this.state.instances[inst.id]) return;
         this.triggerBoundary(this.el(t.elementId) as BoundaryEventModel, inst, {});
         this.run();
         return;
@@ -563,7 +572,7 @@ export class Engine {
       duration,
       requestedBy: actor,
       requestedAt: now,
-      approverTier: nextTier(task.tier) ?? task.tier,
+      approverTier: supervisingTier(task.tier),
       decidedBy: null,
       decidedAt: null,
       note: null,
@@ -678,6 +687,9 @@ export class Engine {
   /** 督办 by hand: an instruction to every open task, optionally with a new deadline. */
   supervise(actor: Actor, instruction: string, newDeadline: string | null, now: string): number {
     this.now = now;
+    if (typeof instruction !== 'string' || !instruction.trim()) throw new EngineError('BAD_INPUT', 'instruction is required');
+    if (newDeadline !== null && (typeof newDeadline !== 'string' || Number.isNaN(Date.parse(newDeadline)))) throw new EngineError('DEADLINE_INVALID', `newDeadline "${String(newDeadline)}" is not an ISO 8601 date-time`);
+    if (newDeadline !== null) newDeadline = new Date(Date.parse(newDeadline)).toISOString();
     const tasks = this.openTasks();
     const n = this.state.nextId++;
     this.audit('supervise', actor, null, null, instruction, { taskIds: tasks.map((t) => t.taskId), automatic: false, newDeadline });
@@ -956,7 +968,7 @@ export class Engine {
         return;
       }
       default:
-        return; // notify, handOver: the workflow runs an activity, then serviceDone()
+        return; // notify, handOver: the workflow calls serviceDone() (workflows/case.ts settle)
     }
   }
 

@@ -153,10 +153,18 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       const opening = engine.openingTasks();
       const toCompute = engine.timersToCompute();
       const extensions = engine.pendingExtensions();
-      if (!opening.length && !toCompute.length && !extensions.length) break;
+      const services = engine.runningServices();
+      if (!opening.length && !toCompute.length && !extensions.length && !services.length) break;
+      if (services.length) {
+        // notify and handOver: what they write goes out with the next flush (notifications resolve their rule there)
+        for (const inst of services) engine.serviceDone(inst.id, now());
+        continue;
+      }
       for (const inst of opening) {
         const req = engine.taskRequest(inst);
-        const opened = await acts.prepareTask({ facts, rule: req.rule, tier: req.tier, deadline: req.deadline, reminders: req.reminders, vars: engine.state.vars, now: now() });
+        // the limit counts from the task's creation, not from when this activity happens to run
+        const from = inst.task?.createdAt || now();
+        const opened = await acts.prepareTask({ facts, rule: req.rule, tier: req.tier, deadline: req.deadline, reminders: req.reminders, vars: engine.state.vars, now: from });
         engine.taskOpened(inst.id, opened, now());
       }
       if (toCompute.length) {
@@ -337,8 +345,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  const signal = (fn: () => void) => {
+  // Signals cannot answer: a malformed one (the API validates first) is dropped, never fails the case.
+  const signal = (actor: unknown, fn: () => void) => {
     if (engine.state.ended) return;
+    try {
+      checkActor(actor);
+    } catch {
+      return;
+    }
     lock
       .run(async () => {
         try {
@@ -353,9 +367,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       });
   };
 
-  setHandler(urgeSignal, ({ actor, note, taskId }) => signal(() => engine.urge(actor, note ?? null, taskId ?? null, now())));
-  setHandler(superviseSignal, ({ actor, instruction, newDeadline }) => signal(() => engine.supervise(actor, instruction, newDeadline ?? null, now())));
-  setHandler(messageSignal, ({ name, actor, data }) => signal(() => engine.message(name, actor, data ?? {}, now())));
+  setHandler(urgeSignal, ({ actor, note, taskId }) => signal(actor, () => engine.urge(actor, note ?? null, taskId ?? null, now())));
+  setHandler(superviseSignal, ({ actor, instruction, newDeadline }) => signal(actor, () => engine.supervise(actor, instruction, newDeadline ?? null, now())));
+  setHandler(messageSignal, ({ name, actor, data }) =>
+    signal(actor, () => {
+      if (typeof name !== 'string' || !name) throw new EngineError('BAD_INPUT', 'message name is required');
+      engine.message(name, actor, data && typeof data === 'object' && !Array.isArray(data) ? data : {}, now());
+    }),
+  );
 
   if (!input.carried) {
     await lock.run(async () => {
