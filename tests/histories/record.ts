@@ -32,6 +32,10 @@ async function main() {
   const save = async (handle: WorkflowHandle, name: string) => {
     const history = await handle.fetchHistory();
     const file = path.join(__dirname, `${name}.json`);
+    if (fs.existsSync(file)) {
+      process.stdout.write(`kept ${file} (a recorded history is never replaced)\n`);
+      return;
+    }
     const { historyToJSON } = await import('@temporalio/common/lib/proto-utils');
     fs.writeFileSync(file, `${historyToJSON(history)}\n`);
     process.stdout.write(`wrote ${file}\n`);
@@ -62,6 +66,22 @@ async function main() {
       }
       await handle.result();
       await save(handle, 'caseWorkflow-standard-closed-loop-v1');
+    }
+    // emergency: the district is notified at once (notify service task), then respond, make safe, resolve, verify
+    {
+      const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: 'YJ01', caseId: newCaseId('RH'), description: '连续降雨后山体出现裂缝' });
+      const steps: [string, string, { userId: number | null; name: string }, Record<string, unknown> | undefined][] = [
+        ['Task_Respond', 'responded', handler, undefined],
+        ['Task_MakeSafe', '', handler, { feedback: '已设置警戒线，疏散坡下住户' }],
+        ['Task_Resolve', '', handler, { feedback: '已完成边坡加固' }],
+        ['Task_Verify', 'pass', wangfang, undefined],
+      ];
+      for (const [step, outcome, who, data] of steps) {
+        const t = await openTask(handle, step, prisma);
+        await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: who, outcome: outcome || undefined, data }] });
+      }
+      await handle.result();
+      await save(handle, 'caseWorkflow-emergency-v1');
     }
     // rejected at acceptance
     {
