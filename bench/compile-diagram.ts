@@ -32,9 +32,9 @@ interface Bounds {
   height: number;
 }
 
-export function generateDiagram(size: number = BENCH_DIAGRAM_SIZE): GeneratedDiagram {
-  if (!Number.isInteger(size) || size < 2) throw new Error('a diagram has at least a start and an end event');
-  const counts: ElementCounts = {
+/** A count of zero for every element type of the model. */
+export function zeroCounts(): ElementCounts {
+  return {
     startEvent: 0,
     endEvent: 0,
     userTask: 0,
@@ -46,6 +46,11 @@ export function generateDiagram(size: number = BENCH_DIAGRAM_SIZE): GeneratedDia
     boundaryEvent: 0,
     intermediateCatchEvent: 0,
   };
+}
+
+export function generateDiagram(size: number = BENCH_DIAGRAM_SIZE): GeneratedDiagram {
+  if (!Number.isInteger(size) || size < 2) throw new Error('a diagram has at least a start and an end event');
+  const counts = zeroCounts();
   const incoming = new Map<string, string[]>();
   const outgoing = new Map<string, string[]>();
   const flowXml: string[] = [];

@@ -5,24 +5,13 @@
  */
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { BENCH_DIAGRAM_SIZE, BLOCK_SIZE, generateDiagram, type ElementCounts } from '../../bench/compile-diagram';
+import { BENCH_DIAGRAM_SIZE, BLOCK_SIZE, generateDiagram, zeroCounts, type ElementCounts } from '../../bench/compile-diagram';
 import { compileBpmn } from '../../process/compiler';
 import type { ProcessModel } from '../../process/model';
 import modelSchema from '../../schema/process-model.schema.json';
 
 function countByType(model: ProcessModel): ElementCounts {
-  const counts: ElementCounts = {
-    startEvent: 0,
-    endEvent: 0,
-    userTask: 0,
-    serviceTask: 0,
-    exclusiveGateway: 0,
-    parallelGateway: 0,
-    inclusiveGateway: 0,
-    subProcess: 0,
-    boundaryEvent: 0,
-    intermediateCatchEvent: 0,
-  };
+  const counts: ElementCounts = zeroCounts();
   for (const el of Object.values(model.elements)) counts[el.type] += 1;
   return counts;
 }
