@@ -349,6 +349,3 @@ export function createCaseActivities({ prisma }: CaseDeps) {
 }
 
 export type CaseActivities = ReturnType<typeof createCaseActivities>;
-
-/** Tier of a unit reference, exported for tests. */
-export { up as tierAbove };

@@ -10,7 +10,6 @@
  *   - timers: `fireAt` known (arm a durable timer) or null (needs a business-calendar computation).
  * Everything in EngineState is plain JSON, so a long case continues-as-new carrying it.
  */
-import { isTierBased, parseAssigneeRule } from './assignee';
 import { evaluateCondition } from './feel';
 import { validateForm } from './form';
 import {
@@ -110,6 +109,8 @@ export interface Approval {
   decidedBy: Actor | null;
   decidedAt: string | null;
   note: string | null;
+  /** an approved extension whose new deadline has been set */
+  applied?: boolean;
 }
 
 /** One audit row (case_events) the workflow must write, in order. */
@@ -640,10 +641,10 @@ export class Engine {
     const out: { approval: Approval; instanceId: string; from: string; duration: string; calendar: CalendarKind }[] = [];
     for (const a of this.state.approvals) {
       if (a.kind !== 'EXTENSION' || a.state !== 'APPROVED' || !a.duration) continue;
-      if ((a as Approval & { applied?: boolean }).applied) continue;
+      if (a.applied) continue;
       const inst = Object.values(this.state.instances).find((i) => i.task?.taskId === a.taskId);
       if (!inst?.task?.dueAt) {
-        (a as Approval & { applied?: boolean }).applied = true;
+        a.applied = true;
         continue;
       }
       out.push({ approval: a, instanceId: inst.id, from: inst.task.dueAt, duration: a.duration, calendar: inst.task.limit?.calendar ?? 'CLOCK' });
@@ -652,7 +653,7 @@ export class Engine {
   }
 
   extensionApplied(approvalId: string, dueAt: string, now: string): void {
-    const a = this.state.approvals.find((x) => x.id === approvalId) as (Approval & { applied?: boolean }) | undefined;
+    const a = this.state.approvals.find((x) => x.id === approvalId);
     if (!a || a.applied) return;
     a.applied = true;
     const inst = Object.values(this.state.instances).find((i) => i.task?.taskId === a.taskId);
@@ -1265,14 +1266,5 @@ export class Engine {
     this.setStatus(be);
     if (be.interrupting) this.cancelInstance(host);
     this.follow(be, host.scope, host.prev);
-  }
-}
-
-/** Whether an assignee rule follows the case's tier (for the escalate action). */
-export function ruleFollowsTier(rule: string): boolean {
-  try {
-    return isTierBased(parseAssigneeRule(rule));
-  } catch {
-    return false;
   }
 }
