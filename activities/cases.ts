@@ -10,7 +10,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import type { CalendarKind, DeadlineSpec, ProcessModel, ReminderSpec, Tier } from '../process/model';
+import { TIER_ORDER, tierAbove, type CalendarKind, type DeadlineSpec, type ProcessModel, type ReminderSpec, type Tier } from '../process/model';
 import { parseAssigneeRule } from '../process/assignee';
 import type { Approval, AuditRecord, CaseFacts, NotificationRecord, TaskInfo, TaskOpened } from '../process/engine';
 import { clockDurationMs } from '../process/timers';
@@ -21,8 +21,6 @@ export interface CaseDeps {
   prisma: PrismaClient;
 }
 
-const TIER_ORDER: Tier[] = ['GRID', 'VILLAGE', 'TOWNSHIP', 'DISTRICT', 'CITY'];
-const up = (tier: Tier): Tier => TIER_ORDER[Math.min(TIER_ORDER.indexOf(tier) + 1, TIER_ORDER.length - 1)];
 const LEVEL_OF: Record<string, Tier> = { village: 'VILLAGE', township: 'TOWNSHIP', district: 'DISTRICT', city: 'CITY' };
 /** When a category has no limit for a tier (or the case is not classified yet). */
 export const DEFAULT_LIMIT = { duration: 'P3D', calendar: 'WORKING_DAYS' as CalendarKind };
@@ -86,7 +84,7 @@ export function createCaseActivities({ prisma }: CaseDeps) {
   /** The tier a tier reference names, from the case's current tier. */
   function tierOf(ref: string, current: Tier): Tier {
     if (ref === 'current') return current;
-    if (ref === 'parent') return up(current);
+    if (ref === 'parent') return tierAbove(current);
     return LEVEL_OF[ref];
   }
 

@@ -24,14 +24,8 @@ function linter(): { lint(definitions: Moddle): Promise<Record<string, { id?: st
   return new Linter({ config: { extends: 'bpmnlint:recommended', rules: RULE_OVERRIDES }, resolver: new NodeResolver() });
 }
 
-export async function runBpmnlint(definitions: Moddle): Promise<CompileIssue[]> {
-  const types = new Map<string, string>();
-  const visit = (el: Moddle) => {
-    if (!el || typeof el !== 'object') return;
-    if (el.id && el.$type) types.set(el.id, el.$type);
-    for (const key of ['rootElements', 'flowElements', 'participants', 'diagrams']) for (const child of el[key] ?? []) visit(child);
-  };
-  visit(definitions);
+/** `types`: id → BPMN type of the diagram's elements (from the compiler's one walk over them). */
+export async function runBpmnlint(definitions: Moddle, types: Map<string, string>): Promise<CompileIssue[]> {
   const reports = await linter().lint(definitions);
   const issues: CompileIssue[] = [];
   for (const [rule, list] of Object.entries(reports)) {

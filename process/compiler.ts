@@ -98,13 +98,14 @@ export async function compileBpmn(xml: string, opts: { bpmnlint?: boolean } = {}
     rule: 'parse',
   }));
   const model = buildModel(definitions, issues);
+  const types = elementTypes(definitions);
   if (model) {
     // Reachability over a model with elements left out (unsupported) would only repeat those errors.
-    if (!issues.some((i) => i.severity === 'error' && ['supported', 'timer', 'message', 'flow'].includes(i.rule))) issues.push(...lintModel(model, typeOf(definitions)));
+    if (!issues.some((i) => i.severity === 'error' && ['supported', 'timer', 'message', 'flow'].includes(i.rule))) issues.push(...lintModel(model, (id) => types.get(id) ?? 'bpmn:FlowElement'));
     const schemaErrors = validateModelSchema(model);
     for (const message of schemaErrors) issues.push({ element: model.id, type: 'bpmn:Process', message: `model schema: ${message}`, severity: 'error', rule: 'model-schema' });
   }
-  if (opts.bpmnlint !== false) issues.push(...(await runBpmnlint(definitions)));
+  if (opts.bpmnlint !== false) issues.push(...(await runBpmnlint(definitions, types)));
   const errors = dedupe(issues.filter((i) => i.severity === 'error'));
   const warnings = dedupe(issues.filter((i) => i.severity === 'warning'));
   if (errors.length || !model) return { ok: false, errors, warnings };
@@ -121,16 +122,16 @@ function dedupe(issues: CompileIssue[]): CompileIssue[] {
   });
 }
 
-/** element id → BPMN type, for issues found on the model. */
-function typeOf(definitions: Moddle): (id: string) => string {
+/** id → BPMN type of every element of parsed definitions (processes, flow elements, participants, diagrams). */
+export function elementTypes(definitions: Moddle): Map<string, string> {
   const types = new Map<string, string>();
   const visit = (el: Moddle) => {
     if (!el || typeof el !== 'object') return;
     if (el.id && el.$type) types.set(el.id, el.$type);
-    for (const key of ['rootElements', 'flowElements', 'participants']) for (const child of el[key] ?? []) visit(child);
+    for (const key of ['rootElements', 'flowElements', 'participants', 'diagrams']) for (const child of el[key] ?? []) visit(child);
   };
   visit(definitions);
-  return (id) => types.get(id) ?? 'bpmn:FlowElement';
+  return types;
 }
 
 function chooseProcess(definitions: Moddle, issues: CompileIssue[]): Moddle | undefined {

@@ -15,6 +15,7 @@ import { validateForm } from './form';
 import {
   FINAL_STATUSES,
   TIERS_UP,
+  tierAbove,
   type BoundaryEventModel,
   type CalendarKind,
   type CaseStatusCode,
@@ -202,9 +203,6 @@ const nextTier = (tier: Tier): Tier | null => {
   return i >= 0 && i < TIERS_UP.length - 1 ? TIERS_UP[i + 1] : null;
 };
 
-/** Who supervises work held at a tier: the tier above (a grid's work: its village/community). */
-const supervisingTier = (tier: Tier): Tier => (tier === 'GRID' ? 'VILLAGE' : (nextTier(tier) ?? tier));
-
 export function newEngineState(facts: CaseFacts, initialVars: Record<string, unknown> = {}): EngineState {
   return {
     v: 1,
@@ -295,15 +293,16 @@ export class Engine {
   }
 
   /** A notify/handOver service task is done: notify writes its notification (to the target rule, resolved when written). */
-  serviceDone(instanceId: string, now: string, result: Record<string, unknown> = {}): void {
+  serviceDone(instanceId: string, now: string): void {
     this.now = now;
     const inst = this.state.instances[instanceId];
     if (!inst || inst.kind !== 'serviceTask' || inst.state !== 'running') return;
     const el = this.el(inst.elementId);
+    let result: Record<string, unknown> = {};
     if (el.type === 'serviceTask' && el.action === 'handOver') {
-      this.state.department = (result.department as string | undefined) ?? el.target?.replace(/^department:/, '') ?? null;
+      this.state.department = el.target?.replace(/^department:/, '') ?? null;
       this.caseDirty = true;
-      result = { department: this.state.department, ...result };
+      result = { department: this.state.department };
     }
     if (el.type === 'serviceTask' && el.action === 'notify' && el.target) {
       this.notify({
@@ -314,7 +313,7 @@ export class Engine {
         title: `${el.name ?? '通知'}：案件 ${this.facts.caseId}`,
         body: el.message ?? `案件 ${this.facts.caseId}`,
       });
-      result = { target: el.target, ...result };
+      result = { target: el.target };
     }
     this.audit(el.type === 'serviceTask' ? el.action : 'service', SYSTEM_ACTOR, null, null, null, { element: el.id, ...result });
     this.leave(inst);
@@ -377,7 +376,7 @@ export class Engine {
         this.dirtyTasks.add(task.taskId);
         this.caseDirty = true;
         this.audit('overdue', SYSTEM_ACTOR, null, null, null, { taskId: task.taskId, orgUnitId: task.orgUnitId, departmentId: task.departmentId, tier: task.tier, dueAt: task.dueAt });
-        const above = supervisingTier(task.tier);
+        const above = tierAbove(task.tier);
         this.audit('supervise', SYSTEM_ACTOR, null, null, '超期自动督办', { taskId: task.taskId, automatic: true, supervisorTier: above });
         this.notify({
           key: `supervise:${t.id}`,
@@ -397,7 +396,7 @@ export class Engine {
           if (o.instanceId === t.instanceId && o.kind === 'overdue' && o.fireAt && t.fireAt && o.fireAt <= t.fireAt) this.timerFired(o.id, now);
         }
         if (!this.state.instances[inst.id]) return;
-        this.triggerBoundary(this.el(t.elementId) as BoundaryEventModel, inst, {});
+        this.triggerBoundary(this.el(t.elementId) as BoundaryEventModel, inst);
         this.run();
         return;
       case 'catch':
@@ -429,7 +428,7 @@ export class Engine {
           matched += 1;
           this.mergeVars(data);
           this.audit('message', actor, null, null, null, { element: be.id, message: name, data });
-          this.triggerBoundary(be, inst, data);
+          this.triggerBoundary(be, inst);
         }
       }
     }
@@ -573,7 +572,7 @@ export class Engine {
       duration,
       requestedBy: actor,
       requestedAt: now,
-      approverTier: supervisingTier(task.tier),
+      approverTier: tierAbove(task.tier),
       decidedBy: null,
       decidedAt: null,
       note: null,
@@ -858,61 +857,40 @@ export class Engine {
         this.gateway(el, token);
         return;
       case 'userTask': {
-        this.setStatus(el);
-        const id = this.newId('T');
-        const inst: Instance = {
-          id,
+        const inst = this.activate(el, token, 'userTask', 'T', 'opening');
+        inst.task = {
+          taskId: `${this.facts.caseId}/${inst.id}`,
           elementId: el.id,
-          scope: token.scope,
-          kind: 'userTask',
-          state: 'opening',
-          prev: token.prev,
-          task: {
-            taskId: `${this.facts.caseId}/${id}`,
-            elementId: el.id,
-            name: el.name ?? el.id,
-            state: 'OPEN',
-            rule: el.assignee,
-            tier: this.state.tier,
-            orgUnitId: null,
-            departmentId: null,
-            principals: [],
-            assignee: null,
-            createdAt: this.now,
-            dueAt: null,
-            limit: null,
-            overdue: false,
-            outcome: null,
-            data: null,
-            priority: el.priority,
-            claimedAt: null,
-            completedAt: null,
-          },
+          name: el.name ?? el.id,
+          state: 'OPEN',
+          rule: el.assignee,
+          tier: this.state.tier,
+          orgUnitId: null,
+          departmentId: null,
+          principals: [],
+          assignee: null,
+          createdAt: this.now,
+          dueAt: null,
+          limit: null,
+          overdue: false,
+          outcome: null,
+          data: null,
+          priority: el.priority,
+          claimedAt: null,
+          completedAt: null,
         };
-        this.state.instances[id] = inst;
-        this.armBoundaries(inst);
         return;
       }
-      case 'serviceTask': {
-        this.setStatus(el);
-        const inst: Instance = { id: this.newId('S'), elementId: el.id, scope: token.scope, kind: 'serviceTask', state: 'running', prev: token.prev };
-        this.state.instances[inst.id] = inst;
-        this.armBoundaries(inst);
-        this.serviceInline(inst);
+      case 'serviceTask':
+        this.serviceInline(this.activate(el, token, 'serviceTask', 'S', 'running'));
         return;
-      }
       case 'subProcess': {
-        this.setStatus(el);
-        const inst: Instance = { id: this.newId('P'), elementId: el.id, scope: token.scope, kind: 'subProcess', state: 'open', prev: token.prev };
-        this.state.instances[inst.id] = inst;
-        this.armBoundaries(inst);
+        const inst = this.activate(el, token, 'subProcess', 'P', 'open');
         this.state.tokens.push({ elementId: el.start, scope: inst.id, viaFlow: null, prev: token.prev });
         return;
       }
       case 'intermediateCatchEvent': {
-        this.setStatus(el);
-        const inst: Instance = { id: this.newId('C'), elementId: el.id, scope: token.scope, kind: 'catchEvent', state: 'waiting', prev: token.prev };
-        this.state.instances[inst.id] = inst;
+        const inst = this.activate(el, token, 'catchEvent', 'C', 'waiting');
         if (el.trigger.kind === 'timer') this.armTimer(el.trigger.timer, 'catch', inst.id, el.id, this.now);
         return;
       }
@@ -921,6 +899,15 @@ export class Engine {
         this.follow(el, token.scope, token.prev);
         return;
     }
+  }
+
+  /** The instance an activity or catch event runs as, its status applied and its boundary timers armed. */
+  private activate(el: ElementModel, token: Token, kind: Instance['kind'], prefix: string, state: Instance['state']): Instance {
+    this.setStatus(el);
+    const inst: Instance = { id: this.newId(prefix), elementId: el.id, scope: token.scope, kind, state, prev: token.prev };
+    this.state.instances[inst.id] = inst;
+    this.armBoundaries(inst);
+    return inst;
   }
 
   /** Service actions that need no outside help run at once; the others wait for the workflow. */
@@ -1081,7 +1068,7 @@ export class Engine {
           .find((b) => b.trigger.kind === 'escalation' && (b.trigger.code === null || b.trigger.code === code));
         if (catcher) {
           if (!catcher.interrupting) this.tokenEnded(token.scope);
-          this.triggerBoundary(catcher, sub, {});
+          this.triggerBoundary(catcher, sub);
           return;
         }
         scopeId = sub.scope;
@@ -1260,7 +1247,7 @@ export class Engine {
     this.state.timers[id] = { ...t, id, ...next, repeatsLeft: t.repeatsLeft === null ? null : t.repeatsLeft - 1, fired: t.fired + 1 };
   }
 
-  private triggerBoundary(be: BoundaryEventModel, host: Instance, _data: Record<string, unknown>): void {
+  private triggerBoundary(be: BoundaryEventModel, host: Instance): void {
     if (!this.state.instances[host.id]) return;
     this.audit('boundary', SYSTEM_ACTOR, null, null, null, { element: be.id, host: host.elementId, interrupting: be.interrupting, trigger: be.trigger.kind });
     this.setStatus(be);

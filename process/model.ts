@@ -39,6 +39,13 @@ export const FINAL_STATUSES: readonly CaseStatusCode[] = ['REJECTED', 'CLOSED', 
 export type Tier = 'GRID' | 'VILLAGE' | 'TOWNSHIP' | 'DISTRICT' | 'CITY';
 /** Tiers a case can be handled at, bottom up. */
 export const TIERS_UP: readonly Tier[] = ['VILLAGE', 'TOWNSHIP', 'DISTRICT', 'CITY'];
+/** Every tier of the org tree, bottom up. */
+export const TIER_ORDER: readonly Tier[] = ['GRID', ...TIERS_UP];
+
+/** The tier above (a grid's: its village/community; the city's: itself): who supervises work held at a tier. */
+export function tierAbove(tier: Tier): Tier {
+  return TIER_ORDER[Math.min(TIER_ORDER.indexOf(tier) + 1, TIER_ORDER.length - 1)];
+}
 
 export type CalendarKind = 'CLOCK' | 'WORKING_HOURS' | 'WORKING_DAYS';
 

@@ -72,7 +72,7 @@ export function parseTimer(def: { duration?: string | null; date?: string | null
     if (def.relativeTo !== 'deadline') throw new Error(`relativeTo "${def.relativeTo}" is not supported (only "deadline")`);
     if (date) throw new Error('a timer relative to the deadline takes a duration or a cycle, not a date');
     if (duration) {
-      checkDuration(duration, calendar);
+      checkDuration(duration);
       return { kind: 'deadline', offset: duration, repeat: null, cycle: null, calendar };
     }
     if (cycle) {
@@ -84,7 +84,7 @@ export function parseTimer(def: { duration?: string | null; date?: string | null
   }
   if (given === 0) throw new Error('the timer has no duration, date or cycle');
   if (duration) {
-    checkDuration(duration, calendar);
+    checkDuration(duration);
     return { kind: 'duration', duration, calendar };
   }
   if (date) {
@@ -94,7 +94,7 @@ export function parseTimer(def: { duration?: string | null; date?: string | null
   return parseCycle(cycle as string, calendar);
 }
 
-function checkDuration(duration: string, _calendar: CalendarKind): void {
+function checkDuration(duration: string): void {
   if (!isDuration(duration)) throw new Error(`"${duration}" is not an ISO 8601 duration (e.g. PT30M, PT8H, P3D)`);
   if (clockDurationMs(duration) <= 0) throw new Error(`"${duration}" is zero`);
 }
@@ -115,7 +115,7 @@ export function parseCycle(text: string, calendar: CalendarKind): Extract<TimerS
   } else {
     duration = parts[1];
   }
-  checkDuration(duration, calendar);
+  checkDuration(duration);
   if (clockDurationMs(duration) < 60_000) {
     throw new Error(`timer cycle "${text}" repeats more often than once a minute`);
   }

@@ -235,21 +235,20 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     if (engine.state.ended) throw ApplicationFailure.create({ message: `case ${caseId} has ended (${engine.state.status})`, type: 'CASE_ENDED', nonRetryable: true });
   };
 
+  /** What every action's validator checks: the case still runs, the actor is well formed, the engine agrees. */
+  const admit = (actor: unknown, check: () => void) => {
+    refuseEnded();
+    checkActor(actor);
+    validate(check);
+  };
+
   setHandler(stateQuery, view);
 
   setHandler(
     claimUpdate,
-    ({ taskId, actor }) =>
-      act(() => {
-        const task = engine.claim(taskId, actor, now());
-        return { task: { ...task }, case: view() };
-      }).then((r) => ({ ...r, case: view() })),
+    ({ taskId, actor }) => act(() => ({ ...engine.claim(taskId, actor, now()) })).then((task) => ({ task, case: view() })),
     {
-      validator: ({ taskId, actor }) => {
-        refuseEnded();
-        checkActor(actor);
-        validate(() => engine.validateClaim(taskId, actor));
-      },
+      validator: ({ taskId, actor }) => admit(actor, () => engine.validateClaim(taskId, actor)),
     },
   );
 
@@ -257,11 +256,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     unclaimUpdate,
     ({ taskId, actor }) => act(() => ({ ...engine.unclaim(taskId, actor, now()) })).then((task) => ({ task, case: view() })),
     {
-      validator: ({ taskId, actor }) => {
-        refuseEnded();
-        checkActor(actor);
-        validate(() => engine.validateUnclaim(taskId, actor));
-      },
+      validator: ({ taskId, actor }) => admit(actor, () => engine.validateUnclaim(taskId, actor)),
     },
   );
 
@@ -269,11 +264,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     completeUpdate,
     ({ taskId, actor, outcome, data }) => act(() => ({ ...engine.complete(taskId, actor, outcome, data, now()) })).then((task) => ({ task, case: view() })),
     {
-      validator: ({ taskId, actor, outcome, data }) => {
-        refuseEnded();
-        checkActor(actor);
-        validate(() => engine.validateComplete(taskId, actor, outcome, data));
-      },
+      validator: ({ taskId, actor, outcome, data }) => admit(actor, () => engine.validateComplete(taskId, actor, outcome, data)),
     },
   );
 
@@ -281,12 +272,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     escalateUpdate,
     ({ taskId, actor, reason }) => act(() => ({ ...engine.escalate(taskId, actor, reason, now()) })).then((task) => ({ task, case: view() })),
     {
-      validator: ({ taskId, actor, reason }) => {
-        refuseEnded();
-        checkActor(actor);
-        checkText(reason, 'reason');
-        validate(() => engine.validateEscalate(taskId, actor));
-      },
+      validator: ({ taskId, actor, reason }) =>
+        admit(actor, () => {
+          checkText(reason, 'reason');
+          engine.validateEscalate(taskId, actor);
+        }),
     },
   );
 
@@ -294,12 +284,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     returnUpdate,
     ({ taskId, actor, reason }) => act(() => ({ ...engine.request('RETURN', taskId, actor, reason, null, now()) })).then((approval) => ({ approval, case: view() })),
     {
-      validator: ({ taskId, actor, reason }) => {
-        refuseEnded();
-        checkActor(actor);
-        checkText(reason, 'reason');
-        validate(() => engine.validateRequest('RETURN', taskId, actor));
-      },
+      validator: ({ taskId, actor, reason }) =>
+        admit(actor, () => {
+          checkText(reason, 'reason');
+          engine.validateRequest('RETURN', taskId, actor);
+        }),
     },
   );
 
@@ -307,29 +296,25 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     extendUpdate,
     ({ taskId, actor, duration, reason }) => act(() => ({ ...engine.request('EXTENSION', taskId, actor, reason, duration, now()) })).then((approval) => ({ approval, case: view() })),
     {
-      validator: ({ taskId, actor, duration, reason }) => {
-        refuseEnded();
-        checkActor(actor);
-        checkText(reason, 'reason');
-        validate(() => engine.validateRequest('EXTENSION', taskId, actor, duration));
-      },
+      validator: ({ taskId, actor, duration, reason }) =>
+        admit(actor, () => {
+          checkText(reason, 'reason');
+          engine.validateRequest('EXTENSION', taskId, actor, duration);
+        }),
     },
   );
 
   setHandler(
     decideUpdate,
     ({ approvalId, actor, approve, note }) =>
-      act(() => engine.decide(approvalId, actor, approve, note ?? null, now())).then(() => ({
-        approval: { ...(engine.state.approvals.find((a) => a.id === approvalId) as NonNullable<ReturnType<typeof engine.state.approvals.find>>) },
-        case: view(),
-      })),
+      // the approval as it stands once its effects (an extension's new deadline) are written
+      act(() => engine.decide(approvalId, actor, approve, note ?? null, now())).then((approval) => ({ approval: { ...approval }, case: view() })),
     {
-      validator: ({ approvalId, actor, approve }) => {
-        refuseEnded();
-        checkActor(actor);
-        if (typeof approve !== 'boolean') throw ApplicationFailure.create({ message: 'approve must be true or false', type: 'BAD_INPUT', nonRetryable: true });
-        validate(() => engine.validateDecision(approvalId));
-      },
+      validator: ({ approvalId, actor, approve }) =>
+        admit(actor, () => {
+          if (typeof approve !== 'boolean') throw ApplicationFailure.create({ message: 'approve must be true or false', type: 'BAD_INPUT', nonRetryable: true });
+          engine.validateDecision(approvalId);
+        }),
     },
   );
 

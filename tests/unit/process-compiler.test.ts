@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { compileBpmn, parseBpmn, UnreadableDiagramError, type CompileIssue } from '../../process/compiler';
+import { compileBpmn, elementTypes, parseBpmn, UnreadableDiagramError, type CompileIssue } from '../../process/compiler';
 import { validateForm } from '../../process/form';
 import type { ElementModel, ProcessModel } from '../../process/model';
 import { clockDurationMs, parseCalendar, parseCycle, parseReminders, parseTimer } from '../../process/timers';
@@ -127,19 +127,9 @@ function expectSchemaValid(model: ProcessModel): void {
   expect(valid).toBe(true);
 }
 
-/** id → $type of every element in the parsed diagram (processes, flow elements, participants). */
+/** id → $type of every element in the parsed diagram (processes, flow elements, participants, diagrams). */
 async function typesById(xml: string): Promise<Map<string, string>> {
-  const { definitions } = await parseBpmn(xml);
-  const types = new Map<string, string>();
-  // moddle elements are loosely typed
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const visit = (el: any) => {
-    if (!el || typeof el !== 'object') return;
-    if (el.id && el.$type) types.set(el.id, el.$type);
-    for (const key of ['rootElements', 'flowElements', 'participants']) for (const child of el[key] ?? []) visit(child);
-  };
-  visit(definitions);
-  return types;
+  return elementTypes((await parseBpmn(xml)).definitions);
 }
 
 const ERROR_SHAPE = { element: expect.stringMatching(/\S/), type: expect.stringMatching(/^bpmn:[A-Z]\w+$/), message: expect.stringMatching(/\S/), severity: 'error', rule: expect.any(String) };
