@@ -70,7 +70,7 @@ async function main(): Promise<void> {
 }
 
 function summarise(report: SeedReport): string {
-  const counts = (['orgUnits', 'grids', 'departments', 'categories', 'users', 'calendarDays'] as const).map((k) => `${k} ${report[k].total}`);
+  const counts = (['orgUnits', 'grids', 'departments', 'categories', 'users', 'calendarDays', 'processes'] as const).map((k) => `${k} ${report[k].total}`);
   const changed = Object.values(report).reduce((n, v) => n + (v && typeof v === 'object' && 'created' in v ? v.created + v.updated : 0), 0);
   return `${counts.join(', ')}; ${changed} row(s) written`;
 }
