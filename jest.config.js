@@ -1,5 +1,5 @@
 // ESM-only packages (bpmn-moddle and feelin with their dependencies) are compiled to CommonJS for jest.
-const esmPackages = ['bpmn-moddle', 'moddle', 'moddle-xml', 'saxen', 'min-dash', 'feelin', 'lezer-feel', '@lezer', '@bpmn-io', 'temporal-polyfill', 'temporal-utils'];
+const esmPackages = ['bpmn-moddle', 'moddle', 'moddle-xml', 'saxen', 'min-dash', 'feelin', 'lezer-feel', '@lezer', '@bpmn-io', 'temporal-polyfill', 'temporal-utils', 'jose'];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -1,33 +1,66 @@
-/** Builds the express app (never listens: server.ts does, tests drive it with supertest). */
+/** Builds the express app (never listens: the entry points do, tests drive it with supertest). */
 import express from 'express';
 import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client';
+import { FsAttachmentStore, type AttachmentStore } from '../platform/storage/attachments';
 import type { TemporalHandle } from '../platform/temporal/client';
+import { tokenKeys } from './auth/tokens';
+import type { ApiDeps } from './deps';
 import { healthHandler } from './health';
+import { openapiDocument } from './openapi';
 import { errorHandler, notFound } from './problem';
-import openapi from '../schema/openapi.json';
+import { authRoutes } from './routes/auth';
 
 export interface AppDeps {
   prisma: PrismaClient;
   temporal: TemporalHandle;
   version: string;
+  /** task queue of the case worker (default gridcase-cases) */
+  taskQueue?: string;
+  /** HS256 key of bearer tokens; without one a random key for this process */
+  jwtSecret?: string;
+  tokenTtl?: number;
+  attachments?: AttachmentStore;
+  /** directory of the default attachment store (default .data/attachments) */
+  attachmentDir?: string;
+  attachmentMaxBytes?: number;
+  open311RateLimit?: number;
 }
 
+/** JSON bodies larger than this are refused with 413 (uploads go through multipart, limited per file). */
+export const JSON_BODY_LIMIT = '256kb';
+
 export function createApp(deps: AppDeps): express.Express {
+  const api: ApiDeps = {
+    prisma: deps.prisma,
+    temporal: deps.temporal,
+    version: deps.version,
+    taskQueue: deps.taskQueue ?? 'gridcase-cases',
+    tokens: tokenKeys(deps.jwtSecret, deps.tokenTtl ?? 8 * 3600),
+    attachments: deps.attachments ?? new FsAttachmentStore(deps.attachmentDir ?? path.resolve(__dirname, '..', '.data', 'attachments')),
+    attachmentMaxBytes: deps.attachmentMaxBytes ?? 10 * 1024 * 1024,
+    open311RateLimit: deps.open311RateLimit ?? 30,
+  };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(express.json({ limit: '1mb' }));
+  app.set('query parser', 'extended');
+  app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  app.use(express.urlencoded({ extended: true, limit: JSON_BODY_LIMIT }));
 
   app.get('/health', healthHandler(deps));
   app.get('/openapi.json', (_req, res) => {
-    res.json(openapi);
+    res.json(openapiDocument());
   });
   const swaggerDir = path.dirname(require.resolve('swagger-ui-dist/package.json'));
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage());
   });
   app.use('/docs/assets', express.static(swaggerDir, { index: false, maxAge: '1h' }));
+
+  // --- API areas (each router declares its own paths, validation, roles and scope) ---
+  app.use(authRoutes(api));
+  // --- end of API areas ---
 
   app.use(notFound);
   app.use(errorHandler);

@@ -1,6 +1,8 @@
 /** RFC 9457 problem details: every API error is application/problem+json and names its field. */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { localeOf, t } from './i18n';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { DomainError } from './http/errors';
+import { localeOf, t, type MessageKey } from './i18n';
 
 export interface Problem {
   type?: string;
@@ -39,10 +41,88 @@ interface BodyParserError extends Error {
   limit?: number;
 }
 
+const TITLES: Record<number, MessageKey> = {
+  400: 'bad-request.title',
+  401: 'unauthorized.title',
+  403: 'forbidden.title',
+  404: 'not-found.title',
+  409: 'conflict.title',
+  413: 'too-large.title',
+  415: 'unsupported-media.title',
+  422: 'unprocessable.title',
+  429: 'rate-limited.title',
+  503: 'unavailable.title',
+};
+
+export function domainProblem(req: Request, e: DomainError): Problem {
+  const l = localeOf(req);
+  return { title: t(l, TITLES[e.status] ?? 'bad-request.title'), status: e.status, detail: typeof e.text === 'string' ? e.text : e.text[l], ...(e.field ? { field: e.field } : {}), ...(e.code ? { code: e.code } : {}), ...e.extra };
+}
+
+/** Reasons the case workflow gives for refusing an update, and the status each one means. */
+const WORKFLOW_REFUSALS: Record<string, 409 | 422 | 404> = {
+  BAD_INPUT: 422,
+  FORM_INVALID: 422,
+  OUTCOME_INVALID: 422,
+  OUTCOME_REQUIRED: 422,
+  DURATION_INVALID: 422,
+  DURATION_REQUIRED: 422,
+  DEADLINE_INVALID: 422,
+  TASK_NOT_FOUND: 404,
+  APPROVAL_NOT_FOUND: 404,
+};
+const REFUSAL_FIELD: Record<string, string> = {
+  FORM_INVALID: 'body.data',
+  OUTCOME_INVALID: 'body.outcome',
+  OUTCOME_REQUIRED: 'body.outcome',
+  DURATION_INVALID: 'body.duration',
+  DURATION_REQUIRED: 'body.duration',
+  DEADLINE_INVALID: 'body.newDeadline',
+  TASK_NOT_FOUND: 'path.id',
+  APPROVAL_NOT_FOUND: 'path.id',
+};
+
+interface Failure {
+  type?: string;
+  message?: string;
+  cause?: Failure;
+}
+
+/** Temporal's or the database's "I am not there": the API answers 503 and recovers by itself. */
+export function isUnavailable(err: unknown): 'temporal' | 'database' | null {
+  if (err instanceof ServiceError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'temporal';
+  const e = err as { name?: string; code?: unknown; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; code?: number; cause?: string } } } };
+  if (e?.name === 'PrismaClientInitializationError') return 'database';
+  if (typeof e?.code === 'string' && ['P1001', 'P1002', 'P1008', 'P1017', 'P2024'].includes(e.code)) return 'database';
+  const driver = e?.meta?.driverAdapterError?.cause;
+  if (driver && (['DatabaseNotReachable', 'ConnectionClosed', 'TooManyConnections', 'SocketTimeout'].includes(driver.kind ?? '') || [45009, 45028, 45012].includes(driver.code ?? 0))) return 'database';
+  if (typeof e?.message === 'string' && /pool timeout|ECONNREFUSED|Connection closed|socket has unexpectedly been closed/i.test(e.message)) return 'database';
+  return null;
+}
+
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (res.headersSent) return next(err);
   if (err instanceof HttpProblem) return sendProblem(req, res, err.problem);
+  if (err instanceof DomainError) return sendProblem(req, res, domainProblem(req, err));
   const l = localeOf(req);
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = (err.cause ?? {}) as Failure;
+    const code = cause.type ?? 'REFUSED';
+    const status = WORKFLOW_REFUSALS[code] ?? 409;
+    return sendProblem(req, res, { title: t(l, TITLES[status]), status, detail: cause.message ?? err.message, field: REFUSAL_FIELD[code] ?? 'path.id', code });
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    return sendProblem(req, res, { title: t(l, 'not-found.title'), status: 404, detail: t(l, 'case-not-running.detail'), field: 'path.id', code: 'NOT_RUNNING' });
+  }
+  const down = isUnavailable(err);
+  if (down) {
+    res.set('Retry-After', '5');
+    return sendProblem(req, res, { title: t(l, 'unavailable.title'), status: 503, detail: t(l, 'unavailable.detail', { down }), field: down, code: 'UNAVAILABLE' });
+  }
+  const known = err as { code?: string; meta?: { target?: unknown; modelName?: string } };
+  if (known?.code === 'P2025') return sendProblem(req, res, { title: t(l, 'not-found.title'), status: 404, detail: t(l, 'record-not-found.detail'), field: 'path.id', code: 'NOT_FOUND' });
+  if (known?.code === 'P2002') return sendProblem(req, res, { title: t(l, 'conflict.title'), status: 409, detail: t(l, 'duplicate.detail'), field: `body.${String(Array.isArray(known.meta?.target) ? known.meta.target[0] : (known.meta?.target ?? 'id'))}`, code: 'DUPLICATE' });
+  if (known?.code === 'P2003') return sendProblem(req, res, { title: t(l, 'conflict.title'), status: 409, detail: t(l, 'in-use.detail'), code: 'IN_USE' });
   const e = err as BodyParserError;
   switch (e?.type) {
     case 'entity.parse.failed':

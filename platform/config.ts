@@ -30,6 +30,21 @@ export interface Config {
     tls: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string } | undefined;
     apiKey: string | undefined;
   };
+  auth: {
+    /** HS256 key of the API's bearer tokens (GRIDCASE_JWT_SECRET, at least 32 bytes); npm start
+     * and npm test generate one under dataDir when it is unset, `npm run api` requires it. */
+    jwtSecret: string | undefined;
+    /** lifetime of a token, seconds */
+    tokenTtl: number;
+  };
+  attachments: {
+    /** where uploaded photos are stored (GRIDCASE_ATTACHMENT_DIR, default <dataDir>/attachments) */
+    dir: string;
+    /** largest accepted file, bytes */
+    maxBytes: number;
+  };
+  /** Open311 POST requests.json allowed per client address per minute */
+  open311RateLimit: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `npm test` stops the services it started itself unless this is set (GRIDCASE_KEEP_SERVICES=1). */
   keepServices: boolean;
@@ -49,6 +64,14 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   if (!Number.isInteger(n) || n < 1 || n > 65535) {
     throw new ConfigError(name, `must be a TCP port between 1 and 65535, got "${raw}"`);
   }
+  return n;
+}
+
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
   return n;
 }
 
@@ -87,9 +110,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `must be one of debug, info, warn, error, got "${logLevel}"`);
   }
+  const jwtSecret = optional(env, 'GRIDCASE_JWT_SECRET');
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < 32) {
+    throw new ConfigError('GRIDCASE_JWT_SECRET', 'must be at least 32 bytes (e.g. `openssl rand -base64 48`)');
+  }
+  const dataDir = path.resolve(root, optional(env, 'GRIDCASE_DATA_DIR') ?? '.data');
   return {
     root,
-    dataDir: path.resolve(root, optional(env, 'GRIDCASE_DATA_DIR') ?? '.data'),
+    dataDir,
+    auth: { jwtSecret, tokenTtl: positive(env, 'GRIDCASE_TOKEN_TTL', 8 * 3600) },
+    attachments: {
+      dir: path.resolve(root, optional(env, 'GRIDCASE_ATTACHMENT_DIR') ?? path.join(dataDir, 'attachments')),
+      maxBytes: positive(env, 'GRIDCASE_ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
+    },
+    open311RateLimit: positive(env, 'GRIDCASE_OPEN311_RATE_LIMIT', 30),
     http: { host: optional(env, 'HOST') ?? '127.0.0.1', port: port(env, 'PORT', 3000) },
     database: {
       url: databaseUrl,

@@ -53,6 +53,8 @@ export interface DemoUnit {
   nameEn: string;
   level: OrgLevel;
   parentCode: string | null;
+  /** Letters of the case numbers reported in this district (DC-20261123-00042); districts only. */
+  casePrefix?: string;
   /** Boundary for TOWNSHIP, VILLAGE and GRID; null for CITY and DISTRICT (not modelled). */
   geometry: AreaGeometry | null;
   bbox: BBox;
@@ -79,8 +81,8 @@ const COORD_DECIMALS = 7;
 
 const DATA_DIR = path.join(__dirname, 'data', 'geo');
 const DISTRICTS = [
-  { adcode: '110101', name: '东城区', nameEn: 'Dongcheng District', file: 'beijing__subdistrict_dongcheng-all.geojson' },
-  { adcode: '110102', name: '西城区', nameEn: 'Xicheng District', file: 'beijing__subdistrict_xicheng-all.geojson' },
+  { adcode: '110101', name: '东城区', nameEn: 'Dongcheng District', casePrefix: 'DC', file: 'beijing__subdistrict_dongcheng-all.geojson' },
+  { adcode: '110102', name: '西城区', nameEn: 'Xicheng District', casePrefix: 'XC', file: 'beijing__subdistrict_xicheng-all.geojson' },
 ] as const;
 
 /** English names where the upstream pinyin is wrong (多音字) or lacks the customary apostrophe. */
@@ -410,6 +412,7 @@ export function buildDemoCity(): DemoCity {
       code: `${d.adcode}000000000`,
       name: d.name,
       nameEn: d.nameEn,
+      casePrefix: d.casePrefix,
       level: 'DISTRICT',
       parentCode: CITY_CODE,
       geometry: null,

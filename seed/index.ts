@@ -92,7 +92,7 @@ async function seedOrgUnits(tx: Tx, units: DemoUnit[], report: SeedReport): Prom
     const missing = ofLevel.filter((u) => !existing.has(u.code));
     for (const part of chunks(missing)) {
       const r = await tx.orgUnit.createMany({
-        data: part.map((u) => ({ code: u.code, name: u.name, nameEn: u.nameEn, level: u.level, parentId: parentId(u), path: '' })),
+        data: part.map((u) => ({ code: u.code, name: u.name, nameEn: u.nameEn, casePrefix: u.casePrefix ?? null, level: u.level, parentId: parentId(u), path: '' })),
         skipDuplicates: true,
       });
       report.orgUnits.created += r.count;
@@ -109,8 +109,8 @@ async function seedOrgUnits(tx: Tx, units: DemoUnit[], report: SeedReport): Prom
       const path = `${u.parentCode ? byCode.get(u.parentCode)!.path : '/'}${row.id}/`;
       byCode.set(u.code, { id: row.id, path });
       const wasCreated = !existing.has(u.code);
-      if (row.name !== u.name || row.nameEn !== u.nameEn || row.level !== u.level || row.parentId !== pid) {
-        await tx.orgUnit.update({ where: { id: row.id }, data: { name: u.name, nameEn: u.nameEn, level: u.level, parentId: pid, path } });
+      if (row.name !== u.name || row.nameEn !== u.nameEn || row.casePrefix !== (u.casePrefix ?? null) || row.level !== u.level || row.parentId !== pid) {
+        await tx.orgUnit.update({ where: { id: row.id }, data: { name: u.name, nameEn: u.nameEn, casePrefix: u.casePrefix ?? null, level: u.level, parentId: pid, path } });
         if (!wasCreated) report.orgUnits.updated++;
       } else if (row.path !== path) {
         pathFixes.push({ id: row.id, path });

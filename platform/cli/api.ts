@@ -13,9 +13,20 @@ async function main(): Promise<void> {
   const cfg = config();
   if (!cfg.database.url) throw new ConfigError('DATABASE_URL', 'is required by the production API (npm start runs a local database instead)');
   if (!cfg.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS', 'is required by the production API (npm start runs a local Temporal instead)');
+  if (!cfg.auth.jwtSecret) throw new ConfigError('GRIDCASE_JWT_SECRET', 'is required by the production API: the key that signs bearer tokens, shared by every API instance');
   const prisma = createPrisma(cfg.database.url, { connectionLimit: 20 });
   const temporal = await connectTemporal({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
-  const app = createApp({ prisma, temporal, version: version(cfg.root) });
+  const app = createApp({
+    prisma,
+    temporal,
+    version: version(cfg.root),
+    taskQueue: cfg.temporal.taskQueue,
+    jwtSecret: cfg.auth.jwtSecret,
+    tokenTtl: cfg.auth.tokenTtl,
+    attachmentDir: cfg.attachments.dir,
+    attachmentMaxBytes: cfg.attachments.maxBytes,
+    open311RateLimit: cfg.open311RateLimit,
+  });
   const server: Server = app.listen(cfg.http.port, cfg.http.host, () => log(`API listening on ${cfg.http.host}:${cfg.http.port}`));
   const shutdown = () => {
     log('SIGTERM: draining connections …');

@@ -37,7 +37,18 @@ async function main(): Promise<void> {
   const worker = await createWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma } });
   const workerRun = worker.run();
 
-  const app = createApp({ prisma, temporal, version: version(cfg.root) });
+  const { localJwtSecret } = await import('../auth/secret');
+  const app = createApp({
+    prisma,
+    temporal,
+    version: version(cfg.root),
+    taskQueue: cfg.temporal.taskQueue,
+    jwtSecret: cfg.auth.jwtSecret ?? localJwtSecret(cfg.dataDir),
+    tokenTtl: cfg.auth.tokenTtl,
+    attachmentDir: cfg.attachments.dir,
+    attachmentMaxBytes: cfg.attachments.maxBytes,
+    open311RateLimit: cfg.open311RateLimit,
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(cfg.http.port, cfg.http.host, () => resolve(s));
     s.once('error', reject);

@@ -49,9 +49,16 @@ describe('production entry points', () => {
     expect(await worker.exited).toBe(0);
   });
 
+  it('given no GRIDCASE_JWT_SECRET, the API refuses to start and names the variable', async () => {
+    const p = runCommand('api', { GRIDCASE_JWT_SECRET: '' });
+    procs.push(p);
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toContain('GRIDCASE_JWT_SECRET: is required by the production API');
+  });
+
   it('npm run api serves /health and drains on SIGTERM', async () => {
     const port = await freePort();
-    const api = runCommand('api', { PORT: String(port) });
+    const api = runCommand('api', { PORT: String(port), GRIDCASE_JWT_SECRET: 'a-production-secret-of-at-least-32-bytes' });
     procs.push(api);
     await waitForOutput(api, 'API listening');
     const res = await fetch(`http://127.0.0.1:${port}/health`);

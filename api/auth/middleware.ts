@@ -1,0 +1,57 @@
+/** Bearer authentication and role checks for every route but the public ones. */
+import type { RequestHandler, Request } from 'express';
+import type { PrismaClient } from '../../generated/prisma/client';
+import type { Role } from '../../generated/prisma/enums';
+import { forbidden, text, unauthorized } from '../http/errors';
+import { loadCaller, type Caller } from './caller';
+import { verifyToken, type TokenKeys } from './tokens';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    caller?: Caller;
+  }
+}
+
+export function authenticate(prisma: PrismaClient, keys: TokenKeys): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.get('authorization');
+    const m = header?.match(/^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i);
+    res.set('WWW-Authenticate', 'Bearer realm="gridcase"');
+    if (!m) throw unauthorized(text('需要登录：请在 Authorization 头中携带 Bearer 令牌', 'a bearer token is required in the Authorization header'));
+    const check = await verifyToken(keys, m[1]);
+    if (!check.ok) {
+      res.set('WWW-Authenticate', `Bearer realm="gridcase", error="invalid_token"`);
+      throw unauthorized(check.reason === 'expired' ? text('令牌已过期，请重新登录', 'the token has expired: sign in again') : text('令牌无效', 'the token is invalid'));
+    }
+    const caller = await loadCaller(prisma, check.userId);
+    if (!caller) throw unauthorized(text('账号不存在或已停用', 'the account does not exist or is disabled'));
+    res.removeHeader('WWW-Authenticate');
+    req.caller = caller;
+    next();
+  };
+}
+
+export function callerOf(req: Request): Caller {
+  if (!req.caller) throw new Error('route is not behind authenticate()');
+  return req.caller;
+}
+
+const ROLE_ZH: Record<Role, string> = {
+  ADMINISTRATOR: '系统管理员',
+  DISPATCHER: '调度员',
+  HANDLER: '处置人员',
+  GRID_WORKER: '网格员',
+  SUPERVISOR: '督办人员',
+  AUDITOR: '审计人员',
+};
+
+/** The caller must hold at least one of the roles (anywhere); scope is checked by the service. */
+export function allow(...roles: Role[]): RequestHandler {
+  return (req, _res, next) => {
+    const c = callerOf(req);
+    if (!roles.some((r) => c.roles.has(r))) {
+      throw forbidden(text(`需要以下角色之一：${roles.map((r) => ROLE_ZH[r]).join('、')}`, `requires one of the roles ${roles.join(', ')}`));
+    }
+    next();
+  };
+}

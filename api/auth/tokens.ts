@@ -1,0 +1,45 @@
+/** Bearer tokens: HS256 JWTs (jose) signed with the key from GRIDCASE_JWT_SECRET. */
+import crypto from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+
+const ISSUER = 'gridcase';
+const AUDIENCE = 'gridcase-api';
+
+export interface TokenKeys {
+  key: Uint8Array;
+  ttlSeconds: number;
+}
+
+/** The key from configuration; without one (tests building an app), a random key for this process. */
+export function tokenKeys(secret: string | undefined, ttlSeconds: number): TokenKeys {
+  return { key: secret ? new TextEncoder().encode(secret) : crypto.randomBytes(48), ttlSeconds };
+}
+
+export async function issueToken(keys: TokenKeys, user: { id: number; username: string }): Promise<{ token: string; expiresAt: Date }> {
+  const now = Math.floor(Date.now() / 1000);
+  const exp = now + keys.ttlSeconds;
+  const token = await new SignJWT({ username: user.username })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(String(user.id))
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(now)
+    .setExpirationTime(exp)
+    .setJti(crypto.randomUUID())
+    .sign(keys.key);
+  return { token, expiresAt: new Date(exp * 1000) };
+}
+
+export type TokenCheck = { ok: true; userId: number; issuedAt: number } | { ok: false; reason: 'expired' | 'invalid' };
+
+export async function verifyToken(keys: TokenKeys, token: string): Promise<TokenCheck> {
+  try {
+    const { payload } = await jwtVerify(token, keys.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const userId = Number(payload.sub);
+    if (!Number.isInteger(userId) || userId < 1) return { ok: false, reason: 'invalid' };
+    return { ok: true, userId, issuedAt: payload.iat ?? 0 };
+  } catch (e) {
+    if (e instanceof joseErrors.JWTExpired) return { ok: false, reason: 'expired' };
+    return { ok: false, reason: 'invalid' };
+  }
+}

@@ -1,0 +1,19 @@
+/** What the API's routes and services are given (built once by createApp). */
+import type { PrismaClient } from '../generated/prisma/client';
+import type { AttachmentStore } from '../platform/storage/attachments';
+import type { TemporalHandle } from '../platform/temporal/client';
+import type { TokenKeys } from './auth/tokens';
+
+export interface ApiDeps {
+  prisma: PrismaClient;
+  temporal: TemporalHandle;
+  /** task queue the case workflows run on */
+  taskQueue: string;
+  tokens: TokenKeys;
+  attachments: AttachmentStore;
+  /** largest accepted attachment, bytes */
+  attachmentMaxBytes: number;
+  /** Open311 POSTs per client address per minute */
+  open311RateLimit: number;
+  version: string;
+}

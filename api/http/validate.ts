@@ -1,0 +1,134 @@
+/**
+ * One validation middleware: the JSON Schemas of `schema/api/` (each with an `$id`), compiled once
+ * with ajv, check path parameters, query and body, and report every error at once, each naming its
+ * field ("body.location.lat", "query.limit"). Query and path values are coerced from strings.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Request, RequestHandler } from 'express';
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { HttpProblem } from '../problem';
+import { localeOf, t } from '../i18n';
+
+export const SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'schema', 'api');
+
+/**
+ * Every schema of schema/api, by $id. A file holds one schema with an `$id`, or an area's
+ * schemas as `{ "schemas": [ … ] }`, each with its `$id` (a plain name such as "CaseCreate").
+ */
+export function apiSchemas(): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const f of fs.readdirSync(SCHEMA_DIR).filter((n) => n.endsWith('.json')).sort()) {
+    const s = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, f), 'utf8')) as Record<string, unknown>;
+    const list = Array.isArray(s.schemas) ? (s.schemas as Record<string, unknown>[]) : [s];
+    for (const one of list) {
+      if (typeof one.$id !== 'string' || !/^[A-Za-z0-9]+$/.test(one.$id)) throw new Error(`schema/api/${f}: every schema needs an $id of letters and digits`);
+      if (out[one.$id]) throw new Error(`schema/api/${f}: $id ${one.$id} is used twice`);
+      out[one.$id] = one;
+    }
+  }
+  return out;
+}
+
+function makeAjv(coerce: boolean): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: coerce ? 'array' : false, useDefaults: true });
+  addFormats(ajv);
+  for (const s of Object.values(apiSchemas())) ajv.addSchema(s);
+  return ajv;
+}
+
+let ajvs: { body: Ajv2020; text: Ajv2020 } | undefined;
+function compiled(id: string, coerce: boolean): ValidateFunction {
+  ajvs ??= { body: makeAjv(false), text: makeAjv(true) };
+  const v = (coerce ? ajvs.text : ajvs.body).getSchema(id);
+  if (!v) throw new Error(`no schema ${id} in schema/api`);
+  return v;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export function fieldErrors(where: string, errors: ErrorObject[] | null | undefined): FieldError[] {
+  const seen = new Set<string>();
+  const out: FieldError[] = [];
+  for (const e of errors ?? []) {
+    let p = e.instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const params = e.params as { missingProperty?: string; additionalProperty?: string; propertyName?: string };
+    if (e.keyword === 'required' && params.missingProperty) p = [...p, params.missingProperty];
+    if (e.keyword === 'additionalProperties' && params.additionalProperty) p = [...p, params.additionalProperty];
+    if (e.keyword === 'if' || e.keyword === 'anyOf' || e.keyword === 'oneOf') continue;
+    const field = [where, ...p].join('.');
+    const message = e.keyword === 'additionalProperties' ? 'is not a known field' : e.keyword === 'required' ? 'is required' : (e.message ?? 'is invalid');
+    const key = `${field} ${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ field, message });
+  }
+  // anyOf/oneOf alone: report them rather than nothing
+  if (!out.length && errors?.length) out.push({ field: [where, ...errors[0].instancePath.split('/').slice(1)].join('.'), message: errors[0].message ?? 'is invalid' });
+  return out;
+}
+
+export function validationProblem(req: Request, errors: FieldError[]): HttpProblem {
+  const l = localeOf(req);
+  return new HttpProblem({
+    title: t(l, 'bad-request.title'),
+    status: 400,
+    detail: t(l, 'validation.detail', { fields: errors.map((e) => `${e.field} ${e.message}`).join('; ') }),
+    field: errors[0]?.field,
+    code: 'VALIDATION',
+    errors,
+  });
+}
+
+export interface Valid<B = unknown, Q = unknown, P = unknown> {
+  body: B;
+  query: Q;
+  params: P;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    valid?: Valid<unknown, unknown, unknown>;
+  }
+}
+
+/** The validated (and coerced) input of a request that went through `validate`. */
+export function input<B = unknown, Q = unknown, P = unknown>(req: Request): Valid<B, Q, P> {
+  if (!req.valid) throw new Error('route has no validate() middleware');
+  return req.valid as Valid<B, Q, P>;
+}
+
+/** Validates the parts named by schema ids; a part without a schema must be empty (no stray query). */
+export function validate(spec: { body?: string; query?: string; params?: string }): RequestHandler {
+  return (req, _res, next) => {
+    const errors: FieldError[] = [];
+    const params = { ...req.params };
+    if (spec.params) {
+      const v = compiled(spec.params, true);
+      if (!v(params)) errors.push(...fieldErrors('path', v.errors));
+    }
+    const query: Record<string, unknown> = { ...(req.query as Record<string, unknown>) };
+    delete query.lang;
+    if (spec.query) {
+      const v = compiled(spec.query, true);
+      if (!v(query)) errors.push(...fieldErrors('query', v.errors));
+    }
+    let body: unknown = req.body;
+    if (spec.body && req.headers['content-type'] !== undefined && !req.is(['application/json', 'application/*+json', 'multipart/form-data', 'application/x-www-form-urlencoded'])) {
+      const l = localeOf(req);
+      return next(new HttpProblem({ title: t(l, 'unsupported-media.title'), status: 415, detail: t(l, 'unsupported-media.detail', { type: String(req.headers['content-type']) }), field: 'header.Content-Type', code: 'UNSUPPORTED_MEDIA_TYPE' }));
+    }
+    if (spec.body) {
+      if (body === undefined) body = {};
+      const v = compiled(spec.body, false);
+      if (!v(body)) errors.push(...fieldErrors('body', v.errors));
+    }
+    if (errors.length) return next(validationProblem(req, errors));
+    req.valid = { body, query, params };
+    next();
+  };
+}

@@ -1,0 +1,61 @@
+/** The API app on the real services, with a worker on its own task queue, and signed-in callers. */
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import { startSuiteWorker, type SuiteWorker } from './worker';
+
+export const DEMO_PASSWORD = 'GridCase#2026';
+
+export interface ApiSuite extends SuiteWorker {
+  app: Express;
+  attachmentDir: string;
+  /** a bearer token of a demo account (cached per suite) */
+  token(username: string): Promise<string>;
+  /** "Bearer …" header value */
+  auth(username: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startApiSuite(prefix: string, opts: { open311RateLimit?: number } = {}): Promise<ApiSuite> {
+  const w = await startSuiteWorker(prefix);
+  const attachmentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridcase-att-'));
+  const app = createApp({
+    prisma: w.prisma,
+    temporal: w.temporal,
+    version: 'test',
+    taskQueue: w.taskQueue,
+    jwtSecret: 'test-secret-test-secret-test-secret-0123456789',
+    attachmentDir,
+    attachmentMaxBytes: 512 * 1024,
+    open311RateLimit: opts.open311RateLimit ?? 1000,
+  });
+  const tokens = new Map<string, Promise<string>>();
+  const token = (username: string) => {
+    let t = tokens.get(username);
+    if (!t) {
+      t = request(app)
+        .post('/api/auth/token')
+        .send({ username, password: DEMO_PASSWORD })
+        .then((res) => {
+          if (res.status !== 200) throw new Error(`sign-in of ${username} failed: ${res.status} ${res.text}`);
+          return res.body.access_token as string;
+        });
+      tokens.set(username, t);
+    }
+    return t;
+  };
+  return {
+    ...w,
+    app,
+    attachmentDir,
+    token,
+    auth: async (u) => `Bearer ${await token(u)}`,
+    close: async () => {
+      await w.stop();
+      fs.rmSync(attachmentDir, { recursive: true, force: true });
+    },
+  };
+}
