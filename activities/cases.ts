@@ -43,6 +43,19 @@ export interface CaseRowInput {
   severity: number;
   reportedAt: string;
   duplicateOfId: string | null;
+  /** an earlier case of the same category within 50 m and 24 h (flagged at intake) */
+  possibleDuplicateOfId?: string | null;
+  /** photos sent with the report (their bytes are already in the attachment store) */
+  attachments?: IntakeAttachment[];
+}
+
+export interface IntakeAttachment {
+  id: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
 }
 
 export interface CaseSnapshot {
@@ -217,9 +230,16 @@ export function createCaseActivities({ prisma }: CaseDeps) {
                 reporterPhone: c.reporterPhone,
                 severity: c.severity,
                 duplicateOfId: c.duplicateOfId,
+                possibleDuplicateOfId: c.possibleDuplicateOfId ?? null,
                 reportedAt: new Date(c.reportedAt),
               },
             });
+            if (c.attachments?.length) {
+              await tx.attachment.createMany({
+                data: c.attachments.map((a) => ({ ...a, caseId: c.caseId, uploadedById: c.reporterId, uploadedByName: c.reporterName ?? '', createdAt: new Date(c.reportedAt) })),
+                skipDuplicates: true,
+              });
+            }
           }
         }
         if (change.audit.length) {
@@ -254,6 +274,10 @@ export function createCaseActivities({ prisma }: CaseDeps) {
         }
         if (change.snapshot) {
           const s = change.snapshot;
+          // 并案 links the case it was merged into; 立案 may classify an unclassified report
+          const merged = s.status === 'MERGED' ? change.tasks.find((t) => t.state === 'COMPLETED' && typeof t.data?.duplicateOf === 'string') : undefined;
+          const classifiedAs = change.tasks.find((t) => t.state === 'COMPLETED' && typeof t.data?.category === 'string')?.data?.category as string | undefined;
+          const category = classifiedAs ? await tx.category.findUnique({ where: { code: classifiedAs }, select: { id: true } }) : null;
           await tx.case.update({
             where: { id: change.caseId },
             data: {
@@ -265,6 +289,8 @@ export function createCaseActivities({ prisma }: CaseDeps) {
               closedTier: (s.closedTier as never) ?? null,
               closedAt: s.closedAt ? new Date(s.closedAt) : null,
               ...(s.acceptedAt ? { acceptedAt: new Date(s.acceptedAt) } : {}),
+              ...(merged ? { duplicateOfId: String(merged.data!.duplicateOf).slice(0, 40) } : {}),
+              ...(category ? { categoryId: category.id } : {}),
               ...(change.audit.length ? { lastEventSeq: lastSeq } : {}),
             },
           });

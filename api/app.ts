@@ -10,6 +10,8 @@ import { healthHandler } from './health';
 import { openapiDocument } from './openapi';
 import { errorHandler, notFound } from './problem';
 import { authRoutes } from './routes/auth';
+import { caseRoutes } from './routes/cases';
+import { taskRoutes } from './routes/tasks';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -60,6 +62,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   // --- API areas (each router declares its own paths, validation, roles and scope) ---
   app.use(authRoutes(api));
+  app.use(caseRoutes(api));
+  app.use(taskRoutes(api));
   // --- end of API areas ---
 
   app.use(notFound);

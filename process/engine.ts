@@ -95,9 +95,15 @@ export interface Token {
   prev: string | null;
 }
 
+const REQUEST_ACTION: Record<ApprovalKind, string> = { EXTENSION: 'requestExtension', RETURN: 'requestReturn', VOID: 'requestVoid', DEFERRAL: 'requestDeferral' };
+const REQUEST_TITLE: Record<ApprovalKind, string> = { EXTENSION: '延期申请', RETURN: '回退申请', VOID: '作废申请', DEFERRAL: '缓办申请' };
+
+export type ApprovalKind = 'EXTENSION' | 'RETURN' | 'VOID' | 'DEFERRAL';
+
 export interface Approval {
   id: string;
-  kind: 'EXTENSION' | 'RETURN';
+  /** 延期 extension, 回退 return, 作废 void (ends the case), 缓办 deferral (moves the deadline) */
+  kind: ApprovalKind;
   taskId: string;
   state: 'PENDING' | 'APPROVED' | 'REJECTED';
   reason: string;
@@ -543,23 +549,23 @@ export class Engine {
     return task;
   }
 
-  validateRequest(kind: 'EXTENSION' | 'RETURN', taskId: string, actor: Actor, duration?: string): void {
+  validateRequest(kind: ApprovalKind, taskId: string, actor: Actor, duration?: string): void {
     const { task, inst } = this.activeTask(taskId);
     if (task.assignee && task.assignee.userId !== actor.userId) throw new EngineError('TASK_CLAIMED', `task ${taskId} is held by ${task.assignee.name}`);
     if (this.state.approvals.some((a) => a.taskId === taskId && a.kind === kind && a.state === 'PENDING')) throw new EngineError('APPROVAL_PENDING', `a ${kind.toLowerCase()} request for task ${taskId} is already waiting for approval`);
     if (kind === 'RETURN' && !inst.prev) throw new EngineError('NOTHING_TO_RETURN_TO', `task ${taskId} has no earlier step to return to`);
-    if (kind === 'EXTENSION') {
+    if (kind === 'EXTENSION' || kind === 'DEFERRAL') {
       if (!duration) throw new EngineError('DURATION_REQUIRED', 'duration is required (ISO 8601, e.g. P2D)');
       try {
         clockDurationMs(duration);
       } catch (e) {
         throw new EngineError('DURATION_INVALID', (e as Error).message);
       }
-      if (task.overdue) throw new EngineError('ALREADY_OVERDUE', 'an extension must be asked for before the deadline');
+      if (kind === 'EXTENSION' && task.overdue) throw new EngineError('ALREADY_OVERDUE', 'an extension must be asked for before the deadline');
     }
   }
 
-  request(kind: 'EXTENSION' | 'RETURN', taskId: string, actor: Actor, reason: string, duration: string | null, now: string): Approval {
+  request(kind: ApprovalKind, taskId: string, actor: Actor, reason: string, duration: string | null, now: string): Approval {
     this.now = now;
     this.validateRequest(kind, taskId, actor, duration ?? undefined);
     const { task } = this.activeTask(taskId);
@@ -579,13 +585,13 @@ export class Engine {
     };
     this.state.approvals.push(approval);
     this.dirtyApprovals.add(approval.id);
-    this.audit(kind === 'EXTENSION' ? 'requestExtension' : 'requestReturn', actor, null, null, reason, { taskId, approvalId: approval.id, duration });
+    this.audit(REQUEST_ACTION[kind], actor, null, null, reason, { taskId, approvalId: approval.id, duration });
     this.notify({
       key: `approval:${approval.id}`,
       kind: 'APPROVAL',
       to: { rule: 'role:supervisor@tier:current', tier: approval.approverTier },
       taskId,
-      title: kind === 'EXTENSION' ? `延期申请：${task.name}` : `回退申请：${task.name}`,
+      title: `${REQUEST_TITLE[kind]}：${task.name}`,
       body: `案件 ${this.facts.caseId}：${reason}`,
     });
     return approval;
@@ -615,6 +621,7 @@ export class Engine {
       } catch {
         found = undefined;
       }
+      if (a.kind === 'VOID') this.voidCase(a);
       if (found && a.kind === 'RETURN' && found.inst.prev) {
         found.task.state = 'RETURNED';
         found.task.completedAt = now;
@@ -639,7 +646,7 @@ export class Engine {
   pendingExtensions(): { approval: Approval; instanceId: string; from: string; duration: string; calendar: CalendarKind }[] {
     const out: { approval: Approval; instanceId: string; from: string; duration: string; calendar: CalendarKind }[] = [];
     for (const a of this.state.approvals) {
-      if (a.kind !== 'EXTENSION' || a.state !== 'APPROVED' || !a.duration) continue;
+      if ((a.kind !== 'EXTENSION' && a.kind !== 'DEFERRAL') || a.state !== 'APPROVED' || !a.duration) continue;
       if (a.applied) continue;
       const inst = Object.values(this.state.instances).find((i) => i.task?.taskId === a.taskId);
       if (!inst?.task?.dueAt) {
@@ -656,7 +663,19 @@ export class Engine {
     if (!a || a.applied) return;
     a.applied = true;
     const inst = Object.values(this.state.instances).find((i) => i.task?.taskId === a.taskId);
-    if (inst) this.deadlineChanged(inst.id, dueAt, now, a.decidedBy ?? SYSTEM_ACTOR, `延期：${a.reason}`);
+    if (inst) this.deadlineChanged(inst.id, dueAt, now, a.decidedBy ?? SYSTEM_ACTOR, `${a.kind === 'DEFERRAL' ? '缓办' : '延期'}：${a.reason}`);
+  }
+
+  /** 作废 approved: every open element is cancelled and the case ends as VOIDED. */
+  private voidCase(a: Approval): void {
+    for (const inst of Object.values(this.state.instances)) this.cancelInstance(inst);
+    this.state.tokens = [];
+    this.state.joins = {};
+    const from = this.state.status;
+    this.state.status = 'VOIDED';
+    this.state.statusLabel = '已作废';
+    this.audit('void', a.requestedBy, from, 'VOIDED', a.reason, { approvalId: a.id, approvedBy: a.decidedBy });
+    this.endCase();
   }
 
   comment(taskId: string | null, actor: Actor, text: string, now: string): void {

@@ -70,6 +70,10 @@ export const completeUpdate = defineUpdate<TaskActionResult, [Actionable & { out
 export const escalateUpdate = defineUpdate<TaskActionResult, [Actionable & { reason: string }]>('escalate');
 export const returnUpdate = defineUpdate<{ approval: Approval; case: CaseView }, [Actionable & { reason: string }]>('return');
 export const extendUpdate = defineUpdate<{ approval: Approval; case: CaseView }, [Actionable & { duration: string; reason: string }]>('requestExtension');
+/** 作废: asks the tier above to void the case. */
+export const voidUpdate = defineUpdate<{ approval: Approval; case: CaseView }, [Actionable & { reason: string }]>('requestVoid');
+/** 缓办: asks the tier above to defer the task's deadline by a duration. */
+export const deferUpdate = defineUpdate<{ approval: Approval; case: CaseView }, [Actionable & { duration: string; reason: string }]>('requestDeferral');
 export const decideUpdate = defineUpdate<{ approval: Approval; case: CaseView }, [{ approvalId: string; actor: Actor; approve: boolean; note?: string }]>('decideApproval');
 export const commentUpdate = defineUpdate<{ case: CaseView }, [{ taskId?: string; actor: Actor; text: string }]>('comment');
 

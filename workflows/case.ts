@@ -29,6 +29,8 @@ import {
   decideUpdate,
   escalateUpdate,
   extendUpdate,
+  voidUpdate,
+  deferUpdate,
   messageSignal,
   returnUpdate,
   stateQuery,
@@ -300,6 +302,31 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         admit(actor, () => {
           checkText(reason, 'reason');
           engine.validateRequest('EXTENSION', taskId, actor, duration);
+        }),
+    },
+  );
+
+  // 作废 and 缓办 requests (added after the first release: new handlers, no change to old histories)
+  setHandler(
+    voidUpdate,
+    ({ taskId, actor, reason }) => act(() => ({ ...engine.request('VOID', taskId, actor, reason, null, now()) })).then((approval) => ({ approval, case: view() })),
+    {
+      validator: ({ taskId, actor, reason }) =>
+        admit(actor, () => {
+          checkText(reason, 'reason');
+          engine.validateRequest('VOID', taskId, actor);
+        }),
+    },
+  );
+
+  setHandler(
+    deferUpdate,
+    ({ taskId, actor, duration, reason }) => act(() => ({ ...engine.request('DEFERRAL', taskId, actor, reason, duration, now()) })).then((approval) => ({ approval, case: view() })),
+    {
+      validator: ({ taskId, actor, duration, reason }) =>
+        admit(actor, () => {
+          checkText(reason, 'reason');
+          engine.validateRequest('DEFERRAL', taskId, actor, duration);
         }),
     },
   );

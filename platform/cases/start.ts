@@ -25,6 +25,8 @@ export interface CaseRequest {
   vars?: Record<string, unknown>;
   /** pin a specific version instead of the newest */
   processVersionId?: number;
+  /** not classified yet: categoryCode is empty and processVersionId names the default process */
+  uncategorized?: boolean;
   historyLimit?: number;
 }
 
@@ -44,23 +46,32 @@ export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest): Pr
   const ids = grid.orgUnit.path.split('/').filter(Boolean).map(Number);
   if (ids.length !== 5) throw new CaseStartError('gridId', `grid ${req.gridId} is not under a city → district → township → village path`);
   const [city, district, township, village, gridUnit] = ids;
-  const category = await prisma.category.findUnique({
-    where: { code: req.categoryCode },
-    select: { id: true, code: true, processKey: true, departmentKind: true, active: true, parent: { select: { code: true, processKey: true, departmentKind: true } } },
-  });
-  if (!category || !category.active) throw new CaseStartError('category', `category ${req.categoryCode} does not exist`);
-  const processKey = category.processKey ?? category.parent?.processKey;
-  if (!processKey) throw new CaseStartError('category', `category ${req.categoryCode} has no process`);
-  const version = req.processVersionId
-    ? await prisma.processVersion.findUnique({ where: { id: req.processVersionId }, select: { id: true, model: true } })
-    : await prisma.processVersion.findFirst({ where: { definition: { key: processKey } }, orderBy: { version: 'desc' }, select: { id: true, model: true } });
-  if (!version) throw new CaseStartError('category', `process ${processKey} of category ${req.categoryCode} is not deployed`);
+  let category: { id: number; code: string; major: string; homeDepartment: string | null } | null = null;
+  let version: { id: number; model: unknown } | null;
+  if (req.uncategorized) {
+    if (!req.processVersionId) throw new CaseStartError('category', 'an unclassified case needs a process version');
+    version = await prisma.processVersion.findUnique({ where: { id: req.processVersionId }, select: { id: true, model: true } });
+    if (!version) throw new CaseStartError('category', `process version ${req.processVersionId} does not exist`);
+  } else {
+    const c = await prisma.category.findUnique({
+      where: { code: req.categoryCode },
+      select: { id: true, code: true, processKey: true, departmentKind: true, active: true, parent: { select: { code: true, processKey: true, departmentKind: true } } },
+    });
+    if (!c || !c.active) throw new CaseStartError('category', `category ${req.categoryCode} does not exist`);
+    const processKey = c.processKey ?? c.parent?.processKey;
+    if (!processKey) throw new CaseStartError('category', `category ${req.categoryCode} has no process`);
+    version = req.processVersionId
+      ? await prisma.processVersion.findUnique({ where: { id: req.processVersionId }, select: { id: true, model: true } })
+      : await prisma.processVersion.findFirst({ where: { definition: { key: processKey } }, orderBy: { version: 'desc' }, select: { id: true, model: true } });
+    if (!version) throw new CaseStartError('category', `process ${processKey} of category ${req.categoryCode} is not deployed`);
+    category = { id: c.id, code: c.code, major: c.parent?.code ?? c.code, homeDepartment: c.departmentKind ?? c.parent?.departmentKind ?? null };
+  }
   const reportedAt = (req.reportedAt ?? new Date()).toISOString();
   const facts: CaseFacts = {
     caseId: req.caseId,
-    category: category.code,
-    categoryMajor: category.parent?.code ?? category.code,
-    homeDepartment: category.departmentKind ?? category.parent?.departmentKind ?? null,
+    category: category?.code ?? null,
+    categoryMajor: category?.major ?? null,
+    homeDepartment: category?.homeDepartment ?? null,
     severity: req.severity ?? 0,
     channel: req.channel,
     reporter: { userId: req.reporter.userId, name: req.reporter.name },
@@ -78,7 +89,7 @@ export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest): Pr
       caseId: req.caseId,
       description: req.description,
       address: req.address ?? null,
-      categoryId: category.id,
+      categoryId: category?.id ?? null,
       processVersionId: version.id,
       lat: req.lat,
       lng: req.lng,

@@ -1,0 +1,58 @@
+/**
+ * Multipart uploads (photos of a report or a feedback): at most MAX_FILES files in the field
+ * `photos`, each at most the configured size, held in memory until the request is accepted. The
+ * type is read from the bytes, never from the client's claim.
+ */
+import multer from 'multer';
+import type { RequestHandler } from 'express';
+import { DomainError, text } from './errors';
+
+export const MAX_FILES = 9;
+export const PHOTO_FIELD = 'photos';
+
+export function uploadPhotos(maxBytes: number): RequestHandler {
+  const m = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: MAX_FILES, fields: 20, fieldSize: 64 * 1024, parts: MAX_FILES + 20 } }).array(PHOTO_FIELD, MAX_FILES);
+  return (req, res, next) => {
+    if (!req.is('multipart/form-data')) return next();
+    m(req, res, (err: unknown) => {
+      if (!err) return next();
+      if (err instanceof multer.MulterError) {
+        switch (err.code) {
+          case 'LIMIT_FILE_SIZE':
+            return next(new DomainError(413, `body.${PHOTO_FIELD}`, text(`单个文件不能超过 ${maxBytes} 字节`, `each file must be at most ${maxBytes} bytes`), 'FILE_TOO_LARGE'));
+          case 'LIMIT_FILE_COUNT':
+          case 'LIMIT_UNEXPECTED_FILE':
+            return next(new DomainError(err.code === 'LIMIT_FILE_COUNT' ? 413 : 400, `body.${err.field ?? PHOTO_FIELD}`, text(`文件只能放在 ${PHOTO_FIELD} 字段，最多 ${MAX_FILES} 个`, `files go in the field ${PHOTO_FIELD}, at most ${MAX_FILES}`), 'BAD_UPLOAD'));
+          default:
+            return next(new DomainError(400, `body.${err.field ?? 'body'}`, text(`上传内容有误：${err.message}`, `bad upload: ${err.message}`), 'BAD_UPLOAD'));
+        }
+      }
+      next(new DomainError(400, 'body', text('multipart 请求体格式错误', 'the multipart body is malformed'), 'BAD_UPLOAD'));
+    });
+  };
+}
+
+/** Photo types we accept, recognised by their first bytes. */
+export function sniffImage(b: Buffer): string | null {
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'image/jpeg';
+  if (b.length >= 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (b.length >= 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') return 'image/webp';
+  if (b.length >= 12 && b.toString('latin1', 4, 8) === 'ftyp' && /^(heic|heix|mif1|msf1)$/.test(b.toString('latin1', 8, 12))) return 'image/heic';
+  return null;
+}
+
+export interface Photo {
+  fileName: string;
+  mediaType: string;
+  bytes: Buffer;
+}
+
+/** The uploaded photos, each checked; a file that is not a photo is a 415 naming it. */
+export function photosOf(files: Express.Multer.File[] | undefined): Photo[] {
+  return (files ?? []).map((f, i) => {
+    const mediaType = sniffImage(f.buffer);
+    if (!mediaType) throw new DomainError(415, `body.${PHOTO_FIELD}[${i}]`, text(`文件 ${f.originalname} 不是 JPEG、PNG、WebP 或 HEIC 图片`, `file ${f.originalname} is not a JPEG, PNG, WebP or HEIC image`), 'UNSUPPORTED_FILE_TYPE');
+    if (f.size === 0) throw new DomainError(400, `body.${PHOTO_FIELD}[${i}]`, text('文件为空', 'the file is empty'), 'BAD_UPLOAD');
+    return { fileName: f.originalname.slice(0, 255) || `photo-${i + 1}`, mediaType, bytes: f.buffer };
+  });
+}

@@ -1,0 +1,247 @@
+/**
+ * The category tree (大类 MAJOR → 小类 MINOR): each names the process its cases run, the kind of
+ * its home department (归口), and a time limit per tier (ISO 8601 duration on a calendar). Shared
+ * by the whole city. A major class may be created together with its sub-items, so the tree never
+ * shows a class without any.
+ */
+import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
+import type { CalendarKind, CategoryLevel, OrgLevel } from '../../../generated/prisma/enums';
+import { durationMs } from '../../../process/business-time';
+import { notFound, text, unprocessable } from '../../http/errors';
+import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
+
+type Tx = Prisma.TransactionClient;
+
+export interface TimeLimit {
+  tier: OrgLevel;
+  duration: string;
+  calendar: CalendarKind;
+}
+
+export interface CategoryView {
+  id: number;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  level: CategoryLevel;
+  parentId: number | null;
+  processKey: string | null;
+  departmentKind: string | null;
+  sortOrder: number;
+  active: boolean;
+  timeLimits: TimeLimit[];
+  childCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const TIER_ORDER: OrgLevel[] = ['GRID', 'VILLAGE', 'TOWNSHIP', 'DISTRICT', 'CITY'];
+
+const categorySelect = {
+  id: true,
+  code: true,
+  name: true,
+  nameEn: true,
+  level: true,
+  parentId: true,
+  processKey: true,
+  departmentKind: true,
+  sortOrder: true,
+  active: true,
+  createdAt: true,
+  updatedAt: true,
+  timeLimits: { select: { tier: true, duration: true, calendar: true } },
+  _count: { select: { children: true } },
+} satisfies Prisma.CategorySelect;
+
+type CategoryRow = Prisma.CategoryGetPayload<{ select: typeof categorySelect }>;
+
+const view = (c: CategoryRow): CategoryView => ({
+  id: c.id,
+  code: c.code,
+  name: c.name,
+  nameEn: c.nameEn,
+  level: c.level,
+  parentId: c.parentId,
+  processKey: c.processKey,
+  departmentKind: c.departmentKind,
+  sortOrder: c.sortOrder,
+  active: c.active,
+  timeLimits: [...c.timeLimits].sort((a, b) => TIER_ORDER.indexOf(a.tier) - TIER_ORDER.indexOf(b.tier)),
+  childCount: c._count.children,
+  createdAt: c.createdAt.toISOString(),
+  updatedAt: c.updatedAt.toISOString(),
+});
+
+const missing = (id: number) => notFound('path.id', text(`事件分类 ${id} 不存在`, `category ${id} does not exist`));
+
+export async function listCategories(prisma: PrismaClient, q: PageQuery & { parentId?: number; level?: CategoryLevel; active?: boolean; q?: string }): Promise<Page<CategoryView>> {
+  const where: Prisma.CategoryWhereInput = {
+    ...(q.parentId !== undefined ? { parentId: q.parentId } : {}),
+    ...(q.level ? { level: q.level } : {}),
+    ...(q.active !== undefined ? { active: q.active } : {}),
+    ...(q.q ? { OR: [{ name: { contains: q.q } }, { code: { startsWith: q.q } }] } : {}),
+  };
+  return paged(
+    q,
+    () => prisma.category.count({ where }),
+    (skip, take) => prisma.category.findMany({ where, select: categorySelect, orderBy: [{ level: 'asc' }, { parentId: 'asc' }, { sortOrder: 'asc' }, { code: 'asc' }], skip, take }),
+    view,
+  );
+}
+
+/** The whole tree: major classes in order, each with its sub-items. */
+export async function categoryTree(prisma: PrismaClient): Promise<(CategoryView & { children: CategoryView[] })[]> {
+  const rows = (await prisma.category.findMany({ select: categorySelect, orderBy: [{ sortOrder: 'asc' }, { code: 'asc' }] })).map(view);
+  return rows.filter((c) => c.level === 'MAJOR').map((m) => ({ ...m, children: rows.filter((c) => c.parentId === m.id) }));
+}
+
+export async function getCategory(prisma: PrismaClient, id: number): Promise<CategoryView> {
+  const row = await prisma.category.findUnique({ where: { id }, select: categorySelect });
+  if (!row) throw missing(id);
+  return view(row);
+}
+
+export interface CategoryFields {
+  code?: string;
+  name?: string;
+  nameEn?: string | null;
+  processKey?: string | null;
+  departmentKind?: string | null;
+  sortOrder?: number;
+  active?: boolean;
+  timeLimits?: TimeLimit[];
+}
+
+export interface CategoryCreate extends CategoryFields {
+  code: string;
+  name: string;
+  level: CategoryLevel;
+  parentId?: number | null;
+  children?: (CategoryFields & { code: string; name: string })[];
+}
+
+/** Checks what the schema cannot: the process is deployed, a department of the kind exists, the limits are sound. */
+async function checkFields(tx: Tx, f: CategoryFields, at: string): Promise<void> {
+  if (f.processKey) {
+    const versions = await tx.processVersion.count({ where: { definition: { key: f.processKey } } });
+    if (!versions) throw unprocessable(`${at}processKey`, text(`流程 ${f.processKey} 不存在或尚未部署`, `process ${f.processKey} does not exist or has no deployed version`), 'UNKNOWN_REFERENCE');
+  }
+  if (f.departmentKind) {
+    const depts = await tx.department.count({ where: { kind: f.departmentKind } });
+    if (!depts) throw unprocessable(`${at}departmentKind`, text(`没有类别为 ${f.departmentKind} 的职能部门`, `no department is of kind ${f.departmentKind}`), 'UNKNOWN_REFERENCE');
+  }
+  const tiers = new Set<string>();
+  f.timeLimits?.forEach((l, i) => {
+    if (tiers.has(l.tier)) throw unprocessable(`${at}timeLimits.${i}.tier`, text(`层级 ${l.tier} 的时限重复`, `tier ${l.tier} has two limits`), 'DUPLICATE_TIER');
+    tiers.add(l.tier);
+    let ms: number;
+    try {
+      ms = durationMs(l.duration);
+    } catch (e) {
+      throw unprocessable(`${at}timeLimits.${i}.duration`, text(`时限 ${l.duration} 不是可用的 ISO 8601 时长（如 PT8H、P3D；不能用年、月）`, (e as Error).message), 'DURATION');
+    }
+    if (ms <= 0) throw unprocessable(`${at}timeLimits.${i}.duration`, text('时限须大于 0', 'the limit must be longer than zero'), 'DURATION');
+  });
+}
+
+async function codeFree(tx: Tx, code: string, field: string, exceptId?: number): Promise<void> {
+  const other = await tx.category.findUnique({ where: { code }, select: { id: true } });
+  if (other && other.id !== exceptId) throw duplicate(field, '分类编码', 'category code', code);
+}
+
+async function insert(tx: Tx, data: Prisma.CategoryUncheckedCreateInput, limits: TimeLimit[] | undefined, field: string): Promise<number> {
+  let id: number;
+  try {
+    ({ id } = await tx.category.create({ data, select: { id: true } }));
+  } catch (e) {
+    if (isUniqueViolation(e)) throw duplicate(field, '分类编码', 'category code', data.code);
+    throw e;
+  }
+  if (limits?.length) await tx.categoryTimeLimit.createMany({ data: limits.map((l) => ({ categoryId: id, tier: l.tier, duration: l.duration, calendar: l.calendar })) });
+  return id;
+}
+
+const fieldsData = (f: CategoryFields) => ({
+  code: f.code,
+  name: f.name,
+  nameEn: f.nameEn,
+  processKey: f.processKey,
+  departmentKind: f.departmentKind,
+  sortOrder: f.sortOrder,
+  active: f.active,
+});
+
+async function parentMajor(tx: Tx, parentId: number | null | undefined, field: string): Promise<number> {
+  if (parentId === undefined || parentId === null) throw unprocessable(field, text('小类须指定所属大类', 'a sub-item needs its major class'), 'PARENT');
+  const parent = await tx.category.findUnique({ where: { id: parentId }, select: { level: true } });
+  if (!parent) throw unprocessable(field, text(`大类 ${parentId} 不存在`, `major class ${parentId} does not exist`), 'UNKNOWN_REFERENCE');
+  if (parent.level !== 'MAJOR') throw unprocessable(field, text('小类只能挂在大类下', 'a sub-item belongs to a major class'), 'PARENT');
+  return parentId;
+}
+
+export async function createCategory(prisma: PrismaClient, input: CategoryCreate): Promise<CategoryView> {
+  const id = await prisma.$transaction(async (tx) => {
+    let parentId: number | null = null;
+    if (input.level === 'MAJOR') {
+      if (input.parentId !== undefined && input.parentId !== null) throw unprocessable('body.parentId', text('大类没有上级', 'a major class has no parent'), 'PARENT');
+    } else {
+      parentId = await parentMajor(tx, input.parentId, 'body.parentId');
+      if (input.children?.length) throw unprocessable('body.children', text('小类下不能再有子类', 'a sub-item has no children'), 'PARENT');
+    }
+    await checkFields(tx, input, 'body.');
+    await codeFree(tx, input.code, 'body.code');
+    const codes = new Set([input.code]);
+    for (const [i, c] of (input.children ?? []).entries()) {
+      await checkFields(tx, c, `body.children.${i}.`);
+      if (codes.has(c.code)) throw duplicate(`body.children.${i}.code`, '分类编码', 'category code', c.code);
+      codes.add(c.code);
+      await codeFree(tx, c.code, `body.children.${i}.code`);
+    }
+    const id = await insert(tx, { ...fieldsData(input), code: input.code, name: input.name, level: input.level, parentId }, input.timeLimits, 'body.code');
+    for (const [i, c] of (input.children ?? []).entries()) {
+      await insert(tx, { ...fieldsData(c), code: c.code, name: c.name, level: 'MINOR', parentId: id, sortOrder: c.sortOrder ?? i + 1 }, c.timeLimits, `body.children.${i}.code`);
+    }
+    return id;
+  });
+  return getCategory(prisma, id);
+}
+
+/** Changes the given fields; `timeLimits`, when given, replaces the whole set. */
+export async function updateCategory(prisma: PrismaClient, id: number, input: CategoryFields & { parentId?: number }): Promise<CategoryView> {
+  await prisma.$transaction(async (tx) => {
+    const row = await tx.category.findUnique({ where: { id }, select: { level: true } });
+    if (!row) throw missing(id);
+    if (input.parentId !== undefined) {
+      if (row.level === 'MAJOR') throw unprocessable('body.parentId', text('大类没有上级', 'a major class has no parent'), 'PARENT');
+      await parentMajor(tx, input.parentId, 'body.parentId');
+    }
+    await checkFields(tx, input, 'body.');
+    if (input.code !== undefined) await codeFree(tx, input.code, 'body.code', id);
+    try {
+      await tx.category.update({ where: { id }, data: { ...fieldsData(input), parentId: input.parentId } });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw duplicate('body.code', '分类编码', 'category code', input.code);
+      throw e;
+    }
+    if (input.timeLimits) {
+      await tx.categoryTimeLimit.deleteMany({ where: { categoryId: id } });
+      if (input.timeLimits.length) await tx.categoryTimeLimit.createMany({ data: input.timeLimits.map((l) => ({ categoryId: id, ...l })) });
+    }
+  });
+  return getCategory(prisma, id);
+}
+
+export async function deleteCategory(prisma: PrismaClient, id: number): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM categories WHERE id = ${id} FOR UPDATE`;
+    if (!(await tx.category.findUnique({ where: { id }, select: { id: true } }))) throw missing(id);
+    const children = await tx.category.count({ where: { parentId: id } });
+    const cases = await tx.case.count({ where: { categoryId: id } });
+    refuseInUse('path.id', { zh: '事件分类', en: 'category' }, [
+      { what: 'children', count: children, zh: '小类', en: 'sub-items' },
+      { what: 'cases', count: cases, zh: '案件', en: 'cases' },
+    ]);
+    await tx.category.delete({ where: { id } });
+  });
+}

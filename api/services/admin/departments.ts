@@ -1,0 +1,129 @@
+/**
+ * Functional departments (职能部门: 城管, 环保 …), each attached to the unit whose government runs
+ * it, one per kind there. The code is fixed once created: inbox principals of open tasks name it
+ * ("dept:DC-CG:HANDLER").
+ */
+import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
+import { notFound, text, unprocessable } from '../../http/errors';
+import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
+import { inScope, pathFilter, unknownReference, type AdminScope } from './scope';
+
+export interface DepartmentView {
+  id: number;
+  code: string;
+  kind: string;
+  name: string;
+  nameEn: string | null;
+  orgUnit: { id: number; code: string; name: string; level: string };
+  active: boolean;
+  memberCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const deptSelect = {
+  id: true,
+  code: true,
+  kind: true,
+  name: true,
+  nameEn: true,
+  active: true,
+  createdAt: true,
+  updatedAt: true,
+  orgUnit: { select: { id: true, code: true, name: true, level: true, path: true } },
+  _count: { select: { memberships: true } },
+} satisfies Prisma.DepartmentSelect;
+
+type DeptRow = Prisma.DepartmentGetPayload<{ select: typeof deptSelect }>;
+
+const view = (d: DeptRow): DepartmentView => ({
+  id: d.id,
+  code: d.code,
+  kind: d.kind,
+  name: d.name,
+  nameEn: d.nameEn,
+  orgUnit: { id: d.orgUnit.id, code: d.orgUnit.code, name: d.orgUnit.name, level: d.orgUnit.level },
+  active: d.active,
+  memberCount: d._count.memberships,
+  createdAt: d.createdAt.toISOString(),
+  updatedAt: d.updatedAt.toISOString(),
+});
+
+/** Levels whose governments run departments. */
+const DEPARTMENT_LEVELS = ['CITY', 'DISTRICT', 'TOWNSHIP'];
+
+async function scopedDepartment(prisma: PrismaClient, scope: AdminScope, id: number) {
+  const d = await prisma.department.findUnique({ where: { id }, select: { id: true, orgUnitId: true, kind: true, orgUnit: { select: { path: true } } } });
+  if (!d || !inScope(scope, d.orgUnit.path)) throw notFound('path.id', text(`部门 ${id} 不存在`, `department ${id} does not exist`));
+  return d;
+}
+
+export async function listDepartments(prisma: PrismaClient, scope: AdminScope, q: PageQuery & { orgUnitId?: number; kind?: string; q?: string }): Promise<Page<DepartmentView>> {
+  const where: Prisma.DepartmentWhereInput = {
+    orgUnit: pathFilter(scope),
+    ...(q.orgUnitId !== undefined ? { orgUnitId: q.orgUnitId } : {}),
+    ...(q.kind ? { kind: q.kind } : {}),
+    ...(q.q ? { OR: [{ name: { contains: q.q } }, { code: { startsWith: q.q } }] } : {}),
+  };
+  return paged(
+    q,
+    () => prisma.department.count({ where }),
+    (skip, take) => prisma.department.findMany({ where, select: deptSelect, orderBy: { code: 'asc' }, skip, take }),
+    view,
+  );
+}
+
+export async function getDepartment(prisma: PrismaClient, scope: AdminScope, id: number): Promise<DepartmentView> {
+  await scopedDepartment(prisma, scope, id);
+  return view(await prisma.department.findUniqueOrThrow({ where: { id }, select: deptSelect }));
+}
+
+async function kindFree(prisma: PrismaClient, orgUnitId: number, kind: string, exceptId?: number): Promise<void> {
+  const other = await prisma.department.findFirst({ where: { orgUnitId, kind, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { code: true } });
+  if (other) throw duplicate('body.kind', '该单元下的部门类别', 'department kind at this unit', kind);
+}
+
+export async function createDepartment(prisma: PrismaClient, scope: AdminScope, input: { code: string; kind: string; name: string; nameEn?: string | null; orgUnitId: number; active?: boolean }): Promise<DepartmentView> {
+  const unit = await prisma.orgUnit.findUnique({ where: { id: input.orgUnitId }, select: { path: true, level: true } });
+  if (!unit || !inScope(scope, unit.path)) throw unknownReference('body.orgUnitId', `组织单元 ${input.orgUnitId} `, `org unit ${input.orgUnitId}`);
+  if (!DEPARTMENT_LEVELS.includes(unit.level)) throw unprocessable('body.orgUnitId', text('职能部门只能设在市、区县或街道乡镇', 'departments belong to a city, district or township'), 'LEVEL');
+  if (await prisma.department.findUnique({ where: { code: input.code }, select: { id: true } })) throw duplicate('body.code', '部门编码', 'department code', input.code);
+  await kindFree(prisma, input.orgUnitId, input.kind);
+  let id: number;
+  try {
+    ({ id } = await prisma.department.create({
+      data: { code: input.code, kind: input.kind, name: input.name, nameEn: input.nameEn ?? null, orgUnitId: input.orgUnitId, active: input.active ?? true },
+      select: { id: true },
+    }));
+  } catch (e) {
+    if (isUniqueViolation(e)) throw duplicate('body.code', '部门编码或类别', 'department code or kind', input.code);
+    throw e;
+  }
+  return getDepartment(prisma, scope, id);
+}
+
+export async function updateDepartment(prisma: PrismaClient, scope: AdminScope, id: number, input: { kind?: string; name?: string; nameEn?: string | null; active?: boolean }): Promise<DepartmentView> {
+  const d = await scopedDepartment(prisma, scope, id);
+  if (input.kind !== undefined && input.kind !== d.kind) await kindFree(prisma, d.orgUnitId, input.kind, id);
+  try {
+    await prisma.department.update({ where: { id }, data: input });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw duplicate('body.kind', '该单元下的部门类别', 'department kind at this unit', input.kind);
+    throw e;
+  }
+  return getDepartment(prisma, scope, id);
+}
+
+export async function deleteDepartment(prisma: PrismaClient, scope: AdminScope, id: number): Promise<void> {
+  await scopedDepartment(prisma, scope, id);
+  await prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM departments WHERE id = ${id} FOR UPDATE`;
+    const tasks = await tx.task.count({ where: { departmentId: id } });
+    const members = await tx.membership.count({ where: { departmentId: id } });
+    refuseInUse('path.id', { zh: '部门', en: 'department' }, [
+      { what: 'tasks', count: tasks, zh: '任务', en: 'tasks' },
+      { what: 'members', count: members, zh: '人员任职', en: 'memberships' },
+    ]);
+    await tx.department.delete({ where: { id } });
+  });
+}

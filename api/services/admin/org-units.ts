@@ -1,0 +1,201 @@
+/**
+ * The org tree (市 → 区 → 街道 → 社区 → 网格): a unit is created under a parent of the level above,
+ * with a 15-digit code that extends the parent's, and its materialised path (parent path + own
+ * id + '/') so a subtree stays one prefix match. Units are not moved (every case, task and
+ * membership below would move with them); grids are created with their boundary (grids.ts).
+ */
+import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
+import type { OrgLevel } from '../../../generated/prisma/enums';
+import { notFound, text, unprocessable } from '../../http/errors';
+import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
+import { codeProblem, levelBelow, nextCode } from './org-codes';
+import { inScope, orgUnitWhere, unknownReference, type AdminScope } from './scope';
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+export interface OrgUnitView {
+  id: number;
+  code: string;
+  name: string;
+  nameEn: string | null;
+  level: OrgLevel;
+  parentId: number | null;
+  path: string;
+  casePrefix: string | null;
+  childCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const unitSelect = {
+  id: true,
+  code: true,
+  name: true,
+  nameEn: true,
+  level: true,
+  parentId: true,
+  path: true,
+  casePrefix: true,
+  createdAt: true,
+  updatedAt: true,
+  _count: { select: { children: true } },
+} satisfies Prisma.OrgUnitSelect;
+
+type UnitRow = Prisma.OrgUnitGetPayload<{ select: typeof unitSelect }>;
+
+const view = (u: UnitRow): OrgUnitView => ({
+  id: u.id,
+  code: u.code,
+  name: u.name,
+  nameEn: u.nameEn,
+  level: u.level,
+  parentId: u.parentId,
+  path: u.path,
+  casePrefix: u.casePrefix,
+  childCount: u._count.children,
+  createdAt: u.createdAt.toISOString(),
+  updatedAt: u.updatedAt.toISOString(),
+});
+
+export const unitNotFound = (id: number, field = 'path.id') => notFound(field, text(`组织单元 ${id} 不存在`, `org unit ${id} does not exist`));
+
+/** The unit, if it exists and lies in the scope (otherwise 404: what is outside is not shown). */
+export async function scopedUnit(db: Db, scope: AdminScope, id: number, field = 'path.id') {
+  const u = await db.orgUnit.findUnique({ where: { id }, select: { id: true, code: true, level: true, path: true, parentId: true, name: true } });
+  if (!u || !inScope(scope, u.path)) throw unitNotFound(id, field);
+  return u;
+}
+
+export interface OrgUnitQuery extends PageQuery {
+  parentId?: number;
+  level?: OrgLevel;
+  q?: string;
+}
+
+export async function listOrgUnits(prisma: PrismaClient, scope: AdminScope, q: OrgUnitQuery): Promise<Page<OrgUnitView>> {
+  const where: Prisma.OrgUnitWhereInput = {
+    AND: [
+      orgUnitWhere(scope),
+      q.parentId !== undefined ? { parentId: q.parentId } : {},
+      q.level ? { level: q.level } : {},
+      q.q ? { OR: [{ name: { contains: q.q } }, { code: { startsWith: q.q } }] } : {},
+    ],
+  };
+  return paged(
+    q,
+    () => prisma.orgUnit.count({ where }),
+    (skip, take) => prisma.orgUnit.findMany({ where, select: unitSelect, orderBy: [{ path: 'asc' }], skip, take }),
+    view,
+  );
+}
+
+export async function getOrgUnit(prisma: PrismaClient, scope: AdminScope, id: number): Promise<OrgUnitView> {
+  await scopedUnit(prisma, scope, id);
+  return view(await prisma.orgUnit.findUniqueOrThrow({ where: { id }, select: unitSelect }));
+}
+
+export interface OrgUnitCreate {
+  parentId: number;
+  code?: string;
+  /** or, for units numbered automatically, a name made from the code */
+  name: string | ((code: string) => string);
+  nameEn?: string | null;
+  casePrefix?: string | null;
+}
+
+async function checkCasePrefix(db: Db, level: OrgLevel, casePrefix: string | null | undefined, exceptId?: number): Promise<void> {
+  if (casePrefix === undefined || casePrefix === null) return;
+  if (level !== 'DISTRICT') throw unprocessable('body.casePrefix', text('只有区县可以设置案件编号前缀', 'only a district has a case-number prefix'));
+  const other = await db.orgUnit.findFirst({ where: { casePrefix, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
+  if (other) throw duplicate('body.casePrefix', '案件编号前缀', 'case-number prefix', casePrefix);
+}
+
+/**
+ * Creates a unit under `parentId` (in the caller's write scope) one level below it. `code` may be
+ * left out below the district: the next free number is taken. Grid units are created by grids.ts
+ * (`createUnitIn`), with their boundary.
+ */
+export async function createUnitIn(tx: Prisma.TransactionClient, scope: AdminScope, input: OrgUnitCreate, expectLevel?: OrgLevel, fields = { parentId: 'body.parentId', code: 'body.code' }): Promise<{ id: number; code: string; path: string; level: OrgLevel }> {
+  const parent = await tx.orgUnit.findUnique({ where: { id: input.parentId }, select: { id: true, code: true, level: true, path: true } });
+  if (!parent || !inScope(scope, parent.path)) throw unknownReference(fields.parentId, `上级组织单元 ${input.parentId} `, `parent org unit ${input.parentId}`);
+  const level = levelBelow(parent.level);
+  if (!level) throw unprocessable(fields.parentId, text('网格下不能再建下级单元', 'a grid has no units below it'), 'LEVEL');
+  if (expectLevel && level !== expectLevel) {
+    throw unprocessable(fields.parentId, text(`上级单元须为${expectLevel === 'GRID' ? '村/社区' : '上一层级'}（当前为 ${parent.level}）`, `the parent must be one level above ${expectLevel} (it is ${parent.level})`), 'LEVEL');
+  }
+  let code = input.code;
+  if (code === undefined) {
+    if (level === 'DISTRICT') throw unprocessable(fields.code, text('区县须填写编码（6 位行政区划代码 + 9 个 0）', 'a district needs its code (6-digit division code + 9 zeros)'), 'CODE');
+    const siblings = await tx.orgUnit.findMany({ where: { parentId: parent.id }, select: { code: true } });
+    const next = nextCode(parent, level, siblings.map((s) => s.code));
+    if (!next) throw unprocessable(fields.code, text('本级序号已用完（最多 999 个）', 'all 999 numbers of this level are taken'), 'CODE');
+    code = next;
+  }
+  const problem = codeProblem(parent, level, code);
+  if (problem) throw unprocessable(fields.code, text(problem[0], problem[1]), 'CODE');
+  if (await tx.orgUnit.findUnique({ where: { code }, select: { id: true } })) throw duplicate(fields.code, '组织单元编码', 'org unit code', code);
+  await checkCasePrefix(tx, level, input.casePrefix);
+  let created;
+  try {
+    created = await tx.orgUnit.create({
+      data: { code, name: typeof input.name === 'function' ? input.name(code) : input.name, nameEn: input.nameEn ?? null, level, parentId: parent.id, casePrefix: input.casePrefix ?? null, path: '' },
+      select: { id: true },
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw duplicate(fields.code, '组织单元编码', 'org unit code', code);
+    throw e;
+  }
+  const path = `${parent.path}${created.id}/`;
+  await tx.orgUnit.update({ where: { id: created.id }, data: { path } });
+  return { id: created.id, code, path, level };
+}
+
+export async function createOrgUnit(prisma: PrismaClient, scope: AdminScope, input: OrgUnitCreate): Promise<OrgUnitView> {
+  const { id } = await prisma.$transaction(async (tx) => {
+    const parent = await tx.orgUnit.findUnique({ where: { id: input.parentId }, select: { level: true, path: true } });
+    if (parent && inScope(scope, parent.path) && levelBelow(parent.level) === 'GRID') {
+      throw unprocessable('body.parentId', text('网格须带边界创建：请使用 POST /api/admin/grids', 'a grid needs its boundary: use POST /api/admin/grids'), 'LEVEL');
+    }
+    return createUnitIn(tx, scope, input);
+  });
+  return getOrgUnit(prisma, scope, id);
+}
+
+export async function updateOrgUnit(prisma: PrismaClient, scope: AdminScope, id: number, input: { name?: string; nameEn?: string | null; casePrefix?: string | null }): Promise<OrgUnitView> {
+  const u = await scopedUnit(prisma, scope, id);
+  await prisma.$transaction(async (tx) => {
+    await checkCasePrefix(tx, u.level, input.casePrefix, id);
+    await tx.orgUnit.update({ where: { id }, data: { name: input.name, nameEn: input.nameEn, casePrefix: input.casePrefix } });
+  });
+  return getOrgUnit(prisma, scope, id);
+}
+
+/** What still uses a unit: children, people, departments, cases, tasks (and a grid's workers). */
+export async function unitUses(db: Db, id: number) {
+  // one after the other: a transaction has one connection
+  const children = await db.orgUnit.count({ where: { parentId: id } });
+  const members = await db.membership.count({ where: { orgUnitId: id } });
+  const departments = await db.department.count({ where: { orgUnitId: id } });
+  const cases = await db.case.count({ where: { OR: [{ villageId: id }, { townshipId: id }, { districtId: id }, { currentUnitId: id }, { grid: { orgUnitId: id } }] } });
+  const tasks = await db.task.count({ where: { orgUnitId: id } });
+  const workers = await db.gridAssignment.count({ where: { grid: { orgUnitId: id } } });
+  return [
+    { what: 'children', count: children, zh: '下级单元', en: 'child units' },
+    { what: 'members', count: members, zh: '人员任职', en: 'memberships' },
+    { what: 'departments', count: departments, zh: '职能部门', en: 'departments' },
+    { what: 'cases', count: cases, zh: '案件', en: 'cases' },
+    { what: 'tasks', count: tasks, zh: '任务', en: 'tasks' },
+    { what: 'gridWorkers', count: workers, zh: '网格员', en: 'grid workers' },
+  ];
+}
+
+/** Deletes a unit nothing uses (a grid unit takes its grid row with it). */
+export async function deleteOrgUnit(prisma: PrismaClient, scope: AdminScope, id: number, field = 'path.id'): Promise<void> {
+  await scopedUnit(prisma, scope, id, field);
+  await prisma.$transaction(async (tx) => {
+    // lock the row so nothing is attached to it between the check and the delete
+    await tx.$queryRaw`SELECT id FROM org_units WHERE id = ${id} FOR UPDATE`;
+    refuseInUse(field, { zh: '组织单元', en: 'org unit' }, await unitUses(tx, id));
+    await tx.orgUnit.delete({ where: { id } });
+  });
+}

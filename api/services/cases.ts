@@ -1,0 +1,210 @@
+/** Reading cases within the caller's scope: lists, one case, its audit history and its attachments. */
+import type { Prisma } from '../../generated/prisma/client';
+import { verifyChain } from '../../activities/audit';
+import type { Caller } from '../auth/caller';
+import { caseScope } from '../auth/scope';
+import type { ApiDeps } from '../deps';
+import { notFound, text } from '../http/errors';
+import { afterCursor, decodeCursor, orderByOf, page, type SortSpec } from '../http/paging';
+
+export const ENDED_STATUSES = ['CLOSED', 'REJECTED', 'VOIDED', 'WITHDRAWN', 'MERGED'] as const;
+
+export interface CaseListQuery {
+  status?: string[];
+  category?: string;
+  tier?: string;
+  orgUnit?: number;
+  overdue?: boolean;
+  dueBefore?: string;
+  dueAfter?: string;
+  createdBefore?: string;
+  createdAfter?: string;
+  q?: string;
+  reportedByMe?: boolean;
+  sort: 'due' | 'created' | 'priority';
+  order?: 'asc' | 'desc';
+  cursor?: string;
+  limit: number;
+}
+
+const caseSummarySelect = {
+  id: true,
+  description: true,
+  address: true,
+  status: true,
+  statusLabel: true,
+  currentTier: true,
+  channel: true,
+  severity: true,
+  reportedAt: true,
+  dueAt: true,
+  closedAt: true,
+  closedTier: true,
+  possibleDuplicateOfId: true,
+  duplicateOfId: true,
+  lat: true,
+  lng: true,
+  category: { select: { code: true, name: true, nameEn: true } },
+  currentUnit: { select: { id: true, name: true, level: true } },
+  grid: { select: { id: true, orgUnit: { select: { name: true } } } },
+} satisfies Prisma.CaseSelect;
+
+type CaseSummaryRow = Prisma.CaseGetPayload<{ select: typeof caseSummarySelect }>;
+
+export function caseSummary(c: CaseSummaryRow, now = new Date()) {
+  const ended = (ENDED_STATUSES as readonly string[]).includes(c.status);
+  return {
+    id: c.id,
+    description: c.description,
+    address: c.address,
+    status: c.status,
+    statusLabel: c.statusLabel,
+    category: c.category,
+    tier: c.currentTier,
+    currentUnit: c.currentUnit,
+    grid: { id: c.grid.id, name: c.grid.orgUnit.name },
+    location: { lat: Number(c.lat), lng: Number(c.lng) },
+    channel: c.channel,
+    severity: c.severity,
+    reportedAt: c.reportedAt.toISOString(),
+    dueAt: c.dueAt?.toISOString() ?? null,
+    overdue: !ended && c.dueAt !== null && c.dueAt < now,
+    closedAt: c.closedAt?.toISOString() ?? null,
+    closedTier: c.closedTier,
+    possibleDuplicateOf: c.possibleDuplicateOfId,
+    duplicateOf: c.duplicateOfId,
+  };
+}
+
+const SORTS: Record<CaseListQuery['sort'], Omit<SortSpec, 'dir'> & { dir: 'asc' | 'desc' }> = {
+  due: { field: 'dueAt', dir: 'asc', kind: 'date', nullable: true },
+  created: { field: 'reportedAt', dir: 'desc', kind: 'date', nullable: false },
+  priority: { field: 'severity', dir: 'desc', kind: 'int', nullable: false },
+};
+
+export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery) {
+  const spec: SortSpec = { ...SORTS[q.sort], dir: q.order ?? SORTS[q.sort].dir };
+  const now = new Date();
+  const and: Prisma.CaseWhereInput[] = [caseScope(caller)];
+  if (q.status?.length) and.push({ status: { in: q.status as never } });
+  if (q.category) and.push({ OR: [{ category: { code: q.category } }, { category: { parent: { code: q.category } } }] });
+  if (q.tier) and.push({ currentTier: q.tier as never });
+  if (q.orgUnit !== undefined) {
+    const unit = await deps.prisma.orgUnit.findUnique({ where: { id: q.orgUnit }, select: { path: true } });
+    and.push(unit ? { orgPath: { startsWith: unit.path } } : { id: '' });
+  }
+  if (q.overdue !== undefined) {
+    const overdue: Prisma.CaseWhereInput = { dueAt: { lt: now }, status: { notIn: [...ENDED_STATUSES] } };
+    and.push(q.overdue ? overdue : { NOT: overdue });
+  }
+  if (q.dueBefore) and.push({ dueAt: { lt: new Date(q.dueBefore) } });
+  if (q.dueAfter) and.push({ dueAt: { gte: new Date(q.dueAfter) } });
+  if (q.createdBefore) and.push({ reportedAt: { lt: new Date(q.createdBefore) } });
+  if (q.createdAfter) and.push({ reportedAt: { gte: new Date(q.createdAfter) } });
+  if (q.q) and.push({ OR: [{ id: { contains: q.q } }, { description: { contains: q.q } }, { address: { contains: q.q } }] });
+  if (q.reportedByMe) and.push({ reporterId: caller.userId });
+  and.push(afterCursor(spec, decodeCursor(spec, q.cursor)));
+  const result = await page(spec, q.limit, (take) =>
+    deps.prisma.case.findMany({ where: { AND: and }, orderBy: orderByOf(spec) as Prisma.CaseOrderByWithRelationInput[], take, select: caseSummarySelect }),
+  );
+  return { items: result.items.map((c) => caseSummary(c, now)), nextCursor: result.nextCursor };
+}
+
+/** The case if the caller may read it; 404 otherwise (no existence leak). */
+export async function visibleCase<S extends Prisma.CaseSelect>(deps: ApiDeps, caller: Caller, id: string, select: S) {
+  const row = await deps.prisma.case.findFirst({ where: { AND: [{ id }, caseScope(caller)] }, select });
+  if (!row) throw notFound('path.id', text(`案件 ${id} 不存在`, `case ${id} does not exist`));
+  return row as Prisma.CaseGetPayload<{ select: S }>;
+}
+
+export async function getCase(deps: ApiDeps, caller: Caller, id: string) {
+  const c = await visibleCase(deps, caller, id, {
+    ...caseSummarySelect,
+    orgPath: true,
+    reporterName: true,
+    reporterId: true,
+    acceptedAt: true,
+    village: { select: { id: true, name: true } },
+    township: { select: { id: true, name: true } },
+    district: { select: { id: true, name: true } },
+    processVersion: { select: { id: true, version: true, definition: { select: { key: true, name: true } } } },
+    tasks: {
+      where: { state: { in: ['OPEN', 'CLAIMED'] } },
+      orderBy: { createdAt: 'asc' },
+      select: { id: true, elementId: true, name: true, state: true, tier: true, dueAt: true, candidates: true, assignee: { select: { id: true, displayName: true } }, orgUnit: { select: { id: true, name: true } }, department: { select: { id: true, code: true, name: true } } },
+    },
+    attachments: { orderBy: { createdAt: 'asc' }, select: { id: true, fileName: true, mediaType: true, size: true, sha256: true, taskId: true, uploadedByName: true, createdAt: true } },
+    approvals: { where: { state: 'PENDING' }, select: { id: true, kind: true, reason: true, duration: true, requestedByName: true, requestedAt: true, approverTier: true } },
+    rating: { select: { score: true, comment: true, ratedAt: true } },
+  });
+  const now = new Date();
+  return {
+    ...caseSummary(c, now),
+    village: c.village,
+    township: c.township,
+    district: c.district,
+    reporter: c.reporterId === caller.userId || !caller.roles.has('GRID_WORKER') ? { name: c.reporterName } : null,
+    acceptedAt: c.acceptedAt?.toISOString() ?? null,
+    processVersion: c.processVersion ? { id: c.processVersion.id, key: c.processVersion.definition.key, name: c.processVersion.definition.name, version: c.processVersion.version } : null,
+    activeTasks: c.tasks.map((t) => ({
+      id: t.id,
+      elementId: t.elementId,
+      name: t.name,
+      state: t.state,
+      tier: t.tier,
+      unit: t.orgUnit,
+      department: t.department,
+      assignee: t.assignee ? { id: t.assignee.id, name: t.assignee.displayName } : null,
+      dueAt: t.dueAt?.toISOString() ?? null,
+      overdue: t.dueAt !== null && t.dueAt < now,
+    })),
+    attachments: c.attachments.map((a) => ({ ...a, createdAt: a.createdAt.toISOString(), href: `/api/cases/${c.id}/attachments/${a.id}` })),
+    pendingApprovals: c.approvals.map((a) => ({ ...a, requestedAt: a.requestedAt.toISOString() })),
+    rating: c.rating ? { ...c.rating, ratedAt: c.rating.ratedAt.toISOString() } : null,
+  };
+}
+
+export async function caseHistory(deps: ApiDeps, caller: Caller, id: string) {
+  await visibleCase(deps, caller, id, { id: true });
+  const rows = await deps.prisma.caseEvent.findMany({ where: { caseId: id }, orderBy: { seq: 'asc' } });
+  return rows.map((r) => ({
+    seq: r.seq,
+    at: r.createdAt.toISOString(),
+    actor: { id: r.actorId, name: r.actorName },
+    action: r.action,
+    fromStatus: r.fromStatus,
+    toStatus: r.toStatus,
+    tier: r.tier,
+    reason: r.reason,
+    data: r.payload,
+    prevHash: r.prevHash,
+    hash: r.hash,
+  }));
+}
+
+export async function verifyHistory(deps: ApiDeps, caller: Caller, id: string) {
+  await visibleCase(deps, caller, id, { id: true });
+  const rows = await deps.prisma.caseEvent.findMany({ where: { caseId: id }, orderBy: { seq: 'asc' } });
+  const r = verifyChain(rows.map((x) => ({ ...x, tier: x.tier as string | null })));
+  const checkedAt = new Date().toISOString();
+  if (r.intact) return { caseId: id, intact: true, rows: rows.length, lastHash: rows.at(-1)?.hash ?? null, checkedAt };
+  return { caseId: id, intact: false, rows: rows.length, firstBroken: { seq: r.seq, reason: r.reason }, checkedAt };
+}
+
+const CSV_COLUMNS = ['seq', 'at', 'actorId', 'actorName', 'action', 'fromStatus', 'toStatus', 'tier', 'reason', 'data', 'prevHash', 'hash'] as const;
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  // a leading =, +, - or @ would be a formula in a spreadsheet
+  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function historyCsv(rows: Awaited<ReturnType<typeof caseHistory>>): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of rows) {
+    lines.push([r.seq, r.at, r.actor.id, r.actor.name, r.action, r.fromStatus, r.toStatus, r.tier, r.reason, r.data, r.prevHash, r.hash].map(csvCell).join(','));
+  }
+  // BOM so Excel opens the Chinese text as UTF-8
+  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}

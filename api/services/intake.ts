@@ -1,0 +1,197 @@
+/**
+ * Intake (受理 starts here): a report from any channel becomes a case. The GPS point decides the
+ * grid and so the village, township and district; the category (or, unclassified, the default
+ * process) decides the process version the case is pinned to; photos go to the attachment store;
+ * an earlier case of the same category within 50 m and 24 h is flagged as a possible duplicate;
+ * the case number is allocated and the case workflow started. Nothing is written when any step
+ * fails: the case row, its first audit row and its attachments are written together by the
+ * workflow's first activity.
+ */
+import crypto from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Prisma } from '../../generated/prisma/client';
+import type { IntakeAttachment } from '../../activities/cases';
+import { buildCaseInput, CaseStartError, startCase } from '../../platform/cases/start';
+import { nextCaseNumber } from '../../platform/cases/number';
+import { boxAround, distanceMetres, locateGrid } from '../../platform/geo/locate';
+import type { ApiDeps } from '../deps';
+import { conflict, text, unprocessable } from '../http/errors';
+import type { Photo } from '../http/upload';
+
+export type Channel = 'GRID_APP' | 'HOTLINE_12345' | 'CITIZEN_APP' | 'SMS' | 'WEB' | 'PATROL';
+
+/** Unclassified reports run the standard closed loop until the dispatcher classifies them. */
+export const DEFAULT_PROCESS_KEY = 'standard-closed-loop';
+export const DUPLICATE_RADIUS_M = 50;
+export const DUPLICATE_WINDOW_MS = 24 * 3600_000;
+/** case numbers tried (with growing steps) before intake gives up */
+const MAX_NUMBER_PROBES = 40;
+/** how long intake waits for the case row before answering with what it has */
+const ROW_WAIT_MS = 5_000;
+
+export interface IntakeRequest {
+  categoryCode: string | null;
+  description: string;
+  lat: number;
+  lng: number;
+  address: string | null;
+  channel: Channel;
+  reporter: { userId: number | null; name: string; phone: string | null };
+  severity?: number;
+  photos: Photo[];
+  /** case variables known at intake (Open311 attributes, media_url …) */
+  vars?: Record<string, unknown>;
+  /** how the caller's API names the inputs, for errors (Open311 says service_code, lat, long) */
+  fields?: { category?: string; location?: string };
+}
+
+export interface IntakeResult {
+  id: string;
+  status: string;
+  statusLabel: string | null;
+  dueAt: string | null;
+  reportedAt: string;
+  category: string | null;
+  grid: { id: number; name: string };
+  village: { id: number; name: string };
+  township: { id: number; name: string };
+  district: { id: number; name: string };
+  possibleDuplicateOf: string | null;
+  attachments: { id: string; fileName: string; mediaType: string; size: number; sha256: string }[];
+  processVersion: { key: string; version: number };
+}
+
+async function findPossibleDuplicate(deps: ApiDeps, categoryId: number, lat: number, lng: number, at: Date): Promise<string | null> {
+  const box = boxAround(lat, lng, DUPLICATE_RADIUS_M);
+  const near = await deps.prisma.case.findMany({
+    where: {
+      categoryId,
+      reportedAt: { gte: new Date(at.getTime() - DUPLICATE_WINDOW_MS) },
+      lat: { gte: box.minLat, lte: box.maxLat },
+      lng: { gte: box.minLng, lte: box.maxLng },
+      status: { notIn: ['REJECTED', 'VOIDED', 'WITHDRAWN', 'MERGED'] },
+    },
+    select: { id: true, lat: true, lng: true, reportedAt: true },
+    orderBy: { reportedAt: 'asc' },
+    take: 50,
+  });
+  const hit = near.find((c) => distanceMetres(lat, lng, Number(c.lat), Number(c.lng)) <= DUPLICATE_RADIUS_M);
+  return hit?.id ?? null;
+}
+
+export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<IntakeResult> {
+  const { prisma } = deps;
+  const fCategory = req.fields?.category ?? 'body.category';
+  const fLocation = req.fields?.location ?? 'body.location';
+  const place = await locateGrid(prisma, req.lat, req.lng);
+  if (!place) {
+    throw unprocessable(fLocation, text(`坐标 (${req.lat}, ${req.lng}) 不在任何网格内`, `the point (${req.lat}, ${req.lng}) lies outside every grid`), 'OUTSIDE_GRIDS');
+  }
+  const ids = place.orgPath.split('/').filter(Boolean).map(Number);
+  const [, districtId, townshipId, villageId] = ids;
+
+  let categoryCode = req.categoryCode;
+  let categoryId: number | null = null;
+  let processVersionId: number | undefined;
+  if (categoryCode) {
+    const cat = await prisma.category.findUnique({ where: { code: categoryCode }, select: { id: true, active: true, level: true } });
+    if (!cat || !cat.active) throw unprocessable(fCategory, text(`案件类别 ${categoryCode} 不存在或已停用`, `category ${categoryCode} does not exist or is inactive`), 'UNKNOWN_CATEGORY');
+    categoryId = cat.id;
+  } else {
+    const v = await prisma.processVersion.findFirst({ where: { definition: { key: DEFAULT_PROCESS_KEY } }, orderBy: { version: 'desc' }, select: { id: true } });
+    if (!v) throw unprocessable(fCategory, text('未分类的案件需要默认流程，但默认流程尚未部署', 'an unclassified report needs the default process, which is not deployed'), 'NO_DEFAULT_PROCESS');
+    processVersionId = v.id;
+  }
+
+  const reportedAt = new Date();
+  const possibleDuplicateOf = categoryId !== null ? await findPossibleDuplicate(deps, categoryId, req.lat, req.lng, reportedAt) : null;
+  let caseId = await nextCaseNumber(prisma, districtId, reportedAt);
+
+  const stored: { key: string; created: boolean }[] = [];
+  let pinned = 0;
+  try {
+    const attachments: IntakeAttachment[] = [];
+    for (const p of req.photos) {
+      const blob = await deps.attachments.put(p.bytes);
+      stored.push(blob);
+      attachments.push({ id: `ATT-${crypto.randomUUID()}`, fileName: p.fileName, mediaType: p.mediaType, size: blob.size, sha256: blob.sha256, storageKey: blob.key });
+    }
+    let input;
+    try {
+      input = await buildCaseInput(prisma, {
+        caseId,
+        categoryCode: categoryCode ?? '',
+        gridId: place.gridId,
+        description: req.description,
+        address: req.address,
+        lat: req.lat,
+        lng: req.lng,
+        channel: req.channel,
+        reporter: req.reporter,
+        severity: req.severity,
+        reportedAt,
+        vars: req.vars,
+        processVersionId,
+        uncategorized: !categoryCode,
+      });
+    } catch (e) {
+      if (e instanceof CaseStartError) throw unprocessable(e.field === 'category' ? fCategory : fLocation, e.message, 'CANNOT_START');
+      throw e;
+    }
+    pinned = input.processVersionId;
+    input.row.possibleDuplicateOfId = possibleDuplicateOf;
+    input.row.attachments = attachments;
+    for (let attempt = 1, step = 1; ; attempt++, step *= 2) {
+      try {
+        await startCase(deps.temporal.client, deps.taskQueue, input);
+        break;
+      } catch (e) {
+        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+        // the number is already a workflow (the counter lags, e.g. after a database restore): probe on
+        if (attempt >= MAX_NUMBER_PROBES) throw conflict('body', text(`案件号 ${caseId} 已被占用，请重试`, `case number ${caseId} is taken: try again`), 'CASE_NUMBER_TAKEN');
+        caseId = await nextCaseNumber(prisma, districtId, reportedAt, step);
+        input.caseId = input.facts.caseId = input.row.caseId = caseId;
+      }
+    }
+  } catch (e) {
+    // the request failed: remove the blobs it added (a blob that was there before stays)
+    await Promise.all(stored.filter((b) => b.created).map((b) => deps.attachments.remove(b.key).catch(() => undefined)));
+    throw e;
+  }
+
+  const row = await waitForRow(deps, caseId);
+  const units = await prisma.orgUnit.findMany({ where: { id: { in: [place.gridUnitId, villageId, townshipId, districtId] } }, select: { id: true, name: true } });
+  const name = (id: number) => units.find((u) => u.id === id)?.name ?? '';
+  const version = await prisma.processVersion.findUniqueOrThrow({ where: { id: pinned }, select: { version: true, definition: { select: { key: true } } } });
+  return {
+    id: caseId,
+    status: row?.status ?? 'REPORTED',
+    statusLabel: row?.statusLabel ?? null,
+    dueAt: row?.dueAt?.toISOString() ?? null,
+    reportedAt: reportedAt.toISOString(),
+    category: categoryCode ?? null,
+    grid: { id: place.gridId, name: place.name },
+    village: { id: villageId, name: name(villageId) },
+    township: { id: townshipId, name: name(townshipId) },
+    district: { id: districtId, name: name(districtId) },
+    possibleDuplicateOf,
+    attachments: (row?.attachments ?? []).map((a) => ({ id: a.id, fileName: a.fileName, mediaType: a.mediaType, size: a.size, sha256: a.sha256 })),
+    processVersion: { key: version.definition.key, version: version.version },
+  };
+}
+
+const rowSelect = { status: true, statusLabel: true, dueAt: true, attachments: { select: { id: true, fileName: true, mediaType: true, size: true, sha256: true }, orderBy: { createdAt: 'asc' } } } satisfies Prisma.CaseSelect;
+
+/**
+ * The case row appears when the workflow's first activity has run (normally within tens of
+ * milliseconds); with the worker down the case is still accepted (Temporal holds it) and the
+ * answer says REPORTED.
+ */
+async function waitForRow(deps: ApiDeps, caseId: string) {
+  const until = Date.now() + ROW_WAIT_MS;
+  for (let wait = 20; ; wait = Math.min(wait * 2, 250)) {
+    const row = await deps.prisma.case.findUnique({ where: { id: caseId }, select: rowSelect });
+    if ((row && row.dueAt) || Date.now() > until) return row;
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}

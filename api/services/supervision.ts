@@ -1,0 +1,105 @@
+/**
+ * What supervisors and dispatchers do to a whole case: 催办 (urge), 督办 (supervise, optionally
+ * with a new deadline), 并案 (merge a duplicate into an earlier case); and the attachments a
+ * handler adds while handling (a feedback photo).
+ */
+import crypto from 'node:crypto';
+import { completeUpdate, superviseSignal, urgeSignal } from '../../workflows/case-api';
+import { actorOf, type Caller } from '../auth/caller';
+import { holdsAbove, isCandidate } from '../auth/scope';
+import type { ApiDeps } from '../deps';
+import { conflict, DomainError, forbidden, notFound, text, unprocessable } from '../http/errors';
+import type { Photo } from '../http/upload';
+import { ENDED_STATUSES, visibleCase } from './cases';
+import { modelOf, userTaskOf } from './models';
+import { updateIdOf } from './tasks';
+
+async function runningCase(deps: ApiDeps, c: Caller, id: string) {
+  const row = await visibleCase(deps, c, id, { id: true, orgPath: true, status: true, processVersionId: true });
+  if ((ENDED_STATUSES as readonly string[]).includes(row.status)) {
+    throw conflict('path.id', text(`案件已结束（${row.status}）`, `the case has ended (${row.status})`), 'CASE_ENDED');
+  }
+  return row;
+}
+
+function mustSupervise(c: Caller, orgPath: string) {
+  if (!holdsAbove(c, orgPath, ['SUPERVISOR'])) throw forbidden(text('只有该案件所属辖区的督办人员可以催办、督办', 'only supervisors of the case’s area may urge or supervise it'), 'path.id');
+}
+
+export async function urgeCase(deps: ApiDeps, c: Caller, id: string, body: { note?: string; taskId?: string }) {
+  const row = await runningCase(deps, c, id);
+  mustSupervise(c, row.orgPath);
+  if (body.taskId) {
+    const t = await deps.prisma.task.findFirst({ where: { id: body.taskId, caseId: id, state: { in: ['OPEN', 'CLAIMED'] } }, select: { id: true } });
+    if (!t) throw unprocessable('body.taskId', text(`任务 ${body.taskId} 不是该案件的在办任务`, `task ${body.taskId} is not an open task of this case`));
+  }
+  await deps.temporal.client.workflow.getHandle(id).signal(urgeSignal, { actor: actorOf(c), note: body.note, taskId: body.taskId });
+  return { caseId: id, accepted: true };
+}
+
+export async function superviseCase(deps: ApiDeps, c: Caller, id: string, body: { instruction: string; newDeadline?: string }) {
+  const row = await runningCase(deps, c, id);
+  mustSupervise(c, row.orgPath);
+  if (body.newDeadline && new Date(body.newDeadline).getTime() <= Date.now()) {
+    throw unprocessable('body.newDeadline', text('新的期限必须在将来', 'the new deadline must lie in the future'));
+  }
+  await deps.temporal.client.workflow.getHandle(id).signal(superviseSignal, { actor: actorOf(c), instruction: body.instruction, newDeadline: body.newDeadline });
+  return { caseId: id, accepted: true };
+}
+
+/** 并案: the open step that can declare the report a duplicate (受理) is completed as such, with the link. */
+export async function mergeCase(deps: ApiDeps, c: Caller, id: string, body: { into: string; reason?: string }, key: string | undefined) {
+  if (body.into === id) throw unprocessable('body.into', text('不能与自身并案', 'a case cannot be merged into itself'));
+  const row = await runningCase(deps, c, id);
+  const visibleInto = await visibleCase(deps, c, body.into, { id: true, status: true }).catch((e: unknown) => {
+    if (e instanceof DomainError) return null;
+    throw e;
+  });
+  if (!visibleInto) throw unprocessable('body.into', text(`案件 ${body.into} 不存在`, `case ${body.into} does not exist`), 'UNKNOWN_CASE');
+  if (visibleInto.status === 'MERGED') throw unprocessable('body.into', text(`案件 ${body.into} 本身已并案`, `case ${body.into} was itself merged`), 'MERGED_CASE');
+  const model = row.processVersionId ? await modelOf(deps.prisma, row.processVersionId) : null;
+  const tasks = await deps.prisma.task.findMany({ where: { caseId: id, state: { in: ['OPEN', 'CLAIMED'] } }, select: { id: true, elementId: true, candidates: true, assigneeId: true } });
+  const mergeable = tasks.filter((t) => userTaskOf(model, t.elementId)?.outcomes.includes('duplicate'));
+  if (!mergeable.length) throw conflict('path.id', text('该案件当前环节不能并案（只能在受理时并案）', 'the case cannot be merged at its current step (only at acceptance)'), 'NOT_MERGEABLE');
+  const mine = mergeable.find((t) => isCandidate(c, (t.candidates as string[]) ?? [], t.assigneeId));
+  if (!mine) throw forbidden(text('受理任务没有派给你或你所在的单位', 'the acceptance task is not offered to you or your unit'), 'path.id');
+  await deps.temporal.client.workflow.getHandle(id).executeUpdate(completeUpdate, {
+    args: [{ taskId: mine.id, actor: actorOf(c), outcome: 'duplicate', data: { duplicateOf: body.into, ...(body.reason ? { mergeReason: body.reason } : {}) } }],
+    updateId: updateIdOf(c, 'merge', id, key),
+  });
+  const merged = await deps.prisma.case.findUniqueOrThrow({ where: { id }, select: { id: true, status: true, statusLabel: true, duplicateOfId: true, closedAt: true } });
+  return { id: merged.id, status: merged.status, statusLabel: merged.statusLabel, duplicateOf: merged.duplicateOfId, closedAt: merged.closedAt?.toISOString() ?? null };
+}
+
+/** A handler (candidate or holder of an open task of the case) adds photos, e.g. the feedback photo. */
+export async function addAttachments(deps: ApiDeps, c: Caller, id: string, photos: Photo[], taskId: string | undefined) {
+  await runningCase(deps, c, id);
+  if (!photos.length) throw unprocessable('body.photos', text('请至少上传一张照片', 'upload at least one photo'));
+  const tasks = await deps.prisma.task.findMany({ where: { caseId: id, state: { in: ['OPEN', 'CLAIMED'] }, ...(taskId ? { id: taskId } : {}) }, select: { id: true, candidates: true, assigneeId: true } });
+  if (taskId && !tasks.length) throw unprocessable('body.taskId', text(`任务 ${taskId} 不是该案件的在办任务`, `task ${taskId} is not an open task of this case`));
+  const mine = tasks.find((t) => isCandidate(c, (t.candidates as string[]) ?? [], t.assigneeId));
+  if (!mine) throw forbidden(text('只有该案件在办任务的处理人可以上传附件', 'only the people an open task of the case is offered to may add attachments'), 'path.id');
+  const stored: { key: string; created: boolean }[] = [];
+  try {
+    const rows = [];
+    for (const p of photos) {
+      const blob = await deps.attachments.put(p.bytes);
+      stored.push(blob);
+      rows.push({ id: `ATT-${crypto.randomUUID()}`, caseId: id, taskId: mine.id, fileName: p.fileName, mediaType: p.mediaType, size: blob.size, sha256: blob.sha256, storageKey: blob.key, uploadedById: c.userId, uploadedByName: c.name, createdAt: new Date() });
+    }
+    await deps.prisma.attachment.createMany({ data: rows });
+    return rows.map((r) => ({ id: r.id, fileName: r.fileName, mediaType: r.mediaType, size: r.size, sha256: r.sha256, taskId: r.taskId, href: `/api/cases/${id}/attachments/${r.id}` }));
+  } catch (e) {
+    await Promise.all(stored.filter((b) => b.created).map((b) => deps.attachments.remove(b.key).catch(() => undefined)));
+    throw e;
+  }
+}
+
+export async function readAttachment(deps: ApiDeps, c: Caller, caseId: string, attachmentId: string) {
+  await visibleCase(deps, c, caseId, { id: true });
+  const a = await deps.prisma.attachment.findFirst({ where: { id: attachmentId, caseId }, select: { fileName: true, mediaType: true, storageKey: true, sha256: true } });
+  if (!a) throw notFound('path.attachmentId', text(`附件 ${attachmentId} 不存在`, `attachment ${attachmentId} does not exist`));
+  const bytes = await deps.attachments.get(a.storageKey);
+  if (!bytes) throw notFound('path.attachmentId', text('附件文件已丢失', 'the attachment’s file is missing'));
+  return { ...a, bytes };
+}

@@ -1,0 +1,271 @@
+/**
+ * The task inbox and what handlers do with a task. Every action goes to the case workflow as an
+ * Update (its validator refuses illegal moves, which become 409s naming the reason); the update
+ * id is derived from the request's Idempotency-Key, so a retried request acts once; the update
+ * returns after its change is in MySQL, so the answer reads the new state.
+ */
+import crypto from 'node:crypto';
+import type { Prisma } from '../../generated/prisma/client';
+import {
+  claimUpdate,
+  commentUpdate,
+  completeUpdate,
+  deferUpdate,
+  escalateUpdate,
+  extendUpdate,
+  returnUpdate,
+  unclaimUpdate,
+  voidUpdate,
+} from '../../workflows/case-api';
+import { actorOf, type Caller } from '../auth/caller';
+import { caseScope, isCandidate } from '../auth/scope';
+import type { ApiDeps } from '../deps';
+import { conflict, forbidden, notFound, text, unprocessable } from '../http/errors';
+import { afterCursor, decodeCursor, orderByOf, page, type SortSpec } from '../http/paging';
+import { caseSummary } from './cases';
+import { modelOf, userTaskOf } from './models';
+
+export type TaskAction = 'claim' | 'unclaim' | 'complete' | 'escalate' | 'return' | 'extend' | 'void' | 'defer' | 'comment';
+
+export interface TaskListQuery {
+  mine?: boolean;
+  claimable?: boolean;
+  state?: string[];
+  category?: string;
+  tier?: string;
+  orgUnit?: number;
+  overdue?: boolean;
+  dueBefore?: string;
+  dueAfter?: string;
+  createdBefore?: string;
+  createdAfter?: string;
+  q?: string;
+  caseId?: string;
+  sort: 'due' | 'created' | 'priority';
+  order?: 'asc' | 'desc';
+  cursor?: string;
+  limit: number;
+}
+
+const taskSelect = {
+  id: true,
+  caseId: true,
+  elementId: true,
+  name: true,
+  state: true,
+  tier: true,
+  priority: true,
+  dueAt: true,
+  createdAt: true,
+  claimedAt: true,
+  completedAt: true,
+  outcome: true,
+  candidateRule: true,
+  candidates: true,
+  formSchema: true,
+  assigneeId: true,
+  assignee: { select: { id: true, displayName: true } },
+  orgUnit: { select: { id: true, name: true, level: true } },
+  department: { select: { id: true, code: true, name: true } },
+  case: {
+    select: {
+      id: true,
+      description: true,
+      address: true,
+      status: true,
+      statusLabel: true,
+      currentTier: true,
+      channel: true,
+      severity: true,
+      reportedAt: true,
+      dueAt: true,
+      closedAt: true,
+      closedTier: true,
+      possibleDuplicateOfId: true,
+      duplicateOfId: true,
+      lat: true,
+      lng: true,
+      processVersionId: true,
+      orgPath: true,
+      category: { select: { code: true, name: true, nameEn: true } },
+      currentUnit: { select: { id: true, name: true, level: true } },
+      grid: { select: { id: true, orgUnit: { select: { name: true } } } },
+    },
+  },
+} satisfies Prisma.TaskSelect;
+
+type TaskRow = Prisma.TaskGetPayload<{ select: typeof taskSelect }>;
+
+const ACTIVE = ['OPEN', 'CLAIMED'];
+
+/** Tasks the caller may see: offered to them, held by them, or of a case in their scope. */
+function taskScope(c: Caller): Prisma.TaskWhereInput {
+  return { OR: [{ assigneeId: c.userId }, { candidateKeys: { some: { principal: { in: c.principals } } } }, { case: caseScope(c) }] };
+}
+
+export function allowedActions(c: Caller, t: { state: string; candidates: unknown; assigneeId: number | null }, escalatable: boolean): TaskAction[] {
+  if (c.roles.size === 1 && c.roles.has('AUDITOR')) return [];
+  if (!ACTIVE.includes(t.state)) return [];
+  const candidate = isCandidate(c, (t.candidates as string[]) ?? [], t.assigneeId);
+  if (!candidate) return [];
+  if (t.state === 'OPEN') return ['claim', 'complete', 'comment'];
+  if (t.assigneeId !== c.userId) return ['comment'];
+  return ['unclaim', 'complete', ...(escalatable ? (['escalate'] as const) : []), 'return', 'extend', 'defer', 'void', 'comment'];
+}
+
+async function taskView(deps: ApiDeps, c: Caller, t: TaskRow, now: Date) {
+  const model = t.case.processVersionId ? await modelOf(deps.prisma, t.case.processVersionId) : null;
+  const drawn = userTaskOf(model, t.elementId);
+  const dueMs = t.dueAt ? t.dueAt.getTime() - now.getTime() : null;
+  return {
+    id: t.id,
+    caseId: t.caseId,
+    elementId: t.elementId,
+    name: t.name,
+    state: t.state,
+    tier: t.tier,
+    unit: t.orgUnit,
+    department: t.department,
+    candidateRule: t.candidateRule,
+    candidates: t.candidates,
+    assignee: t.assignee ? { id: t.assignee.id, name: t.assignee.displayName } : null,
+    priority: t.priority,
+    createdAt: t.createdAt.toISOString(),
+    claimedAt: t.claimedAt?.toISOString() ?? null,
+    completedAt: t.completedAt?.toISOString() ?? null,
+    outcome: t.outcome,
+    dueAt: t.dueAt?.toISOString() ?? null,
+    timeLeftSeconds: dueMs === null ? null : Math.round(dueMs / 1000),
+    overdue: ACTIVE.includes(t.state) && dueMs !== null && dueMs < 0,
+    outcomes: drawn?.outcomes ?? [],
+    formSchema: t.formSchema ?? drawn?.form ?? null,
+    actions: allowedActions(c, t, drawn?.escalatable ?? false),
+    case: caseSummary(t.case, now),
+  };
+}
+
+const SORTS: Record<TaskListQuery['sort'], SortSpec> = {
+  due: { field: 'dueAt', dir: 'asc', kind: 'date', nullable: true },
+  created: { field: 'createdAt', dir: 'desc', kind: 'date', nullable: false },
+  priority: { field: 'priority', dir: 'desc', kind: 'int', nullable: false },
+};
+
+export async function listTasks(deps: ApiDeps, c: Caller, q: TaskListQuery) {
+  const spec: SortSpec = { ...SORTS[q.sort], dir: q.order ?? SORTS[q.sort].dir };
+  const now = new Date();
+  const and: Prisma.TaskWhereInput[] = [taskScope(c)];
+  if (q.mine) and.push({ assigneeId: c.userId });
+  if (q.claimable) and.push({ state: 'OPEN', candidateKeys: { some: { principal: { in: c.principals } } } });
+  if (q.state?.length) and.push({ state: { in: q.state as never } });
+  else if (!q.caseId) and.push({ state: { in: ACTIVE as never } });
+  if (q.category) and.push({ case: { OR: [{ category: { code: q.category } }, { category: { parent: { code: q.category } } }] } });
+  if (q.tier) and.push({ tier: q.tier as never });
+  if (q.orgUnit !== undefined) {
+    const unit = await deps.prisma.orgUnit.findUnique({ where: { id: q.orgUnit }, select: { path: true } });
+    and.push(unit ? { orgUnit: { path: { startsWith: unit.path } } } : { id: '' });
+  }
+  if (q.overdue !== undefined) {
+    const overdue: Prisma.TaskWhereInput = { dueAt: { lt: now }, state: { in: ACTIVE as never } };
+    and.push(q.overdue ? overdue : { NOT: overdue });
+  }
+  if (q.dueBefore) and.push({ dueAt: { lt: new Date(q.dueBefore) } });
+  if (q.dueAfter) and.push({ dueAt: { gte: new Date(q.dueAfter) } });
+  if (q.createdBefore) and.push({ createdAt: { lt: new Date(q.createdBefore) } });
+  if (q.createdAfter) and.push({ createdAt: { gte: new Date(q.createdAfter) } });
+  if (q.caseId) and.push({ caseId: q.caseId });
+  if (q.q) and.push({ OR: [{ name: { contains: q.q } }, { caseId: { contains: q.q } }, { case: { description: { contains: q.q } } }, { case: { address: { contains: q.q } } }] });
+  and.push(afterCursor(spec, decodeCursor(spec, q.cursor)));
+  const result = await page(spec, q.limit, (take) => deps.prisma.task.findMany({ where: { AND: and }, orderBy: orderByOf(spec) as Prisma.TaskOrderByWithRelationInput[], take, select: taskSelect }));
+  return { items: await Promise.all(result.items.map((t) => taskView(deps, c, t, now))), nextCursor: result.nextCursor };
+}
+
+/** The task if the caller may see it; 404 otherwise. */
+async function visibleTask(deps: ApiDeps, c: Caller, id: string): Promise<TaskRow> {
+  const t = await deps.prisma.task.findFirst({ where: { AND: [{ id }, taskScope(c)] }, select: taskSelect });
+  if (!t) throw notFound('path.id', text(`任务 ${id} 不存在`, `task ${id} does not exist`));
+  return t;
+}
+
+export async function getTask(deps: ApiDeps, c: Caller, id: string) {
+  return taskView(deps, c, await visibleTask(deps, c, id), new Date());
+}
+
+/** The update id: the same Idempotency-Key from the same caller for the same action and task is one update. */
+export function updateIdOf(c: Caller, action: string, targetId: string, key: string | undefined): string {
+  if (!key) return crypto.randomUUID();
+  return crypto.createHash('sha256').update(`${c.userId}\n${action}\n${targetId}\n${key}`).digest('hex');
+}
+
+export interface ActionInput {
+  outcome?: string;
+  data?: Record<string, unknown>;
+  reason?: string;
+  duration?: string;
+  text?: string;
+}
+
+export async function actOnTask(deps: ApiDeps, c: Caller, taskId: string, action: TaskAction, body: ActionInput, idempotencyKey: string | undefined) {
+  const t = await visibleTask(deps, c, taskId);
+  if (!isCandidate(c, (t.candidates as string[]) ?? [], t.assigneeId)) {
+    throw forbidden(text('该任务没有派给你或你所在的单位', 'this task is not offered to you or your unit'), 'path.id');
+  }
+  if (!ACTIVE.includes(t.state)) {
+    throw conflict('path.id', text(`任务已结束（${t.state}）`, `the task is no longer active (${t.state})`), 'TASK_NOT_ACTIVE');
+  }
+  if (body.data && Array.isArray(body.data.photos)) await checkPhotos(deps, t.caseId, body.data.photos as unknown[]);
+  const handle = deps.temporal.client.workflow.getHandle(t.caseId);
+  const updateId = updateIdOf(c, action, taskId, idempotencyKey);
+  const actor = actorOf(c);
+  const base = { taskId, actor };
+  let approval: unknown = null;
+  switch (action) {
+    case 'claim':
+      await handle.executeUpdate(claimUpdate, { args: [base], updateId });
+      break;
+    case 'unclaim':
+      await handle.executeUpdate(unclaimUpdate, { args: [base], updateId });
+      break;
+    case 'complete':
+      await handle.executeUpdate(completeUpdate, { args: [{ ...base, outcome: body.outcome, data: body.data }], updateId });
+      break;
+    case 'escalate':
+      await handle.executeUpdate(escalateUpdate, { args: [{ ...base, reason: body.reason! }], updateId });
+      break;
+    case 'return':
+      approval = (await handle.executeUpdate(returnUpdate, { args: [{ ...base, reason: body.reason! }], updateId })).approval;
+      break;
+    case 'extend':
+      approval = (await handle.executeUpdate(extendUpdate, { args: [{ ...base, duration: body.duration!, reason: body.reason! }], updateId })).approval;
+      break;
+    case 'defer':
+      approval = (await handle.executeUpdate(deferUpdate, { args: [{ ...base, duration: body.duration!, reason: body.reason! }], updateId })).approval;
+      break;
+    case 'void':
+      approval = (await handle.executeUpdate(voidUpdate, { args: [{ ...base, reason: body.reason! }], updateId })).approval;
+      break;
+    case 'comment':
+      await handle.executeUpdate(commentUpdate, { args: [{ taskId, actor, text: body.text! }], updateId });
+      break;
+  }
+  const now = new Date();
+  const fresh = await deps.prisma.task.findUnique({ where: { id: taskId }, select: taskSelect });
+  const next = await deps.prisma.task.findMany({ where: { AND: [{ caseId: t.caseId, state: { in: ACTIVE as never } }, taskScope(c)] }, select: taskSelect, orderBy: { createdAt: 'asc' } });
+  return {
+    task: fresh ? await taskView(deps, c, fresh, now) : null,
+    approval,
+    case: fresh ? caseSummary(fresh.case, now) : null,
+    /** the case's open tasks the caller can see now (e.g. the next step) */
+    openTasks: await Promise.all(next.map((x) => taskView(deps, c, x, now))),
+  };
+}
+
+/** Photos named in a form must be attachments of the same case. */
+async function checkPhotos(deps: ApiDeps, caseId: string, ids: unknown[]) {
+  const wanted = ids.filter((x): x is string => typeof x === 'string');
+  if (!wanted.length) return;
+  const found = await deps.prisma.attachment.findMany({ where: { caseId, id: { in: wanted } }, select: { id: true } });
+  const missing = wanted.filter((id) => !found.some((f) => f.id === id));
+  if (missing.length) {
+    throw unprocessable('body.data.photos', text(`附件 ${missing.join('、')} 不属于该案件`, `attachments ${missing.join(', ')} do not belong to this case`), 'UNKNOWN_ATTACHMENT');
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Stories 1 and 2 through the HTTP API, as the people would do them: 王芳 reports from the app
+ * with a photo; the community handler claims, handles and feeds back with a photo; 王芳
+ * verifies; the case closes at village tier. A community handler escalates what he cannot
+ * handle; the street takes it; supervisors urge, supervise and decide an extension.
+ */
+import request from 'supertest';
+import { startApiSuite, type ApiSuite } from '../support/api';
+import { act, inboxTask, PNG_1x1, reportAs } from '../support/api-flow';
+import { wangfangGrid } from '../support/cases';
+
+describe('the closed loop through the API', () => {
+  let s: ApiSuite;
+  beforeAll(async () => {
+    s = await startApiSuite('api-loop');
+  });
+  afterAll(async () => {
+    await s.close();
+  });
+
+  it('story 1: a report with a photo is handled by the community, verified by the reporter and closed at village tier', async () => {
+    const g = await wangfangGrid(s.prisma);
+    // given 王芳 reports a missing manhole cover with a photo from her grid
+    const created = await request(s.app)
+      .post('/api/cases')
+      .set('Authorization', await s.auth('wangfang'))
+      .field('case', JSON.stringify({ category: 'SS01', description: '东华门大街12号门前井盖缺失', location: { lat: g.lat, lng: g.lng, address: '东华门大街12号' } }))
+      .attach('photos', PNG_1x1, { filename: 'manhole.png', contentType: 'image/png' });
+    // then the case number comes back at once, with the places the GPS point resolved
+    expect(created.status).toBe(201);
+    const c = created.body;
+    expect(c.id).toMatch(/^DC-\d{8}-\d{5}$/);
+    expect(created.headers.location).toBe(`/api/cases/${c.id}`);
+    expect(c).toMatchObject({ grid: { id: g.gridId }, village: { name: '东华门第一社区' }, township: { name: '东华门街道' }, district: { name: '东城区' }, category: 'SS01', processVersion: { key: 'standard-closed-loop' } });
+    expect(c.dueAt).not.toBeNull();
+    expect(c.attachments).toEqual([expect.objectContaining({ fileName: 'manhole.png', mediaType: 'image/png', size: PNG_1x1.length })]);
+    const photo = await request(s.app).get(`/api/cases/${c.id}/attachments/${c.attachments[0].id}`).set('Authorization', await s.auth('dhm1.handler'));
+    expect(photo.status).toBe(200);
+    expect(Buffer.compare(photo.body as Buffer, PNG_1x1)).toBe(0);
+
+    // when the community handler works through his inbox
+    const accept = await inboxTask(s, 'dhm1.handler', c.id, 'Task_Accept');
+    expect(accept.actions).toEqual(expect.arrayContaining(['claim', 'complete']));
+    expect((await act(s, 'dhm1.handler', accept.id, 'claim')).status).toBe(200);
+    const accepted = await act(s, 'dhm1.handler', accept.id, 'complete', { outcome: 'accept' });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.task).toMatchObject({ state: 'COMPLETED', outcome: 'accept' });
+    expect(accepted.body.openTasks.map((t: { elementId: string }) => t.elementId)).toEqual(['Task_Register']);
+    for (const step of ['Task_Register', 'Task_Dispatch']) {
+      const t = await inboxTask(s, 'dhm1.handler', c.id, step);
+      expect((await act(s, 'dhm1.handler', t.id, 'complete')).status).toBe(200);
+    }
+    const handleTask = await inboxTask(s, 'dhm1.handler', c.id, 'Task_Handle');
+    expect(handleTask.formSchema).toMatchObject({ required: ['feedback'] });
+    expect((await act(s, 'dhm1.handler', handleTask.id, 'claim')).status).toBe(200);
+    const fixed = await request(s.app)
+      .post(`/api/cases/${c.id}/attachments`)
+      .set('Authorization', await s.auth('dhm1.handler'))
+      .field('taskId', handleTask.id)
+      .attach('photos', PNG_1x1, { filename: 'fixed.png', contentType: 'image/png' });
+    expect(fixed.status).toBe(201);
+    const done = await act(s, 'dhm1.handler', handleTask.id, 'complete', { outcome: 'done', data: { feedback: '已更换新井盖', photos: [fixed.body.attachments[0].id] } });
+    expect(done.status).toBe(200);
+
+    // and 王芳 verifies on site
+    const verify = await inboxTask(s, 'wangfang', c.id, 'Task_Verify');
+    expect((await act(s, 'wangfang', verify.id, 'complete', { outcome: 'pass' })).status).toBe(200);
+
+    // then the case is closed at village tier, and its history is intact
+    let detail;
+    for (let i = 0; i < 100; i++) {
+      detail = await request(s.app).get(`/api/cases/${c.id}`).set('Authorization', await s.auth('wangfang'));
+      if (detail.body.status === 'CLOSED') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(detail!.body).toMatchObject({ status: 'CLOSED', closedTier: 'VILLAGE', overdue: false, activeTasks: [] });
+    expect(detail!.body.attachments).toHaveLength(2);
+    const history = await request(s.app).get(`/api/cases/${c.id}/history`).set('Authorization', await s.auth('dc.auditor'));
+    expect(history.status).toBe(200);
+    const actions = history.body.events.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['report', 'claim', 'complete', 'end']));
+    expect(history.body.events.map((e: { seq: number }) => e.seq)).toEqual(history.body.events.map((_: unknown, i: number) => i + 1));
+    const verified = await request(s.app).get(`/api/cases/${c.id}/history/verify`).set('Authorization', await s.auth('dc.auditor'));
+    expect(verified.body).toMatchObject({ intact: true, rows: history.body.events.length });
+    const csv = await request(s.app).get(`/api/cases/${c.id}/history`).query({ format: 'csv' }).set('Authorization', await s.auth('dc.auditor'));
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.text.split('\r\n').filter(Boolean)).toHaveLength(history.body.events.length + 1);
+  });
+
+  it('story 2: the community escalates what it cannot handle; the street gets it; supervisors urge, supervise and approve an extension', async () => {
+    const c = await reportAs(s, 'wangfang', { category: 'WJ02', description: '居民楼顶违法扩建' });
+    for (const step of ['Task_Accept', 'Task_Register', 'Task_Dispatch']) {
+      const t = await inboxTask(s, 'dhm1.handler', c.id, step);
+      expect((await act(s, 'dhm1.handler', t.id, 'complete', step === 'Task_Accept' ? { outcome: 'accept' } : {})).status).toBe(200);
+    }
+    const atVillage = await inboxTask(s, 'dhm1.handler', c.id, 'Task_Handle');
+    await act(s, 'dhm1.handler', atVillage.id, 'claim');
+    // an escalation needs a reason
+    const noReason = await act(s, 'dhm1.handler', atVillage.id, 'escalate', {});
+    expect(noReason.status).toBe(400);
+    expect(JSON.parse(noReason.text)).toMatchObject({ field: 'body.reason' });
+    const up = await act(s, 'dhm1.handler', atVillage.id, 'escalate', { reason: '违法扩建需街道城管执法，社区无执法权' });
+    expect(up.status).toBe(200);
+    expect(up.body.task.state).toBe('ESCALATED');
+
+    // the street's handler now has it, with the street's limit; the community handler cannot act any more
+    const atStreet = await inboxTask(s, 'dhm.handler', c.id, 'Task_Handle');
+    expect(atStreet).toMatchObject({ tier: 'TOWNSHIP', unit: { name: '东华门街道' } });
+    expect(Date.parse(atStreet.dueAt as string)).toBeGreaterThan(Date.parse(atVillage.dueAt as string));
+    expect((await act(s, 'dhm1.handler', atStreet.id, 'claim')).status).toBe(403);
+
+    // the street's supervisor urges (催办); the district's supervisor supervises (督办)
+    const urge = await request(s.app).post(`/api/cases/${c.id}/urge`).set('Authorization', await s.auth('dhm.supervisor')).send({ note: '请尽快处置' });
+    expect(urge.status).toBe(202);
+    const sup = await request(s.app).post(`/api/cases/${c.id}/supervise`).set('Authorization', await s.auth('dc.supervisor')).send({ instruction: '三日内拆除并反馈' });
+    expect(sup.status).toBe(202);
+    // a handler may not urge
+    expect((await request(s.app).post(`/api/cases/${c.id}/urge`).set('Authorization', await s.auth('dhm.handler')).send({})).status).toBe(403);
+
+    // the street handler asks for more time; the district supervisor approves it
+    await act(s, 'dhm.handler', atStreet.id, 'claim');
+    const ask = await act(s, 'dhm.handler', atStreet.id, 'extend', { duration: 'P2D', reason: '需协调城管联合执法' });
+    expect(ask.status).toBe(200);
+    expect(ask.body.approval).toMatchObject({ kind: 'EXTENSION', state: 'PENDING', approverTier: 'DISTRICT' });
+    const approvalId = ask.body.approval.id as string;
+    const pending = await request(s.app).get('/api/approvals').query({ state: 'PENDING', caseId: c.id }).set('Authorization', await s.auth('dc.supervisor'));
+    expect(pending.body.items).toEqual([expect.objectContaining({ id: approvalId, actions: ['approve', 'reject'] })]);
+    // the street's own supervisor is not the tier above
+    expect((await request(s.app).post(`/api/approvals/${encodeURIComponent(approvalId)}/approve`).set('Authorization', await s.auth('dhm.supervisor')).send({})).status).toBe(403);
+    const ok = await request(s.app).post(`/api/approvals/${encodeURIComponent(approvalId)}/approve`).set('Authorization', await s.auth('dc.supervisor')).send({ note: '同意延期两天' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ state: 'APPROVED', decidedBy: { name: '罗振华' } });
+    const again = await request(s.app).post(`/api/approvals/${encodeURIComponent(approvalId)}/reject`).set('Authorization', await s.auth('dc.supervisor')).send({});
+    expect(again.status).toBe(409);
+
+    const history = await request(s.app).get(`/api/cases/${c.id}/history`).set('Authorization', await s.auth('dc.auditor'));
+    const hop = history.body.events.find((e: { action: string }) => e.action === 'escalate');
+    expect(hop).toMatchObject({ actor: { name: '李明' }, reason: '违法扩建需街道城管执法，社区无执法权', data: { fromTier: 'VILLAGE', toTier: 'TOWNSHIP' } });
+    const acts = history.body.events.map((e: { action: string }) => e.action);
+    expect(acts).toEqual(expect.arrayContaining(['urge', 'supervise', 'requestExtension', 'approve']));
+    await s.temporal.client.workflow.getHandle(c.id).terminate('test done');
+  });
+});
