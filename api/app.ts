@@ -12,6 +12,7 @@ import { errorHandler, notFound } from './problem';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { taskRoutes } from './routes/tasks';
+import { eventRoutes } from './routes/events';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -27,6 +28,8 @@ export interface AppDeps {
   attachmentDir?: string;
   attachmentMaxBytes?: number;
   open311RateLimit?: number;
+  /** how often the inbox event stream looks for changes, ms (default 500) */
+  eventIntervalMs?: number;
 }
 
 /** JSON bodies larger than this are refused with 413 (uploads go through multipart, limited per file). */
@@ -64,6 +67,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(authRoutes(api));
   app.use(caseRoutes(api));
   app.use(taskRoutes(api));
+  app.use(eventRoutes(api, deps.eventIntervalMs ?? 500));
   // --- end of API areas ---
 
   app.use(notFound);

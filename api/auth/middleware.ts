@@ -12,9 +12,14 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function authenticate(prisma: PrismaClient, keys: TokenKeys): RequestHandler {
+/**
+ * `queryToken`: also accept `?access_token=` (RFC 6750 §2.3), only for the event stream, because a
+ * browser's EventSource cannot send headers.
+ */
+export function authenticate(prisma: PrismaClient, keys: TokenKeys, opts: { queryToken?: boolean } = {}): RequestHandler {
   return async (req, res, next) => {
-    const header = req.get('authorization');
+    const q = opts.queryToken && typeof req.query.access_token === 'string' ? `Bearer ${req.query.access_token}` : undefined;
+    const header = req.get('authorization') ?? q;
     const m = header?.match(/^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i);
     res.set('WWW-Authenticate', 'Bearer realm="gridcase"');
     if (!m) throw unauthorized(text('需要登录：请在 Authorization 头中携带 Bearer 令牌', 'a bearer token is required in the Authorization header'));

@@ -90,7 +90,7 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
   const ids = place.orgPath.split('/').filter(Boolean).map(Number);
   const [, districtId, townshipId, villageId] = ids;
 
-  let categoryCode = req.categoryCode;
+  const categoryCode = req.categoryCode;
   let categoryId: number | null = null;
   let processVersionId: number | undefined;
   if (categoryCode) {
@@ -108,7 +108,7 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
   let caseId = await nextCaseNumber(prisma, districtId, reportedAt);
 
   const stored: { key: string; created: boolean }[] = [];
-  let pinned = 0;
+  let pinned: number;
   try {
     const attachments: IntakeAttachment[] = [];
     for (const p of req.photos) {

@@ -6,6 +6,9 @@ ALTER TABLE `org_units` ADD COLUMN `casePrefix` VARCHAR(8) NULL;
 -- AlterTable
 ALTER TABLE `cases` ADD COLUMN `possibleDuplicateOfId` VARCHAR(40) NULL;
 
+-- CreateIndex
+CREATE INDEX `tasks_updatedAt_idx` ON `tasks`(`updatedAt`);
+
 -- CreateTable
 CREATE TABLE `attachments` (
     `id` VARCHAR(40) NOT NULL,
