@@ -198,7 +198,7 @@ describeWithDb('migrations (MySQL/MariaDB)', () => {
     const original = readFileSync(SCHEMA_PATH, 'utf8');
     const edits: Array<[string, string]> = [
       ['  phone        String?  @db.VarChar(32)\n', '  phone        String?  @db.VarChar(32)\n  nickname     String?  @db.VarChar(32)\n'],
-      ['  @@index([state, dueAt])\n  @@map("tasks")', '  @@index([state, priority])\n  @@map("tasks")'],
+      ['  @@index([updatedAt])\n  @@map("tasks")', '  @@index([state, priority])\n  @@map("tasks")'],
       [
         'user      User?              @relation(fields: [userId], references: [id], onDelete: Cascade)',
         'user      User?              @relation(fields: [userId], references: [id], onDelete: SetNull)',
@@ -221,7 +221,7 @@ describeWithDb('migrations (MySQL/MariaDB)', () => {
       [
         'users.nickname: missing column',
         'tasks: index (state, priority) missing',
-        'tasks: extra index tasks_state_dueAt_idx (state, dueAt) (not in the schema)',
+        'tasks: extra index tasks_updatedAt_idx (updatedAt) (not in the schema)',
         'notifications: foreign key (userId) ON DELETE CASCADE differs from schema SET NULL',
         "cases.status: type enum('REPORTED','ACCEPTED','REJECTED','REGISTERED','DISPATCHED','IN_PROGRESS','AWAITING_VERIFICATION','CLOSED','VOIDED','WITHDRAWN','MERGED') differs from schema enum('REPORTED','ACCEPTED','REJECTED','REGISTERED','DISPATCHED','IN_PROGRESS','AWAITING_VERIFICATION','CLOSED','VOIDED','WITHDRAWN','MERGED','ARCHIVED')",
         'audit_logs: missing table',
