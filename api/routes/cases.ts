@@ -2,11 +2,12 @@
 import { Router, type RequestHandler } from 'express';
 import type { ApiDeps } from '../deps';
 import { allow, authenticate, callerOf } from '../auth/middleware';
-import { badRequest, text } from '../http/errors';
+import { badRequest, forbidden, text } from '../http/errors';
 import { idempotencyKey, idempotent } from '../http/idempotency';
 import { photosOf, uploadPhotos } from '../http/upload';
 import { input, validate } from '../http/validate';
-import { caseHistory, getCase, historyCsv, listCases, verifyHistory, type CaseListQuery } from '../services/cases';
+import { caseHistory, getCase, historyCsv, listCases, verifyHistory, visibleCase, type CaseListQuery } from '../services/cases';
+import { rateCase } from '../services/satisfaction';
 import { intakeCase, type Channel } from '../services/intake';
 import { addAttachments, mergeCase, readAttachment, superviseCase, urgeCase } from '../services/supervision';
 
@@ -107,6 +108,14 @@ export function caseRoutes(deps: ApiDeps): Router {
     const { params } = input<unknown, unknown, { id: string; attachmentId: string }>(req);
     const a = await readAttachment(deps, callerOf(req), params.id, params.attachmentId);
     res.type(a.mediaType).set('ETag', `"${a.sha256}"`).set('Cache-Control', 'private, max-age=86400').set('X-Content-Type-Options', 'nosniff').attachment(a.fileName).send(a.bytes);
+  });
+
+  r.post('/api/cases/:id/rating', auth, validate({ params: 'CaseIdParams', body: 'RatingBody' }), once, async (req, res) => {
+    const c = callerOf(req);
+    const { params, body } = input<{ score: number; comment?: string }, unknown, { id: string }>(req);
+    const row = await visibleCase(deps, c, params.id, { reporterId: true, channel: true });
+    if (row.reporterId !== c.userId) throw forbidden(text('只有上报人可以评价', 'only the reporter may rate the case'), 'path.id');
+    res.status(201).json(await rateCase(deps, params.id, { score: body.score, comment: body.comment, channel: row.channel }));
   });
 
   return r;

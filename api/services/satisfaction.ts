@@ -34,7 +34,7 @@ export async function rateCase(deps: Pick<ApiDeps, 'prisma'>, caseId: string, in
 
   const c = await deps.prisma.case.findUnique({ where: { id: caseId }, select: { status: true, rating: { select: { caseId: true } } } });
   if (!c) throw notFound('path.id', text('案件不存在', 'the case does not exist'));
-  if (c.status !== 'CLOSED') throw conflict('path.id', text('案件结案后才能评价', 'a case can be rated only once it is closed'), 'NOT_CLOSED', { status: c.status });
+  if (c.status !== 'CLOSED') throw conflict('path.id', text('案件结案后才能评价', 'a case can be rated only once it is closed'), 'NOT_CLOSED', { caseStatus: c.status });
   if (c.rating) throw alreadyRated();
   try {
     const r = await deps.prisma.satisfactionRating.create({ data: { caseId, score: input.score, comment, channel: input.channel, ratedAt: new Date() } });

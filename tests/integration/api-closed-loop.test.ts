@@ -85,6 +85,13 @@ describe('the closed loop through the API', () => {
     const csv = await request(s.app).get(`/api/cases/${c.id}/history`).query({ format: 'csv' }).set('Authorization', await s.auth('dc.auditor'));
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.text.split('\r\n').filter(Boolean)).toHaveLength(history.body.events.length + 1);
+
+    // and the reporter rates it (满意度) once; nobody else may
+    expect((await request(s.app).post(`/api/cases/${c.id}/rating`).set('Authorization', await s.auth('dhm1.handler')).send({ score: 1 })).status).toBe(403);
+    const rated = await request(s.app).post(`/api/cases/${c.id}/rating`).set('Authorization', await s.auth('wangfang')).send({ score: 5, comment: '处理及时' });
+    expect(rated.status).toBe(201);
+    expect(rated.body).toMatchObject({ score: 5, comment: '处理及时', channel: 'GRID_APP' });
+    expect((await request(s.app).post(`/api/cases/${c.id}/rating`).set('Authorization', await s.auth('wangfang')).send({ score: 4 })).status).toBe(409);
   });
 
   it('story 2: the community escalates what it cannot handle; the street gets it; supervisors urge, supervise and approve an extension', async () => {
