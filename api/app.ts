@@ -10,6 +10,8 @@ import { healthHandler } from './health';
 import { openapiDocument } from './openapi';
 import { errorHandler, notFound } from './problem';
 import { authRoutes } from './routes/auth';
+import { citizenRoutes } from './routes/citizen';
+import { open311Routes } from './routes/open311';
 import { caseRoutes } from './routes/cases';
 import { taskRoutes } from './routes/tasks';
 import { eventRoutes } from './routes/events';
@@ -65,6 +67,8 @@ export function createApp(deps: AppDeps): express.Express {
 
   // --- API areas (each router declares its own paths, validation, roles and scope) ---
   app.use(authRoutes(api));
+  app.use(open311Routes(api));
+  app.use(citizenRoutes(api));
   app.use(caseRoutes(api));
   app.use(taskRoutes(api));
   app.use(eventRoutes(api, deps.eventIntervalMs ?? 500));

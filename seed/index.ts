@@ -22,6 +22,7 @@
 import { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import { hashPassword } from '../platform/auth/password';
+import { seedApiClients } from './api-clients';
 import { buildCalendar } from './calendar';
 import { CATEGORY_TREE, DEPARTMENT_CODE_PREFIX, PROCESS_KEYS, demoDepartments, flattenCategories } from './catalog';
 import { seedProcesses } from './processes';
@@ -48,6 +49,8 @@ export interface SeedReport {
   memberships: SeedCount;
   gridAssignments: SeedCount;
   calendarDays: SeedCount;
+  /** demo Open311 clients (seed/api-clients.ts) */
+  apiClients: SeedCount;
   /** calendar years written, and which of them are provisional (generated) */
   calendarYears: { year: number; provisional: boolean }[];
   /** reference processes deployed (version 1 on a fresh database; nothing when unchanged) */
@@ -356,6 +359,7 @@ export async function seedDemo(prisma: PrismaClient, opts: SeedOptions = {}): Pr
     memberships: counter(0),
     gridAssignments: counter(0),
     calendarDays: counter(0),
+    apiClients: counter(0),
     calendarYears: [],
     processes: counter(PROCESS_KEYS.length),
     durationMs: 0,
@@ -382,6 +386,8 @@ export async function seedDemo(prisma: PrismaClient, opts: SeedOptions = {}): Pr
         step('users');
         await seedCalendar(tx, years, report);
         step('calendar');
+        await seedApiClients(tx, report);
+        step('api clients');
       } finally {
         await tx.$queryRaw`SELECT RELEASE_LOCK(${LOCK_NAME})`;
       }

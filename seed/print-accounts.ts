@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { apiClientsMarkdown } from './api-clients';
 import { DEMO_PASSWORD, accountRows } from './users';
 
 export function accountsMarkdown(): string {
@@ -23,6 +24,7 @@ export function accountsMarkdown(): string {
     '| --- | --- | --- | --- |',
     ...rows.map((r) => `| \`${esc(r.username)}\` | ${esc(r.name)} | ${esc(r.role)} | ${esc(r.unit)} |`),
     '',
+    apiClientsMarkdown(),
   ];
   return lines.join('\n');
 }

@@ -130,8 +130,10 @@ export function checkAttributes(defs: AttributeDef[], submitted: Record<string, 
   const given = submitted ?? {};
   const errors: { field: string; message: LocalText }[] = [];
   const values: Record<string, string | string[]> = {};
-  for (const code of Object.keys(given)) {
-    if (!defs.some((d) => d.code === code)) errors.push({ field: `attribute[${code}]`, message: text('该服务没有这个属性', 'is not an attribute of this service') });
+  const blank = (v: string | string[]) => (Array.isArray(v) ? v : [v]).every((x) => String(x).trim() === '');
+  for (const [code, v] of Object.entries(given)) {
+    // an empty value counts as not sent (the spec's optional arguments)
+    if (!defs.some((d) => d.code === code) && !blank(v)) errors.push({ field: `attribute[${code}]`, message: text('该服务没有这个属性', 'is not an attribute of this service') });
   }
   for (const d of defs) {
     const raw = given[d.code];
