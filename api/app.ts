@@ -9,6 +9,7 @@ import type { ApiDeps } from './deps';
 import { healthHandler } from './health';
 import { openapiDocument } from './openapi';
 import { errorHandler, notFound } from './problem';
+import { adminRoutes } from './routes/admin';
 import { authRoutes } from './routes/auth';
 import { citizenRoutes } from './routes/citizen';
 import { open311Routes } from './routes/open311';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(authRoutes(api));
   app.use(open311Routes(api));
   app.use(citizenRoutes(api));
+  app.use(adminRoutes(api));
   app.use(caseRoutes(api));
   app.use(taskRoutes(api));
   app.use(eventRoutes(api, deps.eventIntervalMs ?? 500));

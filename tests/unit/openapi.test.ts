@@ -20,7 +20,7 @@ function routesOf(stack: Layer[], prefix = ''): string[] {
   return out;
 }
 
-const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z]+)/g, '{$1}');
+const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z_]+)/g, '{$1}');
 
 describe('the OpenAPI document', () => {
   const doc = openapiDocument() as unknown as { openapi: string; paths: Record<string, Record<string, unknown>> };

@@ -49,8 +49,8 @@ const view = (d: DeptRow): DepartmentView => ({
   updatedAt: d.updatedAt.toISOString(),
 });
 
-/** Levels whose governments run departments. */
-const DEPARTMENT_LEVELS = ['CITY', 'DISTRICT', 'TOWNSHIP'];
+/** Departments belong to district governments: `department:CG` rules resolve within the case's district. */
+const DEPARTMENT_LEVEL = 'DISTRICT';
 
 async function scopedDepartment(prisma: PrismaClient, scope: AdminScope, id: number) {
   const d = await prisma.department.findUnique({ where: { id }, select: { id: true, orgUnitId: true, kind: true, orgUnit: { select: { path: true } } } });
@@ -86,7 +86,7 @@ async function kindFree(prisma: PrismaClient, orgUnitId: number, kind: string, e
 export async function createDepartment(prisma: PrismaClient, scope: AdminScope, input: { code: string; kind: string; name: string; nameEn?: string | null; orgUnitId: number; active?: boolean }): Promise<DepartmentView> {
   const unit = await prisma.orgUnit.findUnique({ where: { id: input.orgUnitId }, select: { path: true, level: true } });
   if (!unit || !inScope(scope, unit.path)) throw unknownReference('body.orgUnitId', `组织单元 ${input.orgUnitId} `, `org unit ${input.orgUnitId}`);
-  if (!DEPARTMENT_LEVELS.includes(unit.level)) throw unprocessable('body.orgUnitId', text('职能部门只能设在市、区县或街道乡镇', 'departments belong to a city, district or township'), 'LEVEL');
+  if (unit.level !== DEPARTMENT_LEVEL) throw unprocessable('body.orgUnitId', text('职能部门只能设在区县（流程按案件所在区县查找部门）', "departments belong to a district (processes find them in the case's district)"), 'LEVEL');
   if (await prisma.department.findUnique({ where: { code: input.code }, select: { id: true } })) throw duplicate('body.code', '部门编码', 'department code', input.code);
   await kindFree(prisma, input.orgUnitId, input.kind);
   let id: number;

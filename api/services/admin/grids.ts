@@ -8,7 +8,7 @@ import type { AreaGeometry } from '../../../seed/geo';
 import { DomainError, notFound, text } from '../../http/errors';
 import { paged, type Page, type PageQuery } from './common';
 import { geometryProblems, measure, type GeometryProblem } from './geometry';
-import { createUnitIn, deleteOrgUnit, scopedUnit } from './org-units';
+import { createUnitIn, deleteOrgUnit } from './org-units';
 import { inScope, pathFilter, type AdminScope } from './scope';
 
 export interface GridView {
@@ -208,6 +208,5 @@ export async function updateGrid(prisma: PrismaClient, scope: AdminScope, id: nu
 /** A grid with cases or workers stays (409 IN_USE); otherwise its unit and row go together. */
 export async function deleteGrid(prisma: PrismaClient, scope: AdminScope, id: number): Promise<void> {
   const g = await scopedGrid(prisma, scope, id);
-  await scopedUnit(prisma, scope, g.orgUnitId);
   await deleteOrgUnit(prisma, scope, g.orgUnitId);
 }

@@ -57,7 +57,7 @@ const view = (u: UnitRow): OrgUnitView => ({
   updatedAt: u.updatedAt.toISOString(),
 });
 
-export const unitNotFound = (id: number, field = 'path.id') => notFound(field, text(`组织单元 ${id} 不存在`, `org unit ${id} does not exist`));
+const unitNotFound = (id: number, field = 'path.id') => notFound(field, text(`组织单元 ${id} 不存在`, `org unit ${id} does not exist`));
 
 /** The unit, if it exists and lies in the scope (otherwise 404: what is outside is not shown). */
 export async function scopedUnit(db: Db, scope: AdminScope, id: number, field = 'path.id') {
@@ -81,10 +81,11 @@ export async function listOrgUnits(prisma: PrismaClient, scope: AdminScope, q: O
       q.q ? { OR: [{ name: { contains: q.q } }, { code: { startsWith: q.q } }] } : {},
     ],
   };
+  // a code extends its parent's, so code order walks the tree parent first
   return paged(
     q,
     () => prisma.orgUnit.count({ where }),
-    (skip, take) => prisma.orgUnit.findMany({ where, select: unitSelect, orderBy: [{ path: 'asc' }], skip, take }),
+    (skip, take) => prisma.orgUnit.findMany({ where, select: unitSelect, orderBy: { code: 'asc' }, skip, take }),
     view,
   );
 }
@@ -171,7 +172,7 @@ export async function updateOrgUnit(prisma: PrismaClient, scope: AdminScope, id:
 }
 
 /** What still uses a unit: children, people, departments, cases, tasks (and a grid's workers). */
-export async function unitUses(db: Db, id: number) {
+async function unitUses(db: Db, id: number) {
   // one after the other: a transaction has one connection
   const children = await db.orgUnit.count({ where: { parentId: id } });
   const members = await db.membership.count({ where: { orgUnitId: id } });

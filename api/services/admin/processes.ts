@@ -238,8 +238,3 @@ export async function versionXml(prisma: PrismaClient, key: string, version: num
 export async function versionModel(prisma: PrismaClient, key: string, version: number): Promise<unknown> {
   return (await versionRow(prisma, key, version, { model: true })).row.model;
 }
-
-/** Does a process definition with this key exist and have a deployed version? */
-export async function isDeployed(prisma: PrismaClient, key: string): Promise<boolean> {
-  return (await prisma.processVersion.count({ where: { definition: { key } } })) > 0;
-}

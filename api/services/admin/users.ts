@@ -259,12 +259,16 @@ export async function removeUserMembership(prisma: PrismaClient, scope: AdminSco
   await visibleUser(prisma, scope, id);
   const m = await prisma.membership.findFirst({
     where: { id: membershipId, userId: id },
-    select: { role: true, orgUnit: { select: { path: true } }, department: { select: { orgUnit: { select: { path: true } } } } },
+    select: { role: true, orgUnitId: true, orgUnit: { select: { path: true } }, department: { select: { orgUnit: { select: { path: true } } } } },
   });
   const path = m?.orgUnit?.path ?? m?.department?.orgUnit.path;
   if (!m || !path || !inScope(scope, path)) throw notFound('path.membershipId', text(`任职 ${membershipId} 不存在`, `membership ${membershipId} does not exist`));
   if (id === scope.userId && m.role === 'ADMINISTRATOR') throw conflict('path.membershipId', text('不能撤销自己的管理员角色', 'you cannot remove your own administrator role'), 'SELF');
-  await prisma.membership.delete({ where: { id: membershipId } });
+  // a grid worker's role and grid assignment go together
+  await prisma.$transaction([
+    prisma.membership.delete({ where: { id: membershipId } }),
+    prisma.gridAssignment.deleteMany({ where: { userId: id, grid: { orgUnitId: m.role === 'GRID_WORKER' && m.orgUnitId !== null ? m.orgUnitId : -1 } } }),
+  ]);
 }
 
 export async function putUserGrid(prisma: PrismaClient, scope: AdminScope, id: number, gridId: number, isLeader?: boolean): Promise<UserView> {

@@ -1,0 +1,92 @@
+/** /api/admin/processes: definitions, drafts, validation, deployment and versions. */
+import { Router, type Request, type Response } from 'express';
+import type { ApiDeps } from '../../deps';
+import { callerOf } from '../../auth/middleware';
+import { idempotent } from '../../http/idempotency';
+import { input, validate } from '../../http/validate';
+import * as processes from '../../services/admin/processes';
+import type { PageQuery } from '../../services/admin/common';
+import { cityWide } from './guards';
+import { diagramBody } from './diagram-body';
+
+type Key = { key: string };
+type Version = { key: string; version: number };
+
+function controllers({ prisma }: ApiDeps) {
+  return {
+    list: async (req: Request, res: Response) => {
+      res.json(await processes.listProcesses(prisma, input<unknown, PageQuery & { q?: string }>(req).query));
+    },
+    create: async (req: Request, res: Response) => {
+      const body = input<{ key: string; name: string; description?: string | null }>(req).body;
+      const created = await processes.createProcess(prisma, body);
+      res.status(201).location(`/api/admin/processes/${encodeURIComponent(created.key)}`).json(created);
+    },
+    get: async (req: Request, res: Response) => {
+      res.json(await processes.getProcess(prisma, input<unknown, unknown, Key>(req).params.key));
+    },
+    update: async (req: Request, res: Response) => {
+      const { body, params } = input<{ name?: string; description?: string | null }, unknown, Key>(req);
+      res.json(await processes.updateProcess(prisma, params.key, body));
+    },
+    remove: async (req: Request, res: Response) => {
+      await processes.deleteProcess(prisma, input<unknown, unknown, Key>(req).params.key);
+      res.status(204).end();
+    },
+    getDraft: async (req: Request, res: Response) => {
+      res.type('application/xml').send(await processes.getDraft(prisma, input<unknown, unknown, Key>(req).params.key));
+    },
+    saveDraft: async (req: Request, res: Response) => {
+      const { body, params } = input<{ xml: string }, unknown, Key>(req);
+      res.json(await processes.saveDraft(prisma, params.key, body.xml));
+    },
+    validate: async (req: Request, res: Response) => {
+      const { body, params } = input<{ xml?: string }, unknown, Key>(req);
+      res.json(await processes.validateProcess(prisma, params.key, body.xml));
+    },
+    deploy: async (req: Request, res: Response) => {
+      const { key } = input<unknown, unknown, Key>(req).params;
+      const { created, version } = await processes.deployDraft(prisma, key, callerOf(req).userId);
+      res
+        .status(created ? 201 : 200)
+        .location(`/api/admin/processes/${encodeURIComponent(key)}/versions/${version.version}`)
+        .json({ ...version, created });
+    },
+    versions: async (req: Request, res: Response) => {
+      const { params, query } = input<unknown, PageQuery, Key>(req);
+      res.json(await processes.listVersions(prisma, params.key, query));
+    },
+    version: async (req: Request, res: Response) => {
+      const { key, version } = input<unknown, unknown, Version>(req).params;
+      res.json(await processes.getVersion(prisma, key, version));
+    },
+    versionXml: async (req: Request, res: Response) => {
+      const { key, version } = input<unknown, unknown, Version>(req).params;
+      res.type('application/xml').send(await processes.versionXml(prisma, key, version));
+    },
+    versionModel: async (req: Request, res: Response) => {
+      const { key, version } = input<unknown, unknown, Version>(req).params;
+      res.json(await processes.versionModel(prisma, key, version));
+    },
+  };
+}
+
+export function processRoutes(deps: ApiDeps): Router {
+  const c = controllers(deps);
+  const once = idempotent(deps.prisma);
+  const r = Router();
+  r.get('/processes', validate({ query: 'AdminPageQuery' }), c.list);
+  r.post('/processes', cityWide, validate({ body: 'AdminProcessCreate' }), once, c.create);
+  r.get('/processes/:key', validate({ params: 'AdminProcessKeyParams' }), c.get);
+  r.patch('/processes/:key', cityWide, validate({ params: 'AdminProcessKeyParams', body: 'AdminProcessUpdate' }), c.update);
+  r.delete('/processes/:key', cityWide, validate({ params: 'AdminProcessKeyParams' }), c.remove);
+  r.get('/processes/:key/draft', validate({ params: 'AdminProcessKeyParams' }), c.getDraft);
+  r.put('/processes/:key/draft', cityWide, ...diagramBody({ params: 'AdminProcessKeyParams', json: 'AdminProcessXml' }), c.saveDraft);
+  r.post('/processes/:key/validate', ...diagramBody({ params: 'AdminProcessKeyParams', json: 'AdminProcessValidate' }), c.validate);
+  r.post('/processes/:key/deploy', cityWide, validate({ params: 'AdminProcessKeyParams' }), once, c.deploy);
+  r.get('/processes/:key/versions', validate({ params: 'AdminProcessKeyParams', query: 'AdminPageQuery' }), c.versions);
+  r.get('/processes/:key/versions/:version', validate({ params: 'AdminProcessVersionParams' }), c.version);
+  r.get('/processes/:key/versions/:version/xml', validate({ params: 'AdminProcessVersionParams' }), c.versionXml);
+  r.get('/processes/:key/versions/:version/model', validate({ params: 'AdminProcessVersionParams' }), c.versionModel);
+  return r;
+}

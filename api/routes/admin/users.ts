@@ -1,0 +1,67 @@
+/** /api/admin/users: accounts, their memberships and grid assignments, within the caller's subtree. */
+import { Router, type Request, type Response } from 'express';
+import type { ApiDeps } from '../../deps';
+import { idempotent } from '../../http/idempotency';
+import { input, validate } from '../../http/validate';
+import * as users from '../../services/admin/users';
+import { readsIn, writesIn } from './guards';
+
+type Id = { id: number };
+
+function controllers({ prisma }: ApiDeps) {
+  return {
+    list: async (req: Request, res: Response) => {
+      res.json(await users.listUsers(prisma, readsIn(req), input<unknown, users.UserQuery>(req).query));
+    },
+    get: async (req: Request, res: Response) => {
+      res.json(await users.getUser(prisma, readsIn(req), input<unknown, unknown, Id>(req).params.id));
+    },
+    create: async (req: Request, res: Response) => {
+      const created = await users.createUser(prisma, writesIn(req), input<users.UserCreate>(req).body);
+      res.status(201).location(`/api/admin/users/${created.id}`).json(created);
+    },
+    update: async (req: Request, res: Response) => {
+      const { body, params } = input<Parameters<typeof users.updateUser>[3], unknown, Id>(req);
+      res.json(await users.updateUser(prisma, writesIn(req), params.id, body));
+    },
+    remove: async (req: Request, res: Response) => {
+      await users.deleteUser(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id);
+      res.status(204).end();
+    },
+    addMembership: async (req: Request, res: Response) => {
+      const { body, params } = input<users.MembershipInput, unknown, Id>(req);
+      res.status(201).json(await users.addUserMembership(prisma, writesIn(req), params.id, body));
+    },
+    removeMembership: async (req: Request, res: Response) => {
+      const { id, membershipId } = input<unknown, unknown, { id: number; membershipId: number }>(req).params;
+      await users.removeUserMembership(prisma, writesIn(req), id, membershipId);
+      res.status(204).end();
+    },
+    putGrid: async (req: Request, res: Response) => {
+      const { body, params } = input<{ isLeader?: boolean }, unknown, { id: number; gridId: number }>(req);
+      res.json(await users.putUserGrid(prisma, writesIn(req), params.id, params.gridId, body.isLeader));
+    },
+    removeGrid: async (req: Request, res: Response) => {
+      const { id, gridId } = input<unknown, unknown, { id: number; gridId: number }>(req).params;
+      await users.removeUserGrid(prisma, writesIn(req), id, gridId);
+      res.status(204).end();
+    },
+  };
+}
+
+export function userRoutes(deps: ApiDeps): Router {
+  const c = controllers(deps);
+  const once = idempotent(deps.prisma);
+  const id = { params: 'AdminIdParams' };
+  const r = Router();
+  r.get('/users', validate({ query: 'AdminUserQuery' }), c.list);
+  r.post('/users', validate({ body: 'AdminUserCreate' }), once, c.create);
+  r.get('/users/:id', validate(id), c.get);
+  r.patch('/users/:id', validate({ ...id, body: 'AdminUserUpdate' }), c.update);
+  r.delete('/users/:id', validate(id), c.remove);
+  r.post('/users/:id/memberships', validate({ ...id, body: 'AdminMembership' }), once, c.addMembership);
+  r.delete('/users/:id/memberships/:membershipId', validate({ params: 'AdminUserMembershipParams' }), c.removeMembership);
+  r.put('/users/:id/grids/:gridId', validate({ params: 'AdminUserGridParams', body: 'AdminUserGridPut' }), c.putGrid);
+  r.delete('/users/:id/grids/:gridId', validate({ params: 'AdminUserGridParams' }), c.removeGrid);
+  return r;
+}
