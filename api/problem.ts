@@ -82,6 +82,30 @@ const REFUSAL_FIELD: Record<string, string> = {
   APPROVAL_NOT_FOUND: 'path.id',
 };
 
+/** What each refusal means, for people reading Chinese (English readers get the engine's own words). */
+const REFUSAL_ZH: Record<string, string> = {
+  BAD_INPUT: '请求内容不符合要求',
+  FORM_INVALID: '表单内容不符合要求',
+  OUTCOME_INVALID: '办理结果不在该环节允许的范围内',
+  OUTCOME_REQUIRED: '请选择办理结果',
+  DURATION_INVALID: '时长格式无效',
+  DURATION_REQUIRED: '请填写时长',
+  DEADLINE_INVALID: '期限无效',
+  TASK_NOT_FOUND: '该案件没有这个任务',
+  TASK_NOT_ACTIVE: '任务已结束',
+  TASK_NOT_READY: '任务尚未派出',
+  TASK_CLAIMED: '任务已由他人签收',
+  TASK_NOT_CLAIMED: '请先签收任务',
+  NOT_ESCALATABLE: '该环节不能上报',
+  TOP_TIER: '已是最高层级，不能再上报',
+  NOTHING_TO_RETURN_TO: '没有可以回退的上一环节',
+  APPROVAL_PENDING: '已有同类申请在等待审批',
+  APPROVAL_NOT_FOUND: '该案件没有这个审批',
+  APPROVAL_DECIDED: '该申请已审批',
+  ALREADY_OVERDUE: '已超期，不能再申请延期',
+  CASE_ENDED: '案件已结束',
+};
+
 interface Failure {
   type?: string;
   message?: string;
@@ -109,7 +133,9 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
     const cause = (err.cause ?? {}) as Failure;
     const code = cause.type ?? 'REFUSED';
     const status = WORKFLOW_REFUSALS[code] ?? 409;
-    return sendProblem(req, res, { title: t(l, TITLES[status]), status, detail: cause.message ?? err.message, field: REFUSAL_FIELD[code] ?? 'path.id', code });
+    const english = cause.message ?? err.message;
+    const detail = l === 'en' ? english : `${REFUSAL_ZH[code] ?? '流程拒绝了该操作'}（${english}）`;
+    return sendProblem(req, res, { title: t(l, TITLES[status]), status, detail, field: REFUSAL_FIELD[code] ?? 'path.id', code });
   }
   if (err instanceof WorkflowNotFoundError) {
     return sendProblem(req, res, { title: t(l, 'not-found.title'), status: 404, detail: t(l, 'case-not-running.detail'), field: 'path.id', code: 'NOT_RUNNING' });

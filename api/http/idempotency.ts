@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type {} from 'multer';
+import { canonicalJson } from '../../activities/audit';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { badRequest, conflict, text, unprocessable } from './errors';
 
@@ -29,7 +30,8 @@ export function idempotencyKey(req: Request): string | undefined {
 
 function requestHash(req: Request): string {
   const files = (req.files as Express.Multer.File[] | undefined)?.map((f) => ({ name: f.fieldname, sha: crypto.createHash('sha256').update(f.buffer ?? '').digest('hex') }));
-  return crypto.createHash('sha256').update(JSON.stringify({ body: req.body ?? null, files: files ?? null })).digest('hex');
+  // canonical JSON: the same fields in another order are the same request
+  return crypto.createHash('sha256').update(canonicalJson({ body: req.body ?? null, files: files ?? null })).digest('hex');
 }
 
 /** Who the key belongs to: the signed-in user, an Open311 client, or an anonymous address. */

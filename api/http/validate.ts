@@ -116,6 +116,8 @@ export function validate(spec: { body?: string; query?: string; params?: string 
     if (spec.query) {
       const v = compiled(spec.query, true);
       if (!v(query)) errors.push(...fieldErrors('query', v.errors));
+    } else {
+      for (const k of Object.keys(query)) errors.push({ field: `query.${k}`, message: 'is not a known parameter' });
     }
     let body: unknown = req.body;
     if (spec.body && req.headers['content-type'] !== undefined && !req.is(['application/json', 'application/*+json', 'multipart/form-data', 'application/x-www-form-urlencoded'])) {

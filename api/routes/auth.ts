@@ -20,7 +20,7 @@ export function authRoutes(deps: ApiDeps): Router {
     const { token, expiresAt } = await issueToken(deps.tokens, user);
     res.set('Cache-Control', 'no-store').json({ token_type: 'Bearer', access_token: token, expires_at: expiresAt.toISOString(), user: { id: user.id, username: user.username, displayName: user.displayName } });
   });
-  r.get('/api/auth/me', authenticate(deps.prisma, deps.tokens), (req, res) => {
+  r.get('/api/auth/me', authenticate(deps.prisma, deps.tokens), validate({}), (req, res) => {
     const c = callerOf(req);
     res.json({ id: c.userId, username: c.username, displayName: c.name, locale: c.locale, roles: [...c.roles], memberships: c.memberships, gridIds: c.gridIds });
   });

@@ -2,7 +2,7 @@
 import { Router, type RequestHandler } from 'express';
 import type { ApiDeps } from '../deps';
 import { allow, authenticate, callerOf } from '../auth/middleware';
-import { badRequest, forbidden, text } from '../http/errors';
+import { badRequest, DomainError, forbidden, text } from '../http/errors';
 import { idempotencyKey, idempotent } from '../http/idempotency';
 import { photosOf, uploadPhotos } from '../http/upload';
 import { input, validate } from '../http/validate';
@@ -100,7 +100,7 @@ export function caseRoutes(deps: ApiDeps): Router {
 
   r.post('/api/cases/:id/attachments', auth, allow(...HANDLING), uploadPhotos(deps.attachmentMaxBytes), validate({ params: 'CaseIdParams', body: 'AttachmentUpload' }), once, async (req, res) => {
     const { params, body } = input<{ taskId?: string }, unknown, { id: string }>(req);
-    if (!req.is('multipart/form-data')) throw badRequest('header.Content-Type', text('请以 multipart/form-data 上传照片', 'upload photos as multipart/form-data'));
+    if (!req.is('multipart/form-data')) throw new DomainError(415, 'header.Content-Type', text('请以 multipart/form-data 上传照片', 'upload photos as multipart/form-data'), 'UNSUPPORTED_MEDIA_TYPE');
     res.status(201).json({ attachments: await addAttachments(deps, callerOf(req), params.id, photosOf(req.files as Express.Multer.File[] | undefined), body.taskId) });
   });
 

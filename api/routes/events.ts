@@ -13,6 +13,7 @@ export function eventRoutes(deps: ApiDeps, intervalMs: number): Router {
     const c = callerOf(req);
     const last = Number(req.get('last-event-id'));
     let since = Number.isFinite(last) && last > 0 && last <= Date.now() ? new Date(last) : new Date();
+    const stream = { start: since, seen: new Set<string>() };
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(`retry: 3000\n: inbox of ${c.username}\n\n`);
     let busy = false;
@@ -22,7 +23,7 @@ export function eventRoutes(deps: ApiDeps, intervalMs: number): Router {
       busy = true;
       try {
         // a little behind the clock, so a change whose transaction is still committing is not skipped
-        const { events, watermark } = await inboxEventsSince(deps, c, since, new Date(Date.now() - COMMIT_LAG_MS));
+        const { events, watermark } = await inboxEventsSince(deps, c, since, new Date(Date.now() - COMMIT_LAG_MS), stream);
         since = watermark;
         for (const e of events) res.write(`id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
         if (events.length) lastWrite = Date.now();

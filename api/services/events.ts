@@ -43,14 +43,23 @@ function payload(t: Row, change: string) {
   };
 }
 
-/** Events since `since` (exclusive) up to now; returns them and the new watermark. */
-export async function inboxEventsSince(deps: ApiDeps, c: Caller, since: Date, now: Date): Promise<{ events: InboxEvent[]; watermark: Date }> {
+/**
+ * Events since `since` (exclusive) up to now; returns them and the new watermark. A task is `new`
+ * the first time this stream (which began at `streamStart`) reports it, if it was created after
+ * the stream began; `seen` remembers what the stream reported.
+ */
+export async function inboxEventsSince(deps: ApiDeps, c: Caller, since: Date, now: Date, stream: { start: Date; seen: Set<string> }): Promise<{ events: InboxEvent[]; watermark: Date }> {
   const [changed, overdue] = await Promise.all([
     deps.prisma.task.findMany({ where: { AND: [mineWhere(c), { updatedAt: { gt: since, lte: now } }] }, select, orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }], take: 500 }),
     deps.prisma.task.findMany({ where: { AND: [mineWhere(c), { state: { in: ['OPEN', 'CLAIMED'] }, dueAt: { gt: since, lte: now } }] }, select, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], take: 500 }),
   ]);
   const events: InboxEvent[] = [];
-  for (const t of changed) events.push({ id: String(t.updatedAt.getTime()), event: 'task', data: payload(t, t.createdAt > since ? 'new' : 'changed') });
+  for (const t of changed) {
+    const fresh = t.createdAt > stream.start && !stream.seen.has(t.id);
+    if (stream.seen.size > 10_000) stream.seen.clear();
+    stream.seen.add(t.id);
+    events.push({ id: String(t.updatedAt.getTime()), event: 'task', data: payload(t, fresh ? 'new' : 'changed') });
+  }
   for (const t of overdue) events.push({ id: String(t.dueAt!.getTime()), event: 'overdue', data: payload(t, 'overdue') });
   events.sort((a, b) => Number(a.id) - Number(b.id));
   // a full batch stops at its last change, the rest follows on the next look

@@ -8,11 +8,11 @@
  * workflow's first activity.
  */
 import crypto from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Prisma } from '../../generated/prisma/client';
 import type { IntakeAttachment } from '../../activities/cases';
 import { buildCaseInput, CaseStartError, startCase } from '../../platform/cases/start';
-import { nextCaseNumber } from '../../platform/cases/number';
+import { formatCaseNumber, nextCaseNumber, type CaseNumber } from '../../platform/cases/number';
 import { boxAround, distanceMetres, locateGrid } from '../../platform/geo/locate';
 import type { ApiDeps } from '../deps';
 import { conflict, text, unprocessable } from '../http/errors';
@@ -24,8 +24,8 @@ export type Channel = 'GRID_APP' | 'HOTLINE_12345' | 'CITIZEN_APP' | 'SMS' | 'WE
 export const DEFAULT_PROCESS_KEY = 'standard-closed-loop';
 export const DUPLICATE_RADIUS_M = 50;
 export const DUPLICATE_WINDOW_MS = 24 * 3600_000;
-/** case numbers tried (with growing steps) before intake gives up */
-const MAX_NUMBER_PROBES = 40;
+/** starts tried with a fresh number before intake gives up (concurrent intakes racing for numbers) */
+const MAX_NUMBER_ATTEMPTS = 10;
 /** how long intake waits for the case row before answering with what it has */
 const ROW_WAIT_MS = 5_000;
 
@@ -94,8 +94,11 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
   let categoryId: number | null = null;
   let processVersionId: number | undefined;
   if (categoryCode) {
-    const cat = await prisma.category.findUnique({ where: { code: categoryCode }, select: { id: true, active: true, level: true } });
+    const cat = await prisma.category.findUnique({ where: { code: categoryCode }, select: { id: true, active: true, level: true, _count: { select: { children: { where: { active: true } } } } } });
     if (!cat || !cat.active) throw unprocessable(fCategory, text(`案件类别 ${categoryCode} 不存在或已停用`, `category ${categoryCode} does not exist or is inactive`), 'UNKNOWN_CATEGORY');
+    if (cat.level === 'MAJOR' && cat._count.children > 0) {
+      throw unprocessable(fCategory, text(`${categoryCode} 是大类，请选择其下的小类`, `${categoryCode} is a class: choose one of its sub-items`), 'CATEGORY_NOT_LEAF');
+    }
     categoryId = cat.id;
   } else {
     const v = await prisma.processVersion.findFirst({ where: { definition: { key: DEFAULT_PROCESS_KEY } }, orderBy: { version: 'desc' }, select: { id: true } });
@@ -105,7 +108,8 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
 
   const reportedAt = new Date();
   const possibleDuplicateOf = categoryId !== null ? await findPossibleDuplicate(deps, categoryId, req.lat, req.lng, reportedAt) : null;
-  let caseId = await nextCaseNumber(prisma, districtId, reportedAt);
+  let number = await nextCaseNumber(prisma, districtId, reportedAt);
+  let caseId = number.id;
 
   const stored: { key: string; created: boolean }[] = [];
   let pinned: number;
@@ -141,15 +145,16 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
     pinned = input.processVersionId;
     input.row.possibleDuplicateOfId = possibleDuplicateOf;
     input.row.attachments = attachments;
-    for (let attempt = 1, step = 1; ; attempt++, step *= 2) {
+    for (let attempt = 1; ; attempt++) {
       try {
         await startCase(deps.temporal.client, deps.taskQueue, input);
         break;
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
-        // the number is already a workflow (the counter lags, e.g. after a database restore): probe on
-        if (attempt >= MAX_NUMBER_PROBES) throw conflict('body', text(`案件号 ${caseId} 已被占用，请重试`, `case number ${caseId} is taken: try again`), 'CASE_NUMBER_TAKEN');
-        caseId = await nextCaseNumber(prisma, districtId, reportedAt, step);
+        // the number is already a workflow (the counter lags, e.g. after a database restore)
+        if (attempt >= MAX_NUMBER_ATTEMPTS) throw conflict('body', text(`案件号 ${caseId} 已被占用，请重试`, `case number ${caseId} is taken: try again`), 'CASE_NUMBER_TAKEN');
+        number = await nextCaseNumber(prisma, districtId, reportedAt, await firstFreeNumber(deps, number));
+        caseId = number.id;
         input.caseId = input.facts.caseId = input.row.caseId = caseId;
       }
     }
@@ -178,6 +183,35 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
     attachments: (row?.attachments ?? []).map((a) => ({ id: a.id, fileName: a.fileName, mediaType: a.mediaType, size: a.size, sha256: a.sha256 })),
     processVersion: { key: version.definition.key, version: version.version },
   };
+}
+
+/**
+ * The first number after `taken` that no workflow holds: gallop forward (1, 2, 4 … past it), then
+ * bisect, asking Temporal whether each number exists. Numbers are handed out in ascending runs, so
+ * this lands just after the highest number in use instead of far beyond it.
+ */
+async function firstFreeNumber(deps: ApiDeps, taken: CaseNumber): Promise<number> {
+  const exists = async (n: number) => {
+    try {
+      await deps.temporal.client.workflow.getHandle(formatCaseNumber(taken.prefix, taken.day, n)).describe();
+      return true;
+    } catch (e) {
+      if (e instanceof WorkflowNotFoundError) return false;
+      throw e;
+    }
+  };
+  let lo = taken.n;
+  let hi = taken.n + 1;
+  for (let step = 1; await exists(hi); step *= 2) {
+    lo = hi;
+    hi = taken.n + step * 2;
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (await exists(mid)) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
 
 const rowSelect = { status: true, statusLabel: true, dueAt: true, attachments: { select: { id: true, fileName: true, mediaType: true, size: true, sha256: true }, orderBy: { createdAt: 'asc' } } } satisfies Prisma.CaseSelect;

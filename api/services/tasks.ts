@@ -17,6 +17,7 @@ import {
   unclaimUpdate,
   voidUpdate,
 } from '../../workflows/case-api';
+import { durationMs } from '../../process/business-time';
 import { actorOf, type Caller } from '../auth/caller';
 import { caseScope, isCandidate } from '../auth/scope';
 import type { ApiDeps } from '../deps';
@@ -209,8 +210,12 @@ export async function actOnTask(deps: ApiDeps, c: Caller, taskId: string, action
   if (!isCandidate(c, (t.candidates as string[]) ?? [], t.assigneeId)) {
     throw forbidden(text('该任务没有派给你或你所在的单位', 'this task is not offered to you or your unit'), 'path.id');
   }
-  if (!ACTIVE.includes(t.state)) {
+  // with a key the workflow answers a retry of an update it already applied (same update id)
+  if (!ACTIVE.includes(t.state) && !idempotencyKey) {
     throw conflict('path.id', text(`任务已结束（${t.state}）`, `the task is no longer active (${t.state})`), 'TASK_NOT_ACTIVE');
+  }
+  if (body.duration !== undefined && !(positiveMs(body.duration) > 0)) {
+    throw unprocessable('body.duration', text('时长必须大于零，且不能以年或月计', 'the duration must be longer than zero and not in years or months'), 'DURATION_INVALID');
   }
   if (body.data && Array.isArray(body.data.photos)) await checkPhotos(deps, t.caseId, body.data.photos as unknown[]);
   const handle = deps.temporal.client.workflow.getHandle(t.caseId);
@@ -257,6 +262,14 @@ export async function actOnTask(deps: ApiDeps, c: Caller, taskId: string, action
     /** the case's open tasks the caller can see now (e.g. the next step) */
     openTasks: await Promise.all(next.map((x) => taskView(deps, c, x, now))),
   };
+}
+
+function positiveMs(iso: string): number {
+  try {
+    return durationMs(iso);
+  } catch {
+    return 0;
+  }
 }
 
 /** Photos named in a form must be attachments of the same case. */

@@ -12,18 +12,29 @@ export function beijingDay(at: Date): string {
   return new Date(at.getTime() + BEIJING_OFFSET_MS).toISOString().slice(0, 10).replace(/-/g, '');
 }
 
+export function formatCaseNumber(prefix: string, day: string, n: number): string {
+  return `${prefix}-${day}-${String(n).padStart(5, '0')}`;
+}
+
+export interface CaseNumber {
+  id: string;
+  prefix: string;
+  day: string;
+  n: number;
+}
+
 /**
- * `step` > 1 skips ahead: after a database restore the counter can lag behind numbers Temporal
- * already holds, and intake probes forward with growing steps until a number is free.
+ * The next number of the district's day. `atLeast` moves the counter forward: after a database
+ * restore the counter can lag behind numbers Temporal already holds (see intake).
  */
-export async function nextCaseNumber(prisma: PrismaClient, districtUnitId: number, at: Date = new Date(), step = 1): Promise<string> {
+export async function nextCaseNumber(prisma: PrismaClient, districtUnitId: number, at: Date = new Date(), atLeast = 1): Promise<CaseNumber> {
   const district = await prisma.orgUnit.findUnique({ where: { id: districtUnitId }, select: { casePrefix: true } });
   const prefix = district?.casePrefix || DEFAULT_CASE_PREFIX;
   const day = beijingDay(at);
   const n = await prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`INSERT INTO case_sequences (prefix, day, last) VALUES (${prefix}, ${day}, ${step}) ON DUPLICATE KEY UPDATE last = last + ${step}`;
+    await tx.$executeRaw`INSERT INTO case_sequences (prefix, day, last) VALUES (${prefix}, ${day}, ${Math.max(1, atLeast)}) ON DUPLICATE KEY UPDATE last = GREATEST(last + 1, ${atLeast})`;
     const rows = await tx.$queryRaw<{ last: number }[]>`SELECT last FROM case_sequences WHERE prefix = ${prefix} AND day = ${day}`;
     return Number(rows[0].last);
   });
-  return `${prefix}-${day}-${String(n).padStart(5, '0')}`;
+  return { id: formatCaseNumber(prefix, day, n), prefix, day, n };
 }

@@ -1,5 +1,6 @@
 /** Signing in and bearer tokens. */
 import request from 'supertest';
+import { hashPassword } from '../../platform/auth/password';
 import { startApiSuite, DEMO_PASSWORD, type ApiSuite } from '../support/api';
 
 describe('API authentication', () => {
@@ -51,13 +52,16 @@ describe('API authentication', () => {
   });
 
   it('given a deactivated account, its token stops working at once', async () => {
-    const token = await s.token('xc.handler');
-    await s.prisma.user.update({ where: { username: 'xc.handler' }, data: { active: false } });
+    const username = `temp-${Date.now().toString(36)}`;
+    await s.prisma.user.create({ data: { username, displayName: '临时账号', passwordHash: await hashPassword(DEMO_PASSWORD) } });
     try {
+      const token = await s.token(username);
+      expect((await request(s.app).get('/api/auth/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+      await s.prisma.user.update({ where: { username }, data: { active: false } });
       const res = await request(s.app).get('/api/auth/me').set('Authorization', `Bearer ${token}`);
       expect(res.status).toBe(401);
     } finally {
-      await s.prisma.user.update({ where: { username: 'xc.handler' }, data: { active: true } });
+      await s.prisma.user.delete({ where: { username } });
     }
   });
 });
