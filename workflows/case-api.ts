@@ -2,6 +2,7 @@
  * The case workflow's contract: input, updates, signals and queries, shared by the workflow, the
  * API and the tests. Update ids are the callers' idempotency keys.
  */
+import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CaseRowInput } from '../activities/cases';
 import type { Actor, Approval, CaseFacts, EngineState, TaskInfo } from '../process/engine';
@@ -74,6 +75,8 @@ export const extendUpdate = defineUpdate<{ approval: Approval; case: CaseView },
 export const voidUpdate = defineUpdate<{ approval: Approval; case: CaseView }, [Actionable & { reason: string }]>('requestVoid');
 /** 缓办: asks the tier above to defer the task's deadline by a duration. */
 export const deferUpdate = defineUpdate<{ approval: Approval; case: CaseView }, [Actionable & { duration: string; reason: string }]>('requestDeferral');
+/** The shape every request update shares (duration only for extension and deferral). */
+export type RequestUpdate = UpdateDefinition<{ approval: Approval; case: CaseView }, [Actionable & { reason: string; duration?: string }]>;
 export const decideUpdate = defineUpdate<{ approval: Approval; case: CaseView }, [{ approvalId: string; actor: Actor; approve: boolean; note?: string }]>('decideApproval');
 export const commentUpdate = defineUpdate<{ case: CaseView }, [{ taskId?: string; actor: Actor; text: string }]>('comment');
 

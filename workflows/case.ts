@@ -39,6 +39,7 @@ import {
   urgeSignal,
   type CaseView,
   type CaseWorkflowInput,
+  type RequestUpdate,
 } from './case-api';
 
 const acts = proxyActivities<CaseActivities>({
@@ -282,54 +283,29 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
-  setHandler(
-    returnUpdate,
-    ({ taskId, actor, reason }) => act(() => ({ ...engine.request('RETURN', taskId, actor, reason, null, now()) })).then((approval) => ({ approval, case: view() })),
-    {
-      validator: ({ taskId, actor, reason }) =>
-        admit(actor, () => {
-          checkText(reason, 'reason');
-          engine.validateRequest('RETURN', taskId, actor);
-        }),
-    },
-  );
-
-  setHandler(
-    extendUpdate,
-    ({ taskId, actor, duration, reason }) => act(() => ({ ...engine.request('EXTENSION', taskId, actor, reason, duration, now()) })).then((approval) => ({ approval, case: view() })),
-    {
-      validator: ({ taskId, actor, duration, reason }) =>
-        admit(actor, () => {
-          checkText(reason, 'reason');
-          engine.validateRequest('EXTENSION', taskId, actor, duration);
-        }),
-    },
-  );
-
-  // 作废 and 缓办 requests (added after the first release: new handlers, no change to old histories)
-  setHandler(
-    voidUpdate,
-    ({ taskId, actor, reason }) => act(() => ({ ...engine.request('VOID', taskId, actor, reason, null, now()) })).then((approval) => ({ approval, case: view() })),
-    {
-      validator: ({ taskId, actor, reason }) =>
-        admit(actor, () => {
-          checkText(reason, 'reason');
-          engine.validateRequest('VOID', taskId, actor);
-        }),
-    },
-  );
-
-  setHandler(
-    deferUpdate,
-    ({ taskId, actor, duration, reason }) => act(() => ({ ...engine.request('DEFERRAL', taskId, actor, reason, duration, now()) })).then((approval) => ({ approval, case: view() })),
-    {
-      validator: ({ taskId, actor, duration, reason }) =>
-        admit(actor, () => {
-          checkText(reason, 'reason');
-          engine.validateRequest('DEFERRAL', taskId, actor, duration);
-        }),
-    },
-  );
+  // requests the tier above decides: 回退, 延期, and (added after the first release, as new
+  // handlers only, so old histories replay unchanged) 作废 and 缓办
+  const REQUESTS = [
+    [returnUpdate, 'RETURN'],
+    [extendUpdate, 'EXTENSION'],
+    [voidUpdate, 'VOID'],
+    [deferUpdate, 'DEFERRAL'],
+  ] as const;
+  for (const [update, kind] of REQUESTS) {
+    const timed = kind === 'EXTENSION' || kind === 'DEFERRAL';
+    setHandler(
+      update as RequestUpdate,
+      ({ taskId, actor, duration, reason }) =>
+        act(() => ({ ...engine.request(kind, taskId, actor, reason, timed ? (duration ?? null) : null, now()) })).then((approval) => ({ approval, case: view() })),
+      {
+        validator: ({ taskId, actor, duration, reason }) =>
+          admit(actor, () => {
+            checkText(reason, 'reason');
+            engine.validateRequest(kind, taskId, actor, timed ? duration : undefined);
+          }),
+      },
+    );
+  }
 
   setHandler(
     decideUpdate,

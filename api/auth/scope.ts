@@ -38,8 +38,3 @@ export function isCandidate(c: Caller, principals: string[], assigneeId: number 
   if (assigneeId === c.userId) return true;
   return principals.some((p) => c.principals.includes(p));
 }
-
-/** Org paths (and department ids) that define the caller's subtree, for list filters. */
-export function hasRole(c: Caller, ...roles: Role[]): boolean {
-  return roles.some((r) => c.roles.has(r));
-}

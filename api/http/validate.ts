@@ -17,7 +17,9 @@ export const SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'schema', 'api');
  * Every schema of schema/api, by $id. A file holds one schema with an `$id`, or an area's
  * schemas as `{ "schemas": [ … ] }`, each with its `$id` (a plain name such as "CaseCreate").
  */
+let schemas: Record<string, Record<string, unknown>> | undefined;
 export function apiSchemas(): Record<string, Record<string, unknown>> {
+  if (schemas) return schemas;
   const out: Record<string, Record<string, unknown>> = {};
   for (const f of fs.readdirSync(SCHEMA_DIR).filter((n) => n.endsWith('.json')).sort()) {
     const s = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, f), 'utf8')) as Record<string, unknown>;
@@ -28,6 +30,7 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
       out[one.$id] = one;
     }
   }
+  schemas = out;
   return out;
 }
 

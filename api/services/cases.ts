@@ -27,7 +27,7 @@ export interface CaseListQuery {
   limit: number;
 }
 
-const caseSummarySelect = {
+export const caseSummarySelect = {
   id: true,
   description: true,
   address: true,

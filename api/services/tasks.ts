@@ -23,7 +23,7 @@ import { caseScope, isCandidate } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, text, unprocessable } from '../http/errors';
 import { afterCursor, decodeCursor, orderByOf, page, type SortSpec } from '../http/paging';
-import { caseSummary } from './cases';
+import { caseSummary, caseSummarySelect } from './cases';
 import { modelOf, userTaskOf } from './models';
 
 export type TaskAction = 'claim' | 'unclaim' | 'complete' | 'escalate' | 'return' | 'extend' | 'void' | 'defer' | 'comment';
@@ -68,31 +68,7 @@ const taskSelect = {
   assignee: { select: { id: true, displayName: true } },
   orgUnit: { select: { id: true, name: true, level: true } },
   department: { select: { id: true, code: true, name: true } },
-  case: {
-    select: {
-      id: true,
-      description: true,
-      address: true,
-      status: true,
-      statusLabel: true,
-      currentTier: true,
-      channel: true,
-      severity: true,
-      reportedAt: true,
-      dueAt: true,
-      closedAt: true,
-      closedTier: true,
-      possibleDuplicateOfId: true,
-      duplicateOfId: true,
-      lat: true,
-      lng: true,
-      processVersionId: true,
-      orgPath: true,
-      category: { select: { code: true, name: true, nameEn: true } },
-      currentUnit: { select: { id: true, name: true, level: true } },
-      grid: { select: { id: true, orgUnit: { select: { name: true } } } },
-    },
-  },
+  case: { select: { ...caseSummarySelect, processVersionId: true } },
 } satisfies Prisma.TaskSelect;
 
 type TaskRow = Prisma.TaskGetPayload<{ select: typeof taskSelect }>;

@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request, { type Test } from 'supertest';
-import { startApiSuite, type ApiSuite } from '../support/api';
+import { startApiSuite, terminateCases, type ApiSuite } from '../support/api';
 import { act, inboxTask, PNG_1x1 } from '../support/api-flow';
 import { wangfangGrid } from '../support/cases';
 import { uniqueSuffix } from '../support/env';
@@ -111,12 +111,7 @@ describe('bad input is refused with problem+json naming the field, and nothing i
   afterAll(async () => {
     if (!s) return;
     const mine = await s.prisma.case.findMany({ where: { description: { contains: MARKER } }, select: { id: true } });
-    for (const c of mine) {
-      await s.temporal.client.workflow
-        .getHandle(c.id)
-        .terminate('test done')
-        .catch(() => undefined);
-    }
+    await terminateCases(s, mine.map((c) => c.id));
     await s.close();
   });
 

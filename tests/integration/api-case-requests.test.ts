@@ -3,7 +3,7 @@
  * tier above decides: void (作废) and deferral (缓办).
  */
 import request from 'supertest';
-import { startApiSuite, type ApiSuite } from '../support/api';
+import { startApiSuite, terminateCases, type ApiSuite } from '../support/api';
 import { act, inboxTask, reportAs } from '../support/api-flow';
 
 describe('case requests through the API', () => {
@@ -13,7 +13,7 @@ describe('case requests through the API', () => {
     s = await startApiSuite('api-requests');
   });
   afterAll(async () => {
-    for (const id of started) await s.temporal.client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+    await terminateCases(s, started);
     await s.close();
   });
 

@@ -6,9 +6,8 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import { rateCase } from '../../api/services/satisfaction';
-import { completeUpdate } from '../../workflows/case-api';
 import { startApiSuite, type ApiSuite } from '../support/api';
-import { actor, openTask, wangfangGrid } from '../support/cases';
+import { closeAtVillage, wangfangGrid } from '../support/cases';
 import { uniqueSuffix } from '../support/env';
 
 describe('citizen follow-up: /api/public/cases/{id}', () => {
@@ -36,18 +35,7 @@ describe('citizen follow-up: /api/public/cases/{id}', () => {
   }
 
   async function driveToClose(caseId: string) {
-    const handle = s.temporal.client.workflow.getHandle(caseId);
-    const handler = await actor(s.prisma, 'dhm1.handler');
-    const worker = await actor(s.prisma, 'wangfang');
-    for (const step of ['Task_Accept', 'Task_Register', 'Task_Dispatch']) {
-      const t = await openTask(handle, step);
-      await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler, outcome: step === 'Task_Accept' ? 'accept' : undefined }] });
-    }
-    const work = await openTask(handle, 'Task_Handle');
-    await handle.executeUpdate(completeUpdate, { args: [{ taskId: work.taskId, actor: handler, outcome: 'done', data: { feedback: '已更换灯泡，李明负责' } }] });
-    const verify = await openTask(handle, 'Task_Verify');
-    await handle.executeUpdate(completeUpdate, { args: [{ taskId: verify.taskId, actor: worker, outcome: 'pass' }] });
-    await handle.result();
+    await closeAtVillage(s.prisma, s.temporal.client.workflow.getHandle(caseId), '已更换灯泡，李明负责');
   }
 
   const phoneOf = () => `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;

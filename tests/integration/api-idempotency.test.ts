@@ -7,7 +7,7 @@
  */
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { startApiSuite, type ApiSuite } from '../support/api';
+import { startApiSuite, terminateCases, type ApiSuite } from '../support/api';
 import { act, inboxTask, PNG_1x1 } from '../support/api-flow';
 import { wangfangGrid } from '../support/cases';
 import { uniqueSuffix } from '../support/env';
@@ -54,12 +54,7 @@ describe('Idempotency-Key', () => {
   afterAll(async () => {
     if (!s) return;
     const mine = await s.prisma.case.findMany({ where: { description: { contains: MARKER } }, select: { id: true } });
-    for (const c of mine) {
-      await s.temporal.client.workflow
-        .getHandle(c.id)
-        .terminate('test done')
-        .catch(() => undefined);
-    }
+    await terminateCases(s, mine.map((c) => c.id));
     await s.close();
   });
 

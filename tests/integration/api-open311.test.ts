@@ -10,7 +10,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { completeUpdate } from '../../workflows/case-api';
 import { startApiSuite, type ApiSuite } from '../support/api';
-import { actor, openTask, wangfangGrid } from '../support/cases';
+import { actor, closeAtVillage, openTask, wangfangGrid } from '../support/cases';
 import { uniqueSuffix } from '../support/env';
 
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
@@ -65,18 +65,7 @@ describe('Open311 GeoReport v2 (story 7)', () => {
   }
 
   async function driveToClose(caseId: string) {
-    const handle = s.temporal.client.workflow.getHandle(caseId);
-    const handler = await actor(s.prisma, 'dhm1.handler');
-    const worker = await actor(s.prisma, 'wangfang');
-    for (const step of ['Task_Accept', 'Task_Register', 'Task_Dispatch']) {
-      const t = await openTask(handle, step);
-      await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler, outcome: step === 'Task_Accept' ? 'accept' : undefined }] });
-    }
-    const work = await openTask(handle, 'Task_Handle');
-    await handle.executeUpdate(completeUpdate, { args: [{ taskId: work.taskId, actor: handler, outcome: 'done', data: { feedback: '已更换新井盖' } }] });
-    const verify = await openTask(handle, 'Task_Verify');
-    await handle.executeUpdate(completeUpdate, { args: [{ taskId: verify.taskId, actor: worker, outcome: 'pass' }] });
-    await handle.result();
+    await closeAtVillage(s.prisma, s.temporal.client.workflow.getHandle(caseId), '已更换新井盖');
   }
 
   beforeAll(async () => {

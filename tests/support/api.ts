@@ -59,3 +59,8 @@ export async function startApiSuite(prefix: string, opts: { open311RateLimit?: n
     },
   };
 }
+
+/** Terminates the case workflows a suite started (those that already ended are skipped). */
+export async function terminateCases(s: Pick<ApiSuite, 'temporal'>, ids: Iterable<string>): Promise<void> {
+  for (const id of ids) await s.temporal.client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+}

@@ -3,7 +3,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Actor, TaskInfo } from '../../process/engine';
 import { buildCaseInput, startCase, type CaseRequest } from '../../platform/cases/start';
-import { stateQuery, type CaseView } from '../../workflows/case-api';
+import { completeUpdate, stateQuery, type CaseView } from '../../workflows/case-api';
 import { uniqueSuffix } from './env';
 
 export async function actor(prisma: PrismaClient, username: string): Promise<Actor> {
@@ -53,4 +53,22 @@ export async function openTask(handle: WorkflowHandle, elementId: string, prisma
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`no open task ${elementId}; active: ${JSON.stringify(last?.activeElements)} status ${last?.status}`);
+}
+
+/**
+ * Drives a standard-closed-loop case to its end at the village: the community handler accepts,
+ * registers, dispatches and handles it with the feedback given; 王芳 verifies it.
+ */
+export async function closeAtVillage(prisma: PrismaClient, handle: WorkflowHandle, feedback: string): Promise<void> {
+  const handler = await actor(prisma, 'dhm1.handler');
+  const worker = await actor(prisma, 'wangfang');
+  for (const step of ['Task_Accept', 'Task_Register', 'Task_Dispatch']) {
+    const t = await openTask(handle, step);
+    await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler, outcome: step === 'Task_Accept' ? 'accept' : undefined }] });
+  }
+  const work = await openTask(handle, 'Task_Handle');
+  await handle.executeUpdate(completeUpdate, { args: [{ taskId: work.taskId, actor: handler, outcome: 'done', data: { feedback } }] });
+  const verify = await openTask(handle, 'Task_Verify');
+  await handle.executeUpdate(completeUpdate, { args: [{ taskId: verify.taskId, actor: worker, outcome: 'pass' }] });
+  await handle.result();
 }

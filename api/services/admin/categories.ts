@@ -7,6 +7,7 @@
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { CalendarKind, CategoryLevel, OrgLevel } from '../../../generated/prisma/enums';
 import { durationMs } from '../../../process/business-time';
+import { TIER_ORDER } from '../../../process/model';
 import { notFound, text, unprocessable } from '../../http/errors';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
 
@@ -35,7 +36,6 @@ export interface CategoryView {
   updatedAt: string;
 }
 
-const TIER_ORDER: OrgLevel[] = ['GRID', 'VILLAGE', 'TOWNSHIP', 'DISTRICT', 'CITY'];
 
 const categorySelect = {
   id: true,
