@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-const commands = { start: 'start', test: 'test', stop: 'stop', cli: 'cli', api: 'api', worker: 'worker', bench: 'bench' };
+const commands = { start: 'start', test: 'test', stop: 'stop', cli: 'cli', api: 'api', worker: 'worker', bench: 'bench', faults: 'faults' };
 
 function ensureDependencies() {
   const lock = path.join(root, 'package-lock.json');

@@ -1,0 +1,246 @@
+/**
+ * `npm run bench`: measurements against the same local services as `npm start` (or those named by
+ * DATABASE_URL and TEMPORAL_ADDRESS), in a database of their own (gridcase_bench, recreated each run),
+ * with the worker and the API as separate processes. Writes bench/results/<timestamp>.json and .md
+ * and the README's table (between its bench markers).
+ *
+ *   npm run bench [-- --quick] [-- --only baseline,intake]
+ *
+ * `--quick` runs every section at a small scale to check the harness; its results go to
+ * .data/bench/ and never into the README.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import mariadb from 'mariadb';
+import type { BenchContext, BenchProcess, SectionResult } from '../../bench/lib/types';
+import { bootstrap, describeServices } from '../bootstrap';
+import { config } from '../config';
+import { connectionOptions } from '../db/url';
+import { fail, log, seconds } from './common';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+export function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** A GridCase entry point (platform/cli/<name>.ts) as a child process, ready when it prints `ready`. */
+function childProcess(root: string, name: string, env: NodeJS.ProcessEnv, ready: RegExp, logFile: string): BenchProcess & { stop(): Promise<void> } {
+  let child: ChildProcess | undefined;
+  const start = () =>
+    new Promise<void>((resolve, reject) => {
+      const out = fs.openSync(logFile, 'a');
+      child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'platform', 'cli', `${name}.ts`)], { cwd: root, env, stdio: ['ignore', 'pipe', out] });
+      let seen = '';
+      const timer = setTimeout(() => reject(new Error(`${name} did not start within 120 s; see ${logFile}`)), 120_000);
+      child.stdout!.on('data', (b: Buffer) => {
+        fs.appendFileSync(logFile, b);
+        if (seen !== null) {
+          seen += b.toString();
+          if (ready.test(seen)) {
+            clearTimeout(timer);
+            seen = '';
+            resolve();
+          }
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited (${code}) at start; see ${logFile}`));
+      });
+    });
+  const stop = async () => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const gone = new Promise((r) => c.once('exit', r));
+    c.kill('SIGKILL');
+    await gone;
+  };
+  const proc = {
+    get pid() {
+      return child?.pid ?? -1;
+    },
+    rss: () => (child?.pid ? rssOf(child.pid) : NaN),
+    restart: async () => {
+      await stop();
+      await start();
+    },
+    stop,
+    start,
+  };
+  return proc;
+}
+
+async function machine(databaseUrl: string, temporalServer: string) {
+  const conn = await mariadb.createConnection(connectionOptions(databaseUrl));
+  const [{ v }] = (await conn.query('SELECT VERSION() AS v')) as Array<{ v: string }>;
+  await conn.end();
+  const cpus = os.cpus();
+  return {
+    cpu: `${cpus.length} × ${cpus[0]?.model ?? 'unknown'}`,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    mysql: v,
+    temporal: temporalServer,
+  };
+}
+
+function markdown(results: SectionResult[], meta: { startedAt: string; machine: Record<string, string>; quick: boolean; durationS: number }): string {
+  const lines = [
+    `# GridCase benchmark, ${meta.startedAt}${meta.quick ? ' (quick: small scale, not for reporting)' : ''}`,
+    '',
+    `Machine: ${meta.machine.cpu}, ${meta.machine.memory}, ${meta.machine.os}; Node ${meta.machine.node}; MariaDB ${meta.machine.mysql}; Temporal ${meta.machine.temporal}. Everything local (API, worker, Temporal, MariaDB and the load generator share the machine). Run time ${meta.durationS.toFixed(0)} s.`,
+    '',
+    '| section | measure | value | target | met |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const r of results) {
+    for (const row of r.rows) {
+      const value = typeof row.value === 'number' ? `${Number.isInteger(row.value) ? row.value : row.value.toFixed(row.value >= 100 ? 0 : 2)}${row.unit ? ` ${row.unit}` : ''}` : `${row.value}${row.unit ? ` ${row.unit}` : ''}`;
+      lines.push(`| ${r.title} | ${row.measure} | ${value} | ${row.target ?? ''} | ${row.met === undefined ? '' : row.met ? 'yes' : '**no**'} |`);
+    }
+  }
+  const notes = results.filter((r) => r.notes.length);
+  if (notes.length) {
+    lines.push('', '## Notes');
+    for (const r of notes) {
+      lines.push('', `### ${r.title}`, '');
+      for (const n of r.notes) lines.push(`- ${n}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const BEGIN = '<!-- bench:begin -->';
+const END = '<!-- bench:end -->';
+
+function updateReadme(root: string, table: string, resultFile: string): void {
+  const file = path.join(root, 'README.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const a = text.indexOf(BEGIN);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) return;
+  const body = table.replace(/^# .*\n\n/, '').replace(/\n## Notes[\s\S]*$/, '\n');
+  fs.writeFileSync(file, `${text.slice(0, a + BEGIN.length)}\n<!-- written by npm run bench; details in ${path.relative(root, resultFile)} -->\n${body}${text.slice(b)}`);
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const args = process.argv.slice(2);
+  const quick = args.includes('--quick');
+  const onlyArg = args.find((a) => a.startsWith('--only'));
+  const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1] : args[args.indexOf(onlyArg) + 1]).split(',') : undefined;
+  const cfg = config();
+  const dbName = `${cfg.database.name}_bench`;
+  const services = await bootstrap(cfg, { database: dbName, log });
+  describeServices(services).forEach(log);
+
+  // a fresh bench database
+  const admin = await mariadb.createConnection(connectionOptions(services.database.serverUrl, { database: null }));
+  await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  const { migrate } = await import('../db/migrate');
+  const { createPrisma } = await import('../db/prisma');
+  const { seedDemo } = await import('../../seed');
+  const { connectTemporal } = await import('../temporal/client');
+  await migrate(services.database.url, { log: () => undefined });
+  const prisma = createPrisma(services.database.url, { connectionLimit: 20 });
+  await seedDemo(prisma);
+  log(`bench database ${dbName} migrated and seeded`);
+
+  const temporalTarget = { address: services.temporal.address, namespace: services.temporal.namespace, tls: services.temporal.tls, apiKey: services.temporal.apiKey };
+  const temporal = await connectTemporal(temporalTarget);
+  const taskQueue = `bench-${Date.now().toString(36)}`;
+  const logDir = path.join(cfg.dataDir, 'logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: services.database.url,
+    TEMPORAL_ADDRESS: services.temporal.address,
+    TEMPORAL_NAMESPACE: services.temporal.namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    GRIDCASE_JWT_SECRET: crypto.randomBytes(32).toString('base64url'),
+    GRIDCASE_OPEN311_RATE_LIMIT: '1000000',
+    GRIDCASE_ATTACHMENT_DIR: path.join(cfg.dataDir, 'bench', 'attachments'),
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+  };
+  const worker = childProcess(cfg.root, 'worker', env, /worker polling/, path.join(logDir, `${dbName}-worker.log`));
+  const api = childProcess(cfg.root, 'api', env, /API listening/, path.join(logDir, `${dbName}-api.log`));
+  log('starting the bench worker and API processes …');
+  await Promise.all([worker.start(), api.start()]);
+
+  const { SECTIONS } = await import('../../bench/sections');
+  const ctx: BenchContext = {
+    root: cfg.root,
+    quick,
+    log: (line) => log(`  ${line}`),
+    databaseUrl: services.database.url,
+    serverUrl: services.database.serverUrl,
+    prisma,
+    temporalTarget,
+    temporal,
+    taskQueue,
+    apiUrl: `http://127.0.0.1:${port}`,
+    api,
+    worker,
+    shared: {},
+  };
+  const startedAt = new Date().toISOString();
+  const results: SectionResult[] = [];
+  try {
+    for (const section of SECTIONS) {
+      if (only && !only.includes(section.id)) continue;
+      log(`${section.title} …`);
+      const s0 = Date.now();
+      try {
+        results.push(await section.run(ctx));
+      } catch (e) {
+        log(`${section.title} failed: ${(e as Error).stack ?? String(e)}`);
+        results.push({ id: section.id, title: section.title, rows: [{ measure: 'error', value: (e as Error).message.slice(0, 200) }], notes: [] });
+      }
+      log(`${section.title} done in ${seconds(s0)}`);
+    }
+  } finally {
+    await Promise.all([worker.stop(), api.stop()]);
+    await temporal.close();
+    await prisma.$disconnect();
+  }
+
+  const meta = { startedAt, machine: await machine(services.database.url, services.temporal.server), quick, durationS: (Date.now() - t0) / 1000 };
+  const outDir = quick ? path.join(cfg.dataDir, 'bench') : path.join(cfg.root, 'bench', 'results');
+  fs.mkdirSync(outDir, { recursive: true });
+  const stamp = startedAt.replace(/[:.]/g, '-');
+  const jsonFile = path.join(outDir, `${stamp}.json`);
+  const md = markdown(results, meta);
+  fs.writeFileSync(jsonFile, `${JSON.stringify({ ...meta, sections: results }, null, 2)}\n`);
+  fs.writeFileSync(path.join(outDir, `${stamp}.md`), md);
+  if (!quick && !only) updateReadme(cfg.root, md, jsonFile);
+  process.stdout.write(`\n${md}`);
+  log(`results: ${path.relative(cfg.root, jsonFile)} (and .md); bench finished in ${seconds(t0)}`);
+}
+
+main().then(() => process.exit(0), fail);
