@@ -3,6 +3,11 @@
  * key is stored and replayed to every retry with the same key and the same request; the same key
  * with another request is a 422; a retry while the first is still running is a 409. A failed
  * request leaves no record, so it can be retried with the same key.
+ *
+ * A running request holds a lease on its record and renews it; when the API process dies
+ * mid-request the lease runs out within seconds and a retry takes the record over, with what the
+ * first request reserved (the case number of a report), so the retry finishes the same work
+ * instead of doing it twice.
  */
 import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
@@ -12,8 +17,33 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import { badRequest, conflict, text, unprocessable } from './errors';
 
 const KEY = /^[\x21-\x7e]{1,128}$/;
-/** a record still "in progress" after this long belongs to a request that died: it is retried */
+/** a running request's hold on its record; renewed every LEASE_RENEW_MS while it runs */
+export const LEASE_MS = 8_000;
+const LEASE_RENEW_MS = 2_000;
+/** records written before leases existed: in progress for this long means the request died */
 const ABANDONED_MS = 2 * 60_000;
+
+/** What a handler may do with the key of the request it serves (req.idempotency). */
+export interface IdempotencyHold {
+  /** SHA-256 of scope and key: a mark to leave on what the request creates (e.g. a workflow memo) */
+  token: string;
+  /** what an earlier attempt with this key reserved before it died, if anything */
+  reserved: string | null;
+  /** records what this attempt is about to create, for a retry that takes over */
+  reserve(resourceId: string): Promise<void>;
+  /** set once the request may have changed something outside MySQL (e.g. started a workflow):
+   * a failure then keeps the record, lease expired, so a retry finishes the same work */
+  mayHaveActed: boolean;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      idempotency?: IdempotencyHold;
+    }
+  }
+}
 
 interface Stored {
   contentType: string;
@@ -46,9 +76,10 @@ export function idempotent(prisma: PrismaClient, scopeOf: ScopeOf = callerScope)
     const target = `${req.method} ${req.baseUrl}${req.path}`.slice(0, 255);
     const hash = requestHash(req);
     let id: bigint;
+    let reserved: string | null = null;
     for (;;) {
       try {
-        id = (await prisma.idempotencyRecord.create({ data: { scope, key, target, requestHash: hash }, select: { id: true } })).id;
+        id = (await prisma.idempotencyRecord.create({ data: { scope, key, target, requestHash: hash, leaseUntil: new Date(Date.now() + LEASE_MS) }, select: { id: true } })).id;
         break;
       } catch (e) {
         if ((e as { code?: string }).code !== 'P2002') throw e;
@@ -59,12 +90,20 @@ export function idempotent(prisma: PrismaClient, scopeOf: ScopeOf = callerScope)
         throw unprocessable('header.Idempotency-Key', text('该 Idempotency-Key 已用于另一个请求', 'this Idempotency-Key was used for a different request'), 'IDEMPOTENCY_KEY_REUSED');
       }
       if (prior.status === null) {
-        if (Date.now() - prior.createdAt.getTime() < ABANDONED_MS) {
+        const leaseEnd = prior.leaseUntil?.getTime() ?? prior.createdAt.getTime() + ABANDONED_MS;
+        if (Date.now() < leaseEnd) {
           res.set('Retry-After', '1');
           throw conflict('header.Idempotency-Key', text('使用该 Idempotency-Key 的请求仍在处理中', 'a request with this Idempotency-Key is still being processed'), 'IDEMPOTENCY_IN_PROGRESS');
         }
-        await prisma.idempotencyRecord.deleteMany({ where: { id: prior.id, status: null } });
-        continue;
+        // the request that held it died: take the record over (one taker wins), with its reservation
+        const taken = await prisma.idempotencyRecord.updateMany({
+          where: { id: prior.id, status: null, leaseUntil: prior.leaseUntil },
+          data: { leaseUntil: new Date(Date.now() + LEASE_MS) },
+        });
+        if (taken.count !== 1) continue;
+        id = prior.id;
+        reserved = prior.resourceId;
+        break;
       }
       const stored = prior.response as unknown as Stored;
       res.status(prior.status).set('Idempotent-Replayed', 'true').type(stored.contentType);
@@ -72,11 +111,27 @@ export function idempotent(prisma: PrismaClient, scopeOf: ScopeOf = callerScope)
       res.send(stored.body);
       return;
     }
+    const recordId = id;
+    const hold: IdempotencyHold = {
+      token: crypto.createHash('sha256').update(`${scope}\n${key}`).digest('hex'),
+      reserved,
+      reserve: async (resourceId) => {
+        await prisma.idempotencyRecord.update({ where: { id: recordId }, data: { resourceId } });
+        hold.reserved = resourceId;
+      },
+      mayHaveActed: false,
+    };
+    req.idempotency = hold;
+    const renew = setInterval(() => {
+      prisma.idempotencyRecord.updateMany({ where: { id: recordId, status: null }, data: { leaseUntil: new Date(Date.now() + LEASE_MS) } }).catch(() => undefined);
+    }, LEASE_RENEW_MS);
+    renew.unref();
     const send = res.send.bind(res);
     let settled = false;
     res.send = ((body?: unknown) => {
       if (settled) return send(body as never);
       settled = true;
+      clearInterval(renew);
       const status = res.statusCode;
       const payload = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : JSON.stringify(body ?? null);
       const done =
@@ -85,7 +140,10 @@ export function idempotent(prisma: PrismaClient, scopeOf: ScopeOf = callerScope)
               where: { id },
               data: { status, completedAt: new Date(), response: { contentType: String(res.get('content-type') ?? 'application/json'), body: payload, location: res.get('location') } satisfies Stored as never },
             })
-          : prisma.idempotencyRecord.delete({ where: { id } });
+          : hold.mayHaveActed && status >= 500
+            ? // the work may be half done elsewhere: a retry takes the record over at once and finishes it
+              prisma.idempotencyRecord.update({ where: { id }, data: { leaseUntil: new Date() } })
+            : prisma.idempotencyRecord.delete({ where: { id } });
       done.then(
         () => send(body as never),
         (e: unknown) => {

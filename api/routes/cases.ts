@@ -57,6 +57,7 @@ export function caseRoutes(deps: ApiDeps): Router {
       severity: b.severity,
       reporter: b.reporter ? { userId: null, name: b.reporter.name, phone: b.reporter.phone ?? null } : { userId: c.userId, name: c.name, phone: me.phone },
       photos,
+      hold: req.idempotency,
     });
     res.status(201).location(`/api/cases/${result.id}`).json(result);
   });

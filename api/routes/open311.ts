@@ -187,7 +187,7 @@ export function open311Routes(deps: ApiDeps): [Router, ErrorRequestHandler] {
     idempotent(deps.prisma, (req) => `open311:${clients.get(req)!.id}`),
     async (req, res) => {
       const form = input<RequestForm>(req).body;
-      const created = await createServiceRequest(deps, clients.get(req)!, form, localeOf(req));
+      const created = await createServiceRequest(deps, clients.get(req)!, form, localeOf(req), req.idempotency);
       send(req, res, 'service_requests', created as unknown as XmlValue);
     },
   );

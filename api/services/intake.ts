@@ -12,7 +12,8 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import type { Prisma } from '../../generated/prisma/client';
 import type { IntakeAttachment } from '../../activities/cases';
 import { buildCaseInput, CaseStartError, startCase } from '../../platform/cases/start';
-import { formatCaseNumber, nextCaseNumber, type CaseNumber } from '../../platform/cases/number';
+import type { IdempotencyHold } from '../http/idempotency';
+import { formatCaseNumber, nextCaseNumber, parseCaseNumber, type CaseNumber } from '../../platform/cases/number';
 import { boxAround, distanceMetres, locateGrid } from '../../platform/geo/locate';
 import type { ApiDeps } from '../deps';
 import { conflict, text, unprocessable } from '../http/errors';
@@ -43,6 +44,8 @@ export interface IntakeRequest {
   vars?: Record<string, unknown>;
   /** how the caller's API names the inputs, for errors (Open311 says service_code, lat, long) */
   fields?: { category?: string; location?: string };
+  /** the request's Idempotency-Key hold, when it has one (api/http/idempotency.ts) */
+  hold?: IdempotencyHold;
 }
 
 export interface IntakeResult {
@@ -108,8 +111,12 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
 
   const reportedAt = new Date();
   const possibleDuplicateOf = categoryId !== null ? await findPossibleDuplicate(deps, categoryId, req.lat, req.lng, reportedAt) : null;
-  let number = await nextCaseNumber(prisma, districtId, reportedAt);
+  const hold = req.hold;
+  // a retry that took over a dead request's key continues with the number that request reserved
+  const inherited = hold?.reserved ? parseCaseNumber(hold.reserved) : undefined;
+  let number = inherited ?? (await nextCaseNumber(prisma, districtId, reportedAt));
   let caseId = number.id;
+  if (hold && hold.reserved !== caseId) await hold.reserve(caseId);
 
   const stored: { key: string; created: boolean }[] = [];
   let pinned: number;
@@ -147,20 +154,29 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
     input.row.attachments = attachments;
     for (let attempt = 1; ; attempt++) {
       try {
-        await startCase(deps.temporal.client, deps.taskQueue, input);
+        if (hold) hold.mayHaveActed = true;
+        await startCase(deps.temporal.client, deps.taskQueue, input, hold ? { idempotency: hold.token } : undefined);
         break;
       } catch (e) {
-        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) throw e;
+        if (!(e instanceof WorkflowExecutionAlreadyStartedError)) {
+          // refused before reaching Temporal: nothing started (unless an earlier attempt started it)
+          if (hold && !inherited && neverSent(e)) hold.mayHaveActed = false;
+          throw e;
+        }
+        // an earlier attempt with this key (whose API process died) started it: finish that one
+        if (hold && (await startedWith(deps, caseId, hold.token))) break;
         // the number is already a workflow (the counter lags, e.g. after a database restore)
         if (attempt >= MAX_NUMBER_ATTEMPTS) throw conflict('body', text(`案件号 ${caseId} 已被占用，请重试`, `case number ${caseId} is taken: try again`), 'CASE_NUMBER_TAKEN');
         number = await nextCaseNumber(prisma, districtId, reportedAt, await firstFreeNumber(deps, number));
         caseId = number.id;
         input.caseId = input.facts.caseId = input.row.caseId = caseId;
+        if (hold) await hold.reserve(caseId);
       }
     }
   } catch (e) {
-    // the request failed: remove the blobs it added (a blob that was there before stays)
-    await Promise.all(stored.filter((b) => b.created).map((b) => deps.attachments.remove(b.key).catch(() => undefined)));
+    // the request failed: remove the blobs it added (a blob that was there before stays), unless
+    // the case may have started with them (a retry with the key finishes that case)
+    if (!hold?.mayHaveActed) await Promise.all(stored.filter((b) => b.created).map((b) => deps.attachments.remove(b.key).catch(() => undefined)));
     throw e;
   }
 
@@ -183,6 +199,20 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
     attachments: (row?.attachments ?? []).map((a) => ({ id: a.id, fileName: a.fileName, mediaType: a.mediaType, size: a.size, sha256: a.sha256 })),
     processVersion: { key: version.definition.key, version: version.version },
   };
+}
+
+/** Whether the error says the request never reached Temporal (so no workflow can have started). */
+function neverSent(e: unknown): boolean {
+  for (let x = e as { message?: string; cause?: unknown } | undefined, depth = 0; x && depth < 5; x = x.cause as typeof x, depth++) {
+    if (/ECONNREFUSED|No connection established/.test(String(x.message ?? ''))) return true;
+  }
+  return false;
+}
+
+/** Whether the case workflow was started by a request holding this idempotency token. */
+async function startedWith(deps: ApiDeps, caseId: string, token: string): Promise<boolean> {
+  const d = await deps.temporal.client.workflow.getHandle(caseId).describe();
+  return d.memo?.idempotency === token;
 }
 
 /**

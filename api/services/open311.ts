@@ -32,6 +32,7 @@ import { DomainError, notFound, text } from '../http/errors';
 import type { Locale } from '../i18n';
 import { eventPhrase, PUBLIC_ACTIONS, statusWord } from './citizen';
 import { intakeCase, type Channel } from './intake';
+import type { IdempotencyHold } from '../http/idempotency';
 import { attributeDefs, checkAttributes, renderAttributes, type Open311Attribute } from './open311-attributes';
 
 /** Case statuses Open311 calls closed; every other status is open. */
@@ -251,7 +252,7 @@ function pointOf(form: RequestForm): { lat: number; lng: number } {
   return { lat, lng };
 }
 
-export async function createServiceRequest(deps: ApiDeps, client: ApiClientRef, form: RequestForm, l: Locale): Promise<CreatedRequest[]> {
+export async function createServiceRequest(deps: ApiDeps, client: ApiClientRef, form: RequestForm, l: Locale, hold?: IdempotencyHold): Promise<CreatedRequest[]> {
   const point = pointOf(form);
   const category = await serviceCategory(deps, form.service_code);
   const checked = checkAttributes(attributeDefs(processOf(category)), form.attribute);
@@ -266,6 +267,7 @@ export async function createServiceRequest(deps: ApiDeps, client: ApiClientRef, 
     reporter: { userId: null, name: reporterName(form.first_name, form.last_name), phone: form.phone?.trim() || null },
     severity: checked.severity,
     photos: [],
+    hold,
     vars: {
       open311: {
         apiClientId: client.id,

@@ -2,7 +2,10 @@
  * One bootstrap for `npm start` and `npm test`: install what is missing, start what is not
  * running, reuse what is. Each failure is one line saying what is missing and how to fix it.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Config } from '../config';
+import { isAlive, readPid, stopPid } from './proc';
 import { ensureDatabase, type DatabaseService } from './mariadb';
 import { ensurePrismaClient } from './prisma';
 import { ensureTemporal, type TemporalService } from './temporal';
@@ -28,4 +31,20 @@ export function describeServices(s: Services): string[] {
     `Temporal: ${t.address} namespace ${t.namespace} — ${t.source}${t.server === 'external' ? '' : `, ${t.server}`}`,
     `MySQL:    ${d.source === 'external' ? 'DATABASE_URL' : 'private MariaDB under .data/mariadb'} — ${d.source}`,
   ];
+}
+
+/** Stops a service a GridCase bootstrap started under dataDir (recorded in its run/ folder); false if none was running. */
+export async function stopService(dataDir: string, name: 'temporal' | 'mariadb', log: (line: string) => void = () => undefined): Promise<boolean> {
+  const runDir = path.join(dataDir, 'run');
+  const pidFile = path.join(runDir, `${name}.pid`);
+  const pid = readPid(pidFile);
+  let stopped = false;
+  if (pid !== undefined && isAlive(pid)) {
+    log(`stopping ${name} (pid ${pid}) …`);
+    await stopPid(pid, name === 'mariadb' ? 60_000 : 15_000);
+    stopped = true;
+  }
+  fs.rmSync(pidFile, { force: true });
+  fs.rmSync(path.join(runDir, `${name}.kind`), { force: true });
+  return stopped;
 }

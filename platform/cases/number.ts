@@ -38,3 +38,9 @@ export async function nextCaseNumber(prisma: PrismaClient, districtUnitId: numbe
   });
   return { id: formatCaseNumber(prefix, day, n), prefix, day, n };
 }
+
+/** `DC-20261123-00042` → its parts; undefined when the text is not a case number. */
+export function parseCaseNumber(id: string): CaseNumber | undefined {
+  const m = /^([A-Z0-9]{1,8})-(\d{8})-(\d{5,})$/.exec(id);
+  return m ? { id, prefix: m[1], day: m[2], n: Number(m[3]) } : undefined;
+}

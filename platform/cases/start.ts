@@ -106,6 +106,7 @@ export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest): Pr
   };
 }
 
-export async function startCase(client: Client, taskQueue: string, input: CaseWorkflowInput) {
-  return client.workflow.start(CASE_WORKFLOW_TYPE, { workflowId: input.caseId, taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+/** Starts the case workflow; `memo` marks who started it (intake leaves its idempotency token). */
+export async function startCase(client: Client, taskQueue: string, input: CaseWorkflowInput, memo?: Record<string, string>) {
+  return client.workflow.start(CASE_WORKFLOW_TYPE, { workflowId: input.caseId, taskQueue, args: [input], workflowIdReusePolicy: 'REJECT_DUPLICATE', ...(memo ? { memo } : {}) });
 }

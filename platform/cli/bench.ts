@@ -43,7 +43,7 @@ export function rssOf(pid: number): number {
 }
 
 /** A GridCase entry point (platform/cli/<name>.ts) as a child process, ready when it prints `ready`. */
-function childProcess(root: string, name: string, env: NodeJS.ProcessEnv, ready: RegExp, logFile: string): BenchProcess & { stop(): Promise<void> } {
+function childProcess(root: string, name: string, env: NodeJS.ProcessEnv, ready: RegExp, logFile: string): BenchProcess & { start(): Promise<void>; stop(): Promise<void> } {
   let child: ChildProcess | undefined;
   const start = () =>
     new Promise<void>((resolve, reject) => {

@@ -59,6 +59,32 @@ describe('Idempotency-Key', () => {
   });
 
   describe('reports (POST /api/cases)', () => {
+    it('given the API died mid-report after starting the case (record left running, its lease over), a retry with the key finishes that case: same number, no second case', async () => {
+      const { key, description } = fresh();
+      const first = await postCase(key, report(description));
+      expect(first.status).toBe(201);
+      // what a kill -9 between starting the workflow and storing the answer leaves behind
+      await s.prisma.idempotencyRecord.updateMany({ where: { key }, data: { status: null, response: undefined, completedAt: null, leaseUntil: new Date(Date.now() - 1) } });
+      const retry = await postCase(key, report(description));
+      expect(retry.status).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
+      expect(retry.body.id).toBe(first.body.id);
+      expect(await casesWith(description)).toBe(1);
+      expect(await records(key)).toEqual([expect.objectContaining({ status: 201, resourceId: first.body.id })]);
+    });
+
+    it('given a report whose first attempt still holds its lease, a retry is 409 IDEMPOTENCY_IN_PROGRESS with Retry-After, and no second case', async () => {
+      const { key, description } = fresh();
+      const first = await postCase(key, report(description));
+      expect(first.status).toBe(201);
+      await s.prisma.idempotencyRecord.updateMany({ where: { key }, data: { status: null, completedAt: null, leaseUntil: new Date(Date.now() + 5_000) } });
+      const busy = await postCase(key, report(description));
+      expect(busy.status).toBe(409);
+      expect(JSON.parse(busy.text)).toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS', field: 'header.Idempotency-Key' });
+      expect(busy.headers['retry-after']).toBe('1');
+      expect(await casesWith(description)).toBe(1);
+    });
+
     it('given the same report twice with the same key, one case is made and the second answer is the first, replayed', async () => {
       const { key, description } = fresh();
       const first = await postCase(key, report(description));
