@@ -1,4 +1,5 @@
 /** A small JSON client of the GridCase API for the benchmarks (fetch, keep-alive, bearer tokens). */
+/* eslint-disable @typescript-eslint/no-explicit-any -- replies are JSON of many shapes; callers name what they read */
 
 export const DEMO_PASSWORD = 'GridCase#2026';
 

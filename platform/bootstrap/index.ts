@@ -29,7 +29,7 @@ export function describeServices(s: Services): string[] {
   const d = s.database;
   return [
     `Temporal: ${t.address} namespace ${t.namespace} — ${t.source}${t.server === 'external' ? '' : `, ${t.server}`}`,
-    `MySQL:    ${d.source === 'external' ? 'DATABASE_URL' : 'private MariaDB under .data/mariadb'} — ${d.source}`,
+    `MySQL:    ${d.source === 'external' ? 'DATABASE_URL' : 'private MariaDB'} — ${d.source}`,
   ];
 }
 

@@ -9,15 +9,15 @@
  * `--quick` runs every section at a small scale to check the harness; its results go to
  * .data/bench/ and never into the README.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mariadb from 'mariadb';
-import type { BenchContext, BenchProcess, SectionResult } from '../../bench/lib/types';
+import type { BenchContext, SectionResult } from '../../bench/lib/types';
 import { bootstrap, describeServices } from '../bootstrap';
+import { entryProcess } from '../bootstrap/child';
 import { config } from '../config';
 import { connectionOptions } from '../db/url';
 import { fail, log, seconds } from './common';
@@ -31,62 +31,6 @@ function freePort(): Promise<number> {
       s.close(() => resolve(p));
     });
   });
-}
-
-export function rssOf(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : NaN;
-  } catch {
-    return NaN;
-  }
-}
-
-/** A GridCase entry point (platform/cli/<name>.ts) as a child process, ready when it prints `ready`. */
-function childProcess(root: string, name: string, env: NodeJS.ProcessEnv, ready: RegExp, logFile: string): BenchProcess & { start(): Promise<void>; stop(): Promise<void> } {
-  let child: ChildProcess | undefined;
-  const start = () =>
-    new Promise<void>((resolve, reject) => {
-      const out = fs.openSync(logFile, 'a');
-      child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'platform', 'cli', `${name}.ts`)], { cwd: root, env, stdio: ['ignore', 'pipe', out] });
-      let seen = '';
-      const timer = setTimeout(() => reject(new Error(`${name} did not start within 120 s; see ${logFile}`)), 120_000);
-      child.stdout!.on('data', (b: Buffer) => {
-        fs.appendFileSync(logFile, b);
-        if (seen !== null) {
-          seen += b.toString();
-          if (ready.test(seen)) {
-            clearTimeout(timer);
-            seen = '';
-            resolve();
-          }
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${name} exited (${code}) at start; see ${logFile}`));
-      });
-    });
-  const stop = async () => {
-    const c = child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
-    const gone = new Promise((r) => c.once('exit', r));
-    c.kill('SIGKILL');
-    await gone;
-  };
-  const proc = {
-    get pid() {
-      return child?.pid ?? -1;
-    },
-    rss: () => (child?.pid ? rssOf(child.pid) : NaN),
-    restart: async () => {
-      await stop();
-      await start();
-    },
-    stop,
-    start,
-  };
-  return proc;
 }
 
 async function machine(databaseUrl: string, temporalServer: string) {
@@ -188,8 +132,10 @@ async function main(): Promise<void> {
     PORT: String(port),
     LOG_LEVEL: 'warn',
   };
-  const worker = childProcess(cfg.root, 'worker', env, /worker polling/, path.join(logDir, `${dbName}-worker.log`));
-  const api = childProcess(cfg.root, 'api', env, /API listening/, path.join(logDir, `${dbName}-api.log`));
+  const entry = (name: string, ready: RegExp) =>
+    entryProcess({ file: path.join(cfg.root, 'platform', 'cli', `${name}.ts`), cwd: cfg.root, env, ready, logFile: path.join(logDir, `${dbName}-${name}.log`) });
+  const worker = entry('worker', /worker polling/);
+  const api = entry('api', /API listening/);
   log('starting the bench worker and API processes …');
   await Promise.all([worker.start(), api.start()]);
 
@@ -225,7 +171,7 @@ async function main(): Promise<void> {
       log(`${section.title} done in ${seconds(s0)}`);
     }
   } finally {
-    await Promise.all([worker.stop(), api.stop()]);
+    await Promise.all([worker.kill('SIGTERM'), api.kill('SIGTERM')]);
     await temporal.close();
     await prisma.$disconnect();
   }
