@@ -314,8 +314,15 @@ export function createCaseActivities({ prisma }: CaseDeps) {
             claimedAt: t.claimedAt ? new Date(t.claimedAt) : null,
             completedAt: t.completedAt ? new Date(t.completedAt) : null,
           };
-          await tx.task.upsert({ where: { id: t.taskId }, create: { id: t.taskId, caseId: change.caseId, createdAt: new Date(t.createdAt), ...data }, update: data });
-          await tx.taskCandidate.deleteMany({ where: { taskId: t.taskId } });
+          // a new task has no inbox rows to replace: deleting none would still take a gap lock on
+          // task_candidates, on which intakes of neighbouring case numbers then deadlock
+          const existing = await tx.task.findUnique({ where: { id: t.taskId }, select: { id: true } });
+          if (existing) {
+            await tx.task.update({ where: { id: t.taskId }, data });
+            await tx.taskCandidate.deleteMany({ where: { taskId: t.taskId } });
+          } else {
+            await tx.task.create({ data: { id: t.taskId, caseId: change.caseId, createdAt: new Date(t.createdAt), ...data } });
+          }
           const principals = [...new Set([...t.principals, ...(t.assignee?.userId ? [`user:${t.assignee.userId}`] : [])])];
           await tx.taskCandidate.createMany({ data: principals.map((principal) => ({ taskId: t.taskId, principal, state: t.state as never, dueAt: t.dueAt ? new Date(t.dueAt) : null })) });
         }

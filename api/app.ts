@@ -5,6 +5,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { FsAttachmentStore, type AttachmentStore } from '../platform/storage/attachments';
 import type { TemporalHandle } from '../platform/temporal/client';
 import { tokenKeys } from './auth/tokens';
+import { utf8Body } from './http/body';
 import type { ApiDeps } from './deps';
 import { healthHandler } from './health';
 import { openapiDocument } from './openapi';
@@ -53,8 +54,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'extended');
-  app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
-  app.use(express.urlencoded({ extended: true, limit: JSON_BODY_LIMIT }));
+  app.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'], verify: utf8Body() }));
+  app.use(express.urlencoded({ extended: true, limit: JSON_BODY_LIMIT, verify: utf8Body({ latin1: true }) }));
 
   app.get('/health', healthHandler(deps));
   app.get('/openapi.json', (_req, res) => {

@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { DomainError } from './http/errors';
-import { localeOf, t, type MessageKey } from './i18n';
+import { localeOf, t, type Locale, type MessageKey } from './i18n';
 
 export interface Problem {
   type?: string;
@@ -39,6 +39,8 @@ interface BodyParserError extends Error {
   type?: string;
   status?: number;
   limit?: number;
+  charset?: string;
+  encoding?: string;
 }
 
 const TITLES: Record<number, MessageKey> = {
@@ -57,6 +59,35 @@ const TITLES: Record<number, MessageKey> = {
 export function domainProblem(req: Request, e: DomainError): Problem {
   const l = localeOf(req);
   return { title: t(l, TITLES[e.status] ?? 'bad-request.title'), status: e.status, detail: typeof e.text === 'string' ? e.text : e.text[l], ...(e.field ? { field: e.field } : {}), ...(e.code ? { code: e.code } : {}), ...e.extra };
+}
+
+/**
+ * Errors of the HTTP layer, before a route runs: a body the parsers cannot read (malformed JSON,
+ * too large, too many form fields or nested too deeply, not UTF-8, an unknown charset or
+ * Content-Encoding, compressed data that does not inflate, a length that does not match) and a
+ * path that is not valid percent-encoding. Null for any other error.
+ */
+export function httpLayerProblem(err: unknown, l: Locale): Problem | null {
+  // the router's "Failed to decode param"
+  if (err instanceof URIError && (err as { status?: number }).status === 400) return { title: t(l, 'bad-request.title'), status: 400, detail: t(l, 'bad-path.detail'), field: 'path' };
+  const e = err as BodyParserError;
+  switch (e?.type) {
+    case 'entity.parse.failed':
+      return { title: t(l, 'malformed-json.title'), status: 400, detail: t(l, 'malformed-json.detail'), field: 'body' };
+    case 'entity.too.large':
+      return { title: t(l, 'too-large.title'), status: 413, detail: t(l, 'too-large.detail', { limit: e.limit ?? 0 }), field: 'body' };
+    case 'parameters.too.many':
+      return { title: t(l, 'too-large.title'), status: 413, detail: t(l, 'too-many-fields.detail'), field: 'body' };
+    case 'charset.unsupported':
+      return { title: t(l, 'unsupported-media.title'), status: 415, detail: t(l, 'unsupported-charset.detail', { charset: String(e.charset ?? '').toUpperCase() }), field: 'header.Content-Type' };
+    case 'encoding.unsupported':
+      return { title: t(l, 'unsupported-media.title'), status: 415, detail: t(l, 'unsupported-encoding.detail', { encoding: String(e.encoding ?? '') }), field: 'header.Content-Encoding' };
+    case 'encoding.invalid':
+      return { title: t(l, 'bad-request.title'), status: 400, detail: t(l, 'invalid-utf8.detail'), field: 'body' };
+  }
+  // the rest of what body-parser and raw-body refuse (http-errors with a client status)
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return { title: t(l, TITLES[e.status] ?? 'bad-request.title'), status: e.status, detail: t(l, 'unreadable-body.detail'), field: 'body' };
+  return null;
 }
 
 /** Reasons the case workflow gives for refusing an update, and the status each one means. */
@@ -149,16 +180,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
   if (known?.code === 'P2025') return sendProblem(req, res, { title: t(l, 'not-found.title'), status: 404, detail: t(l, 'record-not-found.detail'), field: 'path.id', code: 'NOT_FOUND' });
   if (known?.code === 'P2002') return sendProblem(req, res, { title: t(l, 'conflict.title'), status: 409, detail: t(l, 'duplicate.detail'), field: `body.${String(Array.isArray(known.meta?.target) ? known.meta.target[0] : (known.meta?.target ?? 'id'))}`, code: 'DUPLICATE' });
   if (known?.code === 'P2003') return sendProblem(req, res, { title: t(l, 'conflict.title'), status: 409, detail: t(l, 'in-use.detail'), code: 'IN_USE' });
-  const e = err as BodyParserError;
-  switch (e?.type) {
-    case 'entity.parse.failed':
-      return sendProblem(req, res, { title: t(l, 'malformed-json.title'), status: 400, detail: t(l, 'malformed-json.detail'), field: 'body' });
-    case 'entity.too.large':
-      return sendProblem(req, res, { title: t(l, 'too-large.title'), status: 413, detail: t(l, 'too-large.detail', { limit: e.limit ?? 0 }), field: 'body' });
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return sendProblem(req, res, { title: t(l, 'unsupported-media.title'), status: 415, detail: e.message, field: 'header.Content-Type' });
-  }
+  const layer = httpLayerProblem(err, l);
+  if (layer) return sendProblem(req, res, layer);
   console.error('unhandled error', err);
   sendProblem(req, res, { title: t(l, 'internal.title'), status: 500, detail: t(l, 'internal.detail') });
 };

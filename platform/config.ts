@@ -45,6 +45,11 @@ export interface Config {
   };
   /** Open311 POST requests.json allowed per client address per minute */
   open311RateLimit: number;
+  worker: {
+    /** Workflows the worker keeps in its sticky cache (GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS); unset:
+     * the Temporal SDK's default, derived from the heap size limit. 0 turns the cache off. */
+    maxCachedWorkflows: number | undefined;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `npm test` stops the services it started itself unless this is set (GRIDCASE_KEEP_SERVICES=1). */
   keepServices: boolean;
@@ -72,6 +77,14 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+function count(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(name, `must be an integer of 0 or more, got "${raw}"`);
   return n;
 }
 
@@ -124,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
       maxBytes: positive(env, 'GRIDCASE_ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
     },
     open311RateLimit: positive(env, 'GRIDCASE_OPEN311_RATE_LIMIT', 30),
+    worker: { maxCachedWorkflows: count(env, 'GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS') },
     http: { host: optional(env, 'HOST') ?? '127.0.0.1', port: port(env, 'PORT', 3000) },
     database: {
       url: databaseUrl,

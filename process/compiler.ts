@@ -43,12 +43,80 @@ export type CompileResult =
   | { ok: true; model: ProcessModel; warnings: CompileIssue[] }
   | { ok: false; errors: CompileIssue[]; warnings: CompileIssue[] };
 
+/**
+ * Why a diagram was refused before it was parsed: `too-large` (over MAX_DIAGRAM_BYTES), `dtd` (a
+ * DOCTYPE or entity declaration), `characters` (characters XML cannot carry), `too-deep` (elements
+ * nested deeper than MAX_DIAGRAM_DEPTH); otherwise unset.
+ */
+export type DiagramRefusal = 'too-large' | 'dtd' | 'characters' | 'too-deep';
+
 export class UnreadableDiagramError extends Error {
   override name = 'UnreadableDiagramError';
+  constructor(
+    message: string,
+    readonly refusal?: DiagramRefusal,
+  ) {
+    super(message);
+  }
 }
 
-/** Largest diagram accepted (bytes of XML). */
-export const MAX_DIAGRAM_BYTES = 5 * 1024 * 1024;
+/** Largest diagram accepted (bytes of XML, UTF-8): the reference processes are about 25 kB. */
+export const MAX_DIAGRAM_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Deepest nesting of XML elements accepted: the reference processes need 6; the compiler and the
+ * linter walk sub-processes recursively, and a few thousand levels (a few hundred kB) would
+ * exhaust the stack.
+ */
+export const MAX_DIAGRAM_DEPTH = 64;
+
+/** Characters XML 1.0 cannot carry: C0 controls but tab, LF, CR; unpaired surrogates; U+FFFE/U+FFFF. */
+// eslint-disable-next-line no-control-regex
+const NOT_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The checks made before any parsing, shared by the API and the CLI: the size, then no DOCTYPE
+ * and no entity declaration anywhere (no external entities, no entity expansion: the parser never
+ * sees one), then only characters XML can carry, then the nesting of elements. Throws
+ * UnreadableDiagramError with the refusal.
+ */
+export function checkDiagramSource(xml: string): void {
+  if (Buffer.byteLength(xml, 'utf8') > MAX_DIAGRAM_BYTES) throw new UnreadableDiagramError(`the diagram is larger than ${MAX_DIAGRAM_BYTES} bytes`, 'too-large');
+  if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) throw new UnreadableDiagramError('BPMN documents must not declare a DOCTYPE or entities', 'dtd');
+  if (NOT_XML_CHARS.test(xml)) throw new UnreadableDiagramError('the diagram holds characters XML cannot carry (control characters, unpaired surrogates)', 'characters');
+  if (elementDepth(xml, MAX_DIAGRAM_DEPTH) > MAX_DIAGRAM_DEPTH) throw new UnreadableDiagramError(`the diagram nests elements deeper than ${MAX_DIAGRAM_DEPTH} levels`, 'too-deep');
+}
+
+/**
+ * How deep the elements nest (at most until past `limit`): one linear scan, skipping comments,
+ * CDATA, processing instructions, declarations and quoted attribute values.
+ */
+function elementDepth(xml: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = xml.indexOf('<'); i >= 0 && max <= limit; i = xml.indexOf('<', i)) {
+    const skip = xml.startsWith('<!--', i) ? '-->' : xml.startsWith('<![CDATA[', i) ? ']]>' : xml[i + 1] === '?' || xml[i + 1] === '!' ? '>' : null;
+    if (skip) {
+      const end = xml.indexOf(skip, i + 2);
+      if (end < 0) break;
+      i = end + skip.length;
+      continue;
+    }
+    let j = i + 1;
+    for (let quote = ''; j < xml.length; j++) {
+      const c = xml[j];
+      if (quote) {
+        if (c === quote) quote = '';
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '>') break;
+    }
+    if (j >= xml.length) break;
+    if (xml[i + 1] === '/') depth--;
+    else if (xml[j - 1] !== '/') max = Math.max(max, ++depth);
+    i = j + 1;
+  }
+  return max;
+}
 
 // moddle elements are loosely typed objects
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -74,8 +142,7 @@ export function createModdle(): Moddle {
 /** Parses BPMN XML into moddle definitions; throws UnreadableDiagramError when it is not BPMN. */
 export async function parseBpmn(xml: string): Promise<{ definitions: Moddle; warnings: string[] }> {
   if (typeof xml !== 'string' || !xml.trim()) throw new UnreadableDiagramError('the input is empty');
-  if (Buffer.byteLength(xml, 'utf8') > MAX_DIAGRAM_BYTES) throw new UnreadableDiagramError(`the diagram is larger than ${MAX_DIAGRAM_BYTES} bytes`);
-  if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) throw new UnreadableDiagramError('BPMN documents must not declare a DOCTYPE or entities');
+  checkDiagramSource(xml);
   if (!/^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*</.test(xml)) throw new UnreadableDiagramError('the input is not XML');
   let result: Moddle;
   try {

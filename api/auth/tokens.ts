@@ -36,7 +36,8 @@ export async function verifyToken(keys: TokenKeys, token: string): Promise<Token
   try {
     const { payload } = await jwtVerify(token, keys.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
     const userId = Number(payload.sub);
-    if (!Number.isInteger(userId) || userId < 1) return { ok: false, reason: 'invalid' };
+    // a user id is an INT: a subject past it names no one (and would not fit the query)
+    if (!Number.isInteger(userId) || userId < 1 || userId > 2147483647) return { ok: false, reason: 'invalid' };
     return { ok: true, userId, issuedAt: payload.iat ?? 0 };
   } catch (e) {
     if (e instanceof joseErrors.JWTExpired) return { ok: false, reason: 'expired' };

@@ -65,3 +65,14 @@ export async function page<T extends Record<string, unknown>>(spec: SortSpec, li
   const items = rows.slice(0, limit);
   return { items, nextCursor: rows.length > limit ? encodeCursor(spec, items[items.length - 1]) : null };
 }
+
+/** Rows up to and including `edge` (a row with a value) in the spec's order; afterCursor(spec, edge) is the rest. */
+export function upTo(spec: SortSpec, edge: Cursor): Where {
+  const v = spec.kind === 'date' ? new Date(edge.v as string) : edge.v;
+  return { OR: [{ [spec.field]: { [spec.dir === 'asc' ? 'lt' : 'gt']: v } }, { [spec.field]: v, id: { [spec.dir === 'asc' ? 'lte' : 'gte']: edge.id } }] };
+}
+
+/** The plain order of a sort (field, then id), for rows that all have a value. */
+export function valueOrder(spec: SortSpec): Where[] {
+  return [{ [spec.field]: spec.dir }, { id: spec.dir }];
+}

@@ -47,10 +47,15 @@ export interface Photo {
   bytes: Buffer;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 /** The uploaded photos, each checked; a file that is not a photo is a 415 naming it. */
 export function photosOf(files: Express.Multer.File[] | undefined): Photo[] {
   return (files ?? []).map((f, i) => {
     if (f.size === 0) throw new DomainError(400, `body.${PHOTO_FIELD}[${i}]`, text('文件为空', 'the file is empty'), 'BAD_UPLOAD');
+    // (the parser has already cut any directory from the name: ../../etc/passwd arrives as passwd)
+    if (CONTROL.test(f.originalname)) throw new DomainError(400, `body.${PHOTO_FIELD}[${i}]`, text('文件名含有控制字符', 'the file name holds control characters'), 'BAD_UPLOAD');
     const mediaType = sniffImage(f.buffer);
     if (!mediaType) throw new DomainError(415, `body.${PHOTO_FIELD}[${i}]`, text(`文件 ${f.originalname} 不是 JPEG、PNG、WebP 或 HEIC 图片`, `file ${f.originalname} is not a JPEG, PNG, WebP or HEIC image`), 'UNSUPPORTED_FILE_TYPE');
     return { fileName: f.originalname.slice(0, 255) || `photo-${i + 1}`, mediaType, bytes: f.buffer };

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Request, RequestHandler } from 'express';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
 import { HttpProblem } from '../problem';
 import { localeOf, t } from '../i18n';
 
@@ -34,9 +35,14 @@ export function apiSchemas(): Record<string, Record<string, unknown>> {
   return out;
 }
 
+/** RFC 3339 date-times that JavaScript can hold: a leap second (23:59:60) would become an Invalid Date in the services. */
+const rfc3339 = (fullFormats['date-time'] as { validate: (s: string) => boolean }).validate;
+const dateTime = (s: string) => rfc3339(s) && Number.isFinite(Date.parse(s));
+
 function makeAjv(coerce: boolean): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: coerce ? 'array' : false, useDefaults: true });
   addFormats(ajv);
+  ajv.addFormat('date-time', { type: 'string', validate: dateTime });
   for (const s of Object.values(apiSchemas())) ajv.addSchema(s);
   return ajv;
 }
@@ -52,6 +58,46 @@ function compiled(id: string, coerce: boolean): ValidateFunction {
 export interface FieldError {
   field: string;
   message: string;
+}
+
+/**
+ * Input nested deeper than this is refused. MariaDB's JSON columns hold nothing deeper (json_valid
+ * fails past 32 levels): a task's form data nested deeper would fail its write in the workflow's
+ * activity, retried for ever, and the update would never answer. The deepest schema (a GeoJSON
+ * import) needs 8 levels.
+ */
+export const MAX_DEPTH = 32;
+
+/** U+0000 and unpaired surrogates: no text the API keeps may hold them (UTF-8 cannot encode the one, C-string consumers cut at the other). */
+// eslint-disable-next-line no-control-regex
+const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * What no schema says but every input must keep to: strings and keys free of NUL and unpaired
+ * surrogates, and at most MAX_DEPTH levels of nesting (deeper, it could not be stored, and the
+ * recursive walks after this one, such as the request hash of Idempotency-Key, would exhaust the
+ * stack). Iterative, so any depth is safe here.
+ */
+export function textErrors(where: string, value: unknown): FieldError[] {
+  const out: FieldError[] = [];
+  const stack: [string, unknown, number][] = [[where, value, 0]];
+  while (stack.length && out.length < 20) {
+    const [field, v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (BAD_TEXT.test(v)) out.push({ field, message: 'contains a NUL character or an unpaired surrogate' });
+      continue;
+    }
+    if (!v || typeof v !== 'object') continue;
+    if (depth >= MAX_DEPTH) {
+      out.push({ field, message: `is nested deeper than ${MAX_DEPTH} levels` });
+      continue;
+    }
+    for (const [k, c] of Object.entries(v)) {
+      if (BAD_TEXT.test(k)) out.push({ field, message: 'has a key with a NUL character or an unpaired surrogate' });
+      else stack.push([`${field}.${k}`, c, depth + 1]);
+    }
+  }
+  return out;
 }
 
 export function fieldErrors(where: string, errors: ErrorObject[] | null | undefined): FieldError[] {
@@ -123,14 +169,18 @@ export function validate(spec: { body?: string; query?: string; params?: string 
       for (const k of Object.keys(query)) errors.push({ field: `query.${k}`, message: 'is not a known parameter' });
     }
     let body: unknown = req.body;
-    if (spec.body && req.headers['content-type'] !== undefined && !req.is(['application/json', 'application/*+json', 'multipart/form-data', 'application/x-www-form-urlencoded'])) {
+    // a type no parser reads, multipart where no upload is taken, or bytes without any Content-Type
+    const unread = body === undefined && (req.is('multipart/form-data') || (req.headers['content-type'] === undefined && Number(req.headers['content-length'] ?? 0) > 0));
+    if (spec.body && ((req.headers['content-type'] !== undefined && !req.is(['application/json', 'application/*+json', 'multipart/form-data', 'application/x-www-form-urlencoded'])) || unread)) {
       const l = localeOf(req);
-      return next(new HttpProblem({ title: t(l, 'unsupported-media.title'), status: 415, detail: t(l, 'unsupported-media.detail', { type: String(req.headers['content-type']) }), field: 'header.Content-Type', code: 'UNSUPPORTED_MEDIA_TYPE' }));
+      return next(new HttpProblem({ title: t(l, 'unsupported-media.title'), status: 415, detail: t(l, 'unsupported-media.detail', { type: String(req.headers['content-type'] ?? '-') }), field: 'header.Content-Type', code: 'UNSUPPORTED_MEDIA_TYPE' }));
     }
+    errors.push(...textErrors('path', params), ...textErrors('query', query));
     if (spec.body) {
       if (body === undefined) body = {};
       const v = compiled(spec.body, false);
       if (!v(body)) errors.push(...fieldErrors('body', v.errors));
+      errors.push(...textErrors('body', body));
     }
     if (errors.length) return next(validationProblem(req, errors));
     req.valid = { body, query, params };

@@ -22,7 +22,7 @@ import { rateLimit, SlidingWindow } from '../http/rate-limit';
 import { input, validate } from '../http/validate';
 import { xmlDocument, type XmlValue } from '../http/xml';
 import { localeOf, type Locale } from '../i18n';
-import { HttpProblem, isUnavailable } from '../problem';
+import { HttpProblem, httpLayerProblem, isUnavailable } from '../problem';
 import {
   apiClientByKey,
   createServiceRequest,
@@ -132,6 +132,11 @@ function specErrors(err: unknown, l: Locale): { status: number; errors: SpecErro
   if (e?.type === 'entity.parse.failed') return { status: 400, errors: [{ code: 400, description: l === 'en' ? 'the request body cannot be read' : '请求体无法解析' }] };
   if (e?.type === 'entity.too.large') return { status: 413, errors: [{ code: 413, description: l === 'en' ? `the request body exceeds ${e.limit} bytes` : `请求体超过 ${e.limit} 字节` }] };
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return { status: 415, errors: [{ code: 415, description: l === 'en' ? 'send the body in UTF-8' : '请求体须为 UTF-8 编码' }] };
+  const layer = httpLayerProblem(err, l);
+  if (layer) {
+    const status = specStatus(layer.status);
+    return { status, errors: [{ code: status, description: named(layer.field ? specField(layer.field) : undefined, layer.detail ?? layer.title) }] };
+  }
   return null;
 }
 

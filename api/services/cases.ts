@@ -1,13 +1,15 @@
 /** Reading cases within the caller's scope: lists, one case, its audit history and its attachments. */
 import type { Prisma } from '../../generated/prisma/client';
+import { CaseStatus } from '../../generated/prisma/enums';
 import { verifyChain } from '../../activities/audit';
 import type { Caller } from '../auth/caller';
 import { caseScope } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { notFound, text } from '../http/errors';
-import { afterCursor, decodeCursor, orderByOf, page, type SortSpec } from '../http/paging';
+import { afterCursor, decodeCursor, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
 
 export const ENDED_STATUSES = ['CLOSED', 'REJECTED', 'VOIDED', 'WITHDRAWN', 'MERGED'] as const;
+const OPEN_STATUSES = Object.values(CaseStatus).filter((s) => !(ENDED_STATUSES as readonly string[]).includes(s));
 
 export interface CaseListQuery {
   status?: string[];
@@ -85,7 +87,8 @@ const SORTS: Record<CaseListQuery['sort'], Omit<SortSpec, 'dir'> & { dir: 'asc' 
 export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery) {
   const spec: SortSpec = { ...SORTS[q.sort], dir: q.order ?? SORTS[q.sort].dir };
   const now = new Date();
-  const and: Prisma.CaseWhereInput[] = [caseScope(caller)];
+  const scope = caseScope(caller);
+  const and: Prisma.CaseWhereInput[] = [];
   if (q.status?.length) and.push({ status: { in: q.status as never } });
   if (q.category) and.push({ OR: [{ category: { code: q.category } }, { category: { parent: { code: q.category } } }] });
   if (q.tier) and.push({ currentTier: q.tier as never });
@@ -94,7 +97,8 @@ export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery)
     and.push(unit ? { orgPath: { startsWith: unit.path } } : { id: '' });
   }
   if (q.overdue !== undefined) {
-    const overdue: Prisma.CaseWhereInput = { dueAt: { lt: now }, status: { notIn: [...ENDED_STATUSES] } };
+    // the open statuses listed (not NOT IN the ended ones): ranges on cases(status, dueAt)
+    const overdue: Prisma.CaseWhereInput = { dueAt: { lt: now }, status: { in: OPEN_STATUSES } };
     and.push(q.overdue ? overdue : { NOT: overdue });
   }
   if (q.dueBefore) and.push({ dueAt: { lt: new Date(q.dueBefore) } });
@@ -103,11 +107,49 @@ export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery)
   if (q.createdAfter) and.push({ reportedAt: { gte: new Date(q.createdAfter) } });
   if (q.q) and.push({ OR: [{ id: { contains: q.q } }, { description: { contains: q.q } }, { address: { contains: q.q } }] });
   if (q.reportedByMe) and.push({ reporterId: caller.userId });
-  and.push(afterCursor(spec, decodeCursor(spec, q.cursor)));
-  const result = await page(spec, q.limit, (take) =>
-    deps.prisma.case.findMany({ where: { AND: and }, orderBy: orderByOf(spec) as Prisma.CaseOrderByWithRelationInput[], take, select: caseSummarySelect }),
-  );
+  const cursor = decodeCursor(spec, q.cursor);
+  and.push(afterCursor(spec, cursor));
+  const orderBy = orderByOf(spec) as Prisma.CaseOrderByWithRelationInput[];
+  const branches = (scope.OR as Prisma.CaseWhereInput[] | undefined) ?? [];
+  const result = await page(spec, q.limit, async (take) => {
+    if (spec.field !== 'reportedAt' || branches.length < 2) return deps.prisma.case.findMany({ where: { AND: [scope, ...and] }, orderBy, take, select: caseSummarySelect });
+    // where the walk starts and ends regardless of scope: the cursor and the report-time range
+    const window = [afterCursor(spec, cursor), ...(q.createdBefore ? [{ reportedAt: { lt: new Date(q.createdBefore) } }] : []), ...(q.createdAfter ? [{ reportedAt: { gte: new Date(q.createdAfter) } }] : [])];
+    const ids = await newestIds(deps, scope, branches, and, window, spec, take);
+    return deps.prisma.case.findMany({ where: { id: { in: ids } }, orderBy, take, select: caseSummarySelect });
+  });
   return { items: result.items.map((c) => caseSummary(c, now)), nextCursor: result.nextCursor };
+}
+
+/** How many cases a list by report time walks in index order before it sorts the rest instead. */
+const WALK = 2000;
+
+/**
+ * The ids of the first `take` cases by report time matching the caller's scope and `and`. With
+ * the scope's OR (my reports, my subtrees, my grids, my departments' cases) in one query, MySQL
+ * merges the branches' indexes and sorts every case of a district for one page (seconds at 1 M
+ * cases). Instead: the WALK-th case by report time from where the page starts, whatever the
+ * scope (index only); each branch's matching cases up to it in index order (stops after a page);
+ * and only when those are fewer than a page, the rest after it with the whole scope, as before.
+ * The caller reads the rows with `id IN (…)` in the same order, so ties fall as in one query.
+ */
+async function newestIds(
+  deps: ApiDeps,
+  scope: Prisma.CaseWhereInput,
+  branches: Prisma.CaseWhereInput[],
+  and: Prisma.CaseWhereInput[],
+  window: Prisma.CaseWhereInput[],
+  spec: SortSpec,
+  take: number,
+): Promise<string[]> {
+  const byValue = valueOrder(spec) as Prisma.CaseOrderByWithRelationInput[];
+  const idsOf = (where: Prisma.CaseWhereInput, n: number) => deps.prisma.case.findMany({ where, orderBy: byValue, take: n, select: { id: true } }).then((rows) => rows.map((r) => r.id));
+  const at = await deps.prisma.case.findFirst({ where: { AND: window }, orderBy: byValue, skip: WALK - 1, select: { id: true, reportedAt: true } });
+  const edge: Cursor | null = at ? { v: at.reportedAt.toISOString(), id: at.id } : null;
+  const near = await Promise.all(branches.map((b) => idsOf({ AND: [b, ...and, ...(edge ? [upTo(spec, edge) as Prisma.CaseWhereInput] : [])] }, take)));
+  const ids = new Set(near.flat());
+  if (edge && ids.size < take) (await idsOf({ AND: [scope, ...and, afterCursor(spec, edge) as Prisma.CaseWhereInput] }, take)).forEach((id) => ids.add(id));
+  return [...ids];
 }
 
 /** The case if the caller may read it; 404 otherwise (no existence leak). */

@@ -1,5 +1,10 @@
 /** The sections of `npm run bench`, in the order they run. */
 import type { BenchSection } from '../lib/types';
+import { baselineSection } from './baseline';
 import { compileSection } from './compile';
+import { intakeSection } from './intake';
+import { openCasesSection } from './open-cases';
+import { queriesSection } from './queries';
+import { timersSection } from './timers';
 
-export const SECTIONS: BenchSection[] = [compileSection];
+export const SECTIONS: BenchSection[] = [compileSection, baselineSection, intakeSection, timersSection, openCasesSection, queriesSection];

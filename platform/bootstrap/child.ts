@@ -11,7 +11,7 @@ export interface EntryProcess {
   alive(): boolean;
   /** starts it and resolves once its output matches `ready` */
   start(): Promise<void>;
-  /** sends the signal (SIGKILL by default) and resolves once it has exited */
+  /** sends the signal (SIGKILL by default; SIGKILL after 10 s otherwise) and resolves once it has exited */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** kill, then start */
   restart(): Promise<void>;
@@ -64,7 +64,10 @@ export function entryProcess(opts: { file: string; cwd: string; env: NodeJS.Proc
     if (!c || !running()) return;
     const gone = new Promise((r) => c.once('exit', r));
     c.kill(signal);
+    // a process that does not stop within 10 s of a polite signal is killed
+    const hard = signal === 'SIGKILL' ? undefined : setTimeout(() => c.kill('SIGKILL'), 10_000);
     await gone;
+    clearTimeout(hard);
   };
   return {
     get pid() {

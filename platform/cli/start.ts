@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   installRuntime(cfg.logLevel === 'debug' ? 'INFO' : 'WARN');
   const temporal = await connectTemporal(services.temporal);
   const workerConnection = await connectWorker(services.temporal);
-  const worker = await createWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma } });
+  const worker = await createWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma }, maxCachedWorkflows: cfg.worker.maxCachedWorkflows });
   const workerRun = worker.run();
 
   const { localJwtSecret } = await import('../auth/secret');

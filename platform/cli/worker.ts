@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   installRuntime(cfg.logLevel === 'debug' ? 'INFO' : 'WARN');
   const prisma = createPrisma(cfg.database.url, { connectionLimit: 20 });
   const connection = await connectWorker({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
-  const worker = await createWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma } });
-  log(`worker polling ${cfg.temporal.namespace}/${cfg.temporal.taskQueue}`);
+  const worker = await createWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma }, maxCachedWorkflows: cfg.worker.maxCachedWorkflows });
+  log(`worker polling ${cfg.temporal.namespace}/${cfg.temporal.taskQueue} (sticky cache: up to ${worker.options.maxCachedWorkflows} workflows)`);
   await worker.run(); // resolves after SIGINT/SIGTERM (the SDK shuts down on them)
   await Promise.all([prisma.$disconnect(), connection.close()]);
 }

@@ -13,6 +13,12 @@ describe('configuration from the environment', () => {
     expect(cfg.temporal.namespace).toBe('default');
     expect(cfg.dataDir).toBe('/srv/gridcase/.data');
     expect(cfg.temporal.tls).toBeUndefined();
+    expect(cfg.worker.maxCachedWorkflows).toBeUndefined();
+  });
+
+  it('given a worker cache size, keeps it (0 turns the cache off)', () => {
+    expect(loadConfig({ GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: '20000' }, '/x').worker.maxCachedWorkflows).toBe(20000);
+    expect(loadConfig({ GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: '0' }, '/x').worker.maxCachedWorkflows).toBe(0);
   });
 
   it('given external services, keeps their addresses', () => {
@@ -32,6 +38,8 @@ describe('configuration from the environment', () => {
     ['TEMPORAL_TLS_KEY', { TEMPORAL_TLS_CERT: '/c.pem' }],
     ['GRIDCASE_DB_NAME', { GRIDCASE_DB_NAME: 'bad;name' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS', { GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: '-1' }],
+    ['GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS', { GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: 'many' }],
   ])('rejects a bad %s and names the variable', (variable, env) => {
     let error: unknown;
     try {

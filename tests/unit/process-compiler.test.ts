@@ -848,9 +848,17 @@ describe('unreadable input', () => {
     await expect(compileBpmn(input)).rejects.toThrow(UnreadableDiagramError);
   });
 
-  it('given a diagram larger than 5 MB, then it is refused as unreadable before parsing', async () => {
-    const huge = `<?xml version="1.0"?><!--${'x'.repeat(5 * 1024 * 1024)}-->`;
-    await expect(compileBpmn(huge)).rejects.toThrow(/larger than 5242880 bytes/);
+  it('given a diagram larger than 2 MiB, then it is refused as unreadable before parsing', async () => {
+    const huge = `<?xml version="1.0"?><!--${'x'.repeat(2 * 1024 * 1024)}-->`;
+    await expect(compileBpmn(huge)).rejects.toThrow(/larger than 2097152 bytes/);
+    await expect(compileBpmn(huge)).rejects.toMatchObject({ refusal: 'too-large' });
+  });
+
+  it('given a DOCTYPE, an entity declaration or characters XML cannot carry, then it is refused before parsing, saying why', async () => {
+    await expect(compileBpmn('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><x>&xxe;</x>')).rejects.toMatchObject({ refusal: 'dtd' });
+    await expect(compileBpmn('<?xml version="1.0"?><!entity a "b"><x/>')).rejects.toMatchObject({ refusal: 'dtd' });
+    await expect(compileBpmn('<?xml version="1.0"?><x>\u0000</x>')).rejects.toMatchObject({ refusal: 'characters' });
+    await expect(compileBpmn('<?xml version="1.0"?><x a="\ud800"/>')).rejects.toMatchObject({ refusal: 'characters' });
   });
 
   it('given unreadable input, then the error says why', async () => {
