@@ -149,10 +149,9 @@ export function isUnavailable(err: unknown): 'temporal' | 'database' | null {
   const e = err as { name?: string; code?: unknown; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; code?: number; cause?: string } } } };
   if (e?.name === 'PrismaClientInitializationError') return 'database';
   if (typeof e?.code === 'string' && ['P1001', 'P1002', 'P1008', 'P1017', 'P2024'].includes(e.code)) return 'database';
-  // a pooled connection the database closed when it stopped: the next write to it fails
-  if (typeof e?.code === 'string' && ['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT'].includes(e.code) && e.name?.startsWith('PrismaClient')) return 'database';
   const driver = e?.meta?.driverAdapterError?.cause;
   if (driver && (['DatabaseNotReachable', 'ConnectionClosed', 'TooManyConnections', 'SocketTimeout'].includes(driver.kind ?? '') || [45009, 45028, 45012].includes(driver.code ?? 0))) return 'database';
+  // (EPIPE, ECONNRESET: a pooled connection the database closed when it stopped, written to again)
   if (typeof e?.message === 'string' && /pool timeout|ECONNREFUSED|ECONNRESET|EPIPE|Connection closed|socket has unexpectedly been closed/i.test(e.message)) return 'database';
   return null;
 }
