@@ -25,6 +25,18 @@ export function isPortOpen(host: string, port: number, timeoutMs = 500): Promise
   });
 }
 
+/** A TCP port on 127.0.0.1 that nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
 export function isSocketOpen(socketPath: string, timeoutMs = 500): Promise<boolean> {
   if (!fs.existsSync(socketPath)) return Promise.resolve(false);
   return new Promise((resolve) => {

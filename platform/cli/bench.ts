@@ -11,27 +11,17 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mariadb from 'mariadb';
 import type { BenchContext, SectionResult } from '../../bench/lib/types';
 import { bootstrap, describeServices } from '../bootstrap';
 import { entryProcess } from '../bootstrap/child';
+import { freePort } from '../bootstrap/proc';
 import { config } from '../config';
 import { connectionOptions } from '../db/url';
 import { fail, log, seconds } from './common';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 async function machine(databaseUrl: string, temporalServer: string) {
   const conn = await mariadb.createConnection(connectionOptions(databaseUrl));

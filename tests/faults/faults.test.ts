@@ -19,13 +19,13 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { verifyChain } from '../../activities/audit';
 import { stopService } from '../../platform/bootstrap';
 import { entryProcess, type EntryProcess } from '../../platform/bootstrap/child';
 import { ensureDatabase } from '../../platform/bootstrap/mariadb';
+import { freePort } from '../../platform/bootstrap/proc';
 import { ensureTemporal } from '../../platform/bootstrap/temporal';
 import { loadConfig } from '../../platform/config';
 import { createPrisma, type PrismaClient } from '../../platform/db/prisma';
@@ -38,16 +38,6 @@ const FAST_CATEGORY = 'FT01';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 interface Reply {
   status: number;

@@ -1,6 +1,5 @@
 /** Running GridCase's own npm commands as child processes, the way a person or a deployment does. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 
 export const root = path.resolve(__dirname, '../..');
@@ -35,10 +34,4 @@ export async function waitForOutput(cmd: Command, text: string, ms = 180_000): P
   throw new Error(`timed out waiting for "${text}":\n${cmd.output()}`);
 }
 
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+export { freePort } from '../../platform/bootstrap/proc';
