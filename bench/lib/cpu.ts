@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { isAlive, readPid } from '../../platform/bootstrap/proc';
 
 /** USER_HZ: the unit of /proc CPU times (100 on every mainstream Linux build) */
 const TICK_MS = 10;
@@ -23,7 +24,7 @@ export function processCpuMs(pid: number): number {
 }
 
 /** busy and total CPU time of the machine so far, ms summed over all cores */
-function machineCpuMs(): { busy: number; total: number } {
+export function machineCpuMs(): { busy: number; total: number } {
   try {
     const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
     const v = line.trim().split(/\s+/).slice(1).map(Number);
@@ -35,18 +36,10 @@ function machineCpuMs(): { busy: number; total: number } {
   }
 }
 
-function alive(pid: number): boolean {
-  return pid > 0 && fs.existsSync(`/proc/${pid}`);
-}
-
 /** A pid from a GridCase pid file (<dataDir>/run/<name>.pid), if that process still runs. */
-export function pidFromFile(file: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(file, 'utf8').trim());
-    return alive(pid) ? pid : undefined;
-  } catch {
-    return undefined;
-  }
+function pidFromFile(file: string): number | undefined {
+  const pid = readPid(file);
+  return pid !== undefined && isAlive(pid) ? pid : undefined;
 }
 
 /**

@@ -3,38 +3,20 @@
  * machine over a measured interval, and the SQL a Prisma call sends (captured with Prisma's query
  * events) with MariaDB's own account of running it (ANALYZE FORMAT=JSON).
  */
-import fs from 'node:fs';
 import { PrismaMariaDb } from '@prisma/adapter-mariadb';
 import type { Connection } from 'mariadb';
 import { PrismaClient } from '../../generated/prisma/client';
+import { isAlive, readPid } from '../../platform/bootstrap/proc';
 import { connectionOptions } from '../../platform/db/url';
-
-/** Linux clock ticks per second (USER_HZ), 100 on every mainstream kernel. */
-const TICKS = 100;
+import { machineCpuMs, processCpuMs } from './cpu';
 
 /** CPU seconds used so far by a process (user + system), NaN when /proc cannot tell. */
-export function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // fields after the command name (which may hold spaces) start at field 3
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / TICKS;
-  } catch {
-    return NaN;
-  }
-}
+const cpuSecondsOf = (pid: number) => processCpuMs(pid) / 1000;
 
 /** busy and total CPU seconds of the whole machine (all cores) from /proc/stat */
 function machineTicks(): { busy: number; total: number } {
-  try {
-    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
-    const v = line.trim().split(/\s+/).slice(1).map(Number);
-    const idle = (v[3] ?? 0) + (v[4] ?? 0);
-    const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: (total - idle) / TICKS, total: total / TICKS };
-  } catch {
-    return { busy: NaN, total: NaN };
-  }
+  const m = machineCpuMs();
+  return { busy: m.busy / 1000, total: m.total / 1000 };
 }
 
 export interface CpuSample {
@@ -68,8 +50,8 @@ export function cpuMeter(pids: Record<string, number>): () => CpuSample {
 export async function localServerPid(conn: Connection): Promise<number | undefined> {
   try {
     const [row] = (await conn.query('SELECT @@pid_file AS f')) as Array<{ f: string }>;
-    const pid = Number(fs.readFileSync(row.f, 'utf8').trim());
-    return Number.isInteger(pid) && fs.existsSync(`/proc/${pid}/stat`) ? pid : undefined;
+    const pid = readPid(row.f);
+    return pid !== undefined && isAlive(pid) ? pid : undefined;
   } catch {
     return undefined;
   }
