@@ -66,6 +66,13 @@ export async function page<T extends Record<string, unknown>>(spec: SortSpec, li
   return { items, nextCursor: rows.length > limit ? encodeCursor(spec, items[items.length - 1]) : null };
 }
 
+/**
+ * How many rows a list read walks in index order before it sorts the rest instead (the inbox by
+ * due time per task state, case lists by report time): one page is found within it unless the
+ * caller's filters are rare, and the fallback then costs what the plain sorted query did.
+ */
+export const INDEX_WALK = 2000;
+
 /** Rows up to and including `edge` (a row with a value) in the spec's order; afterCursor(spec, edge) is the rest. */
 export function upTo(spec: SortSpec, edge: Cursor): Where {
   const v = spec.kind === 'date' ? new Date(edge.v as string) : edge.v;

@@ -6,7 +6,7 @@ import type { Caller } from '../auth/caller';
 import { caseScope } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { notFound, text } from '../http/errors';
-import { afterCursor, decodeCursor, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
+import { afterCursor, decodeCursor, INDEX_WALK, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
 
 export const ENDED_STATUSES = ['CLOSED', 'REJECTED', 'VOIDED', 'WITHDRAWN', 'MERGED'] as const;
 const OPEN_STATUSES = Object.values(CaseStatus).filter((s) => !(ENDED_STATUSES as readonly string[]).includes(s));
@@ -121,14 +121,11 @@ export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery)
   return { items: result.items.map((c) => caseSummary(c, now)), nextCursor: result.nextCursor };
 }
 
-/** How many cases a list by report time walks in index order before it sorts the rest instead. */
-const WALK = 2000;
-
 /**
  * The ids of the first `take` cases by report time matching the caller's scope and `and`. With
  * the scope's OR (my reports, my subtrees, my grids, my departments' cases) in one query, MySQL
  * merges the branches' indexes and sorts every case of a district for one page (seconds at 1 M
- * cases). Instead: the WALK-th case by report time from where the page starts, whatever the
+ * cases). Instead: the INDEX_WALK-th case by report time from where the page starts, whatever the
  * scope (index only); each branch's matching cases up to it in index order (stops after a page);
  * and only when those are fewer than a page, the rest after it with the whole scope, as before.
  * The caller reads the rows with `id IN (…)` in the same order, so ties fall as in one query.
@@ -144,7 +141,7 @@ async function newestIds(
 ): Promise<string[]> {
   const byValue = valueOrder(spec) as Prisma.CaseOrderByWithRelationInput[];
   const idsOf = (where: Prisma.CaseWhereInput, n: number) => deps.prisma.case.findMany({ where, orderBy: byValue, take: n, select: { id: true } }).then((rows) => rows.map((r) => r.id));
-  const at = await deps.prisma.case.findFirst({ where: { AND: window }, orderBy: byValue, skip: WALK - 1, select: { id: true, reportedAt: true } });
+  const at = await deps.prisma.case.findFirst({ where: { AND: window }, orderBy: byValue, skip: INDEX_WALK - 1, select: { id: true, reportedAt: true } });
   const edge: Cursor | null = at ? { v: at.reportedAt.toISOString(), id: at.id } : null;
   const near = await Promise.all(branches.map((b) => idsOf({ AND: [b, ...and, ...(edge ? [upTo(spec, edge) as Prisma.CaseWhereInput] : [])] }, take)));
   const ids = new Set(near.flat());

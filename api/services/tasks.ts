@@ -22,7 +22,7 @@ import { actorOf, type Caller } from '../auth/caller';
 import { caseScope, isCandidate } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, text, unprocessable } from '../http/errors';
-import { afterCursor, decodeCursor, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
+import { afterCursor, decodeCursor, INDEX_WALK, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
 import { caseSummary, caseSummarySelect } from './cases';
 import { modelOf, userTaskOf } from './models';
 
@@ -166,15 +166,12 @@ export async function listTasks(deps: ApiDeps, c: Caller, q: TaskListQuery) {
   return { items: await Promise.all(result.items.map((t) => taskView(deps, c, t, now))), nextCursor: result.nextCursor };
 }
 
-/** How many tasks of one state an inbox read by due time walks in index order before it sorts the rest instead. */
-const WALK = 2000;
-
 /**
  * The ids of the first `take` tasks by due time (nulls last) matching `and`, for tasks in one of
  * `states`. A single query cannot read tasks(state, dueAt) in order (an IN list on its first
  * column, and "nulls last" is an expression), so it sorts every active task of the city before
  * it can join their cases to check the caller's scope: tens of ms at 50 k open tasks. Instead,
- * per state: the WALK-th task from where the page starts, whatever the other filters (an
+ * per state: the INDEX_WALK-th task from where the page starts, whatever the other filters (an
  * index-only read); the matching tasks up to it in index order, which stops after a page; and
  * only when those are fewer than a page, the rest after it, sorted (as the single query would).
  * The caller reads the rows with `id IN (…)` in the same order, so the database merges the states
@@ -191,7 +188,7 @@ async function dueOrderedIds(deps: ApiDeps, and: Prisma.TaskWhereInput[], spec: 
       const at = await deps.prisma.task.findFirst({
         where: { AND: [{ state: state as never }, { dueAt: { not: null } }, afterCursor(spec, cursor) as Prisma.TaskWhereInput] },
         orderBy: byValue,
-        skip: WALK - 1,
+        skip: INDEX_WALK - 1,
         select: { id: true, dueAt: true },
       });
       const edge: Cursor | null = at?.dueAt ? { v: at.dueAt.toISOString(), id: at.id } : null;
