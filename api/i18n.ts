@@ -24,6 +24,7 @@ const messages = {
   'unauthorized.title': { 'zh-CN': '未登录或登录已过期', en: 'Unauthorized' },
   'forbidden.title': { 'zh-CN': '无权操作', en: 'Forbidden' },
   'conflict.title': { 'zh-CN': '操作冲突', en: 'Conflict' },
+  'precondition-failed.title': { 'zh-CN': '前提条件不满足', en: 'Precondition Failed' },
   'unprocessable.title': { 'zh-CN': '内容无法处理', en: 'Unprocessable Content' },
   'rate-limited.title': { 'zh-CN': '请求过于频繁', en: 'Too Many Requests' },
   'validation.detail': { 'zh-CN': '请求内容不符合要求：{fields}', en: 'the request is invalid: {fields}' },

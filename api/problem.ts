@@ -49,6 +49,7 @@ const TITLES: Record<number, MessageKey> = {
   403: 'forbidden.title',
   404: 'not-found.title',
   409: 'conflict.title',
+  412: 'precondition-failed.title',
   413: 'too-large.title',
   415: 'unsupported-media.title',
   422: 'unprocessable.title',

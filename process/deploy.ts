@@ -21,7 +21,8 @@ export interface Deployed {
   created: boolean;
 }
 
-export async function deployProcess(prisma: PrismaClient, input: { key: string; xml: string; deployedById?: number | null; name?: string; skipIfUnchanged?: boolean }): Promise<Deployed> {
+/** Deploys `xml` as the next version of `key`; `comment` (the administrator's note) is stored with a new version only. */
+export async function deployProcess(prisma: PrismaClient, input: { key: string; xml: string; deployedById?: number | null; name?: string; skipIfUnchanged?: boolean; comment?: string | null }): Promise<Deployed> {
   const result = await compileBpmn(input.xml);
   if (!result.ok) throw new DeployError(result.errors);
   const checksum = crypto.createHash('sha256').update(input.xml).digest('hex');
@@ -37,7 +38,7 @@ export async function deployProcess(prisma: PrismaClient, input: { key: string; 
     if (latest && input.skipIfUnchanged && latest.checksum === checksum) return { definitionId: definition.id, versionId: latest.id, version: latest.version, created: false };
     const version = (latest?.version ?? 0) + 1;
     const row = await tx.processVersion.create({
-      data: { definitionId: definition.id, version, bpmnXml: input.xml, model: result.model as object, checksum, deployedById: input.deployedById ?? null },
+      data: { definitionId: definition.id, version, bpmnXml: input.xml, model: result.model as object, checksum, deployedById: input.deployedById ?? null, comment: input.comment ?? null },
     });
     return { definitionId: definition.id, versionId: row.id, version, created: true };
   });

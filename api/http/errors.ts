@@ -12,7 +12,7 @@ export const text = (zh: string, en: string): LocalText => ({ 'zh-CN': zh, en })
 
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429 | 503,
     /** the offending input: "body.location.lat", "path.id", "header.Idempotency-Key" … */
     readonly field: string | undefined,
     readonly text: Text,
@@ -30,5 +30,7 @@ export const unprocessable = (field: string, message: Text, code = 'INVALID', ex
 export const notFound = (field: string, message: Text) => new DomainError(404, field, message, 'NOT_FOUND');
 export const forbidden = (message: Text, field?: string) => new DomainError(403, field, message, 'FORBIDDEN');
 export const conflict = (field: string | undefined, message: Text, code = 'CONFLICT', extra: Record<string, unknown> = {}) => new DomainError(409, field, message, code, extra);
+/** A conditional request (If-Match, If-None-Match) whose condition no longer holds: someone else changed the resource. */
+export const preconditionFailed = (field: string, message: Text, code = 'PRECONDITION_FAILED') => new DomainError(412, field, message, code);
 export const unauthorized = (message: Text) => new DomainError(401, 'header.Authorization', message, 'UNAUTHENTICATED');
 export const unavailable = (field: string, message: Text) => new DomainError(503, field, message, 'UNAVAILABLE');

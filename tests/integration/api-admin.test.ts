@@ -4,6 +4,7 @@
  * this one reads the demo data but changes only what it creates (unique codes and names), and
  * removes it at the end.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -37,7 +38,7 @@ describe('administration API', () => {
   let s: ApiSuite;
   const run = uniqueSuffix();
   const ids = { city: 0, dongcheng: 0, xicheng: 0, dongchengPath: '', xichengPath: '' };
-  const made = { users: [] as number[], units: [] as number[], departments: [] as number[], categories: [] as number[], processes: [] as string[] };
+  const made = { users: [] as number[], units: [] as number[], departments: [] as number[], categories: [] as number[], processes: [] as string[], cases: [] as string[] };
 
   const as = async (username: string) => {
     const auth = await s.auth(username);
@@ -76,6 +77,7 @@ describe('administration API', () => {
   afterAll(async () => {
     const p = s.prisma;
     // what the tests made, whatever state they stopped in (deepest units first)
+    await p.case.deleteMany({ where: { id: { in: made.cases } } });
     await p.user.deleteMany({ where: { id: { in: made.users } } });
     await p.department.deleteMany({ where: { id: { in: made.departments } } });
     const units = await p.orgUnit.findMany({ where: { id: { in: made.units } }, select: { id: true, path: true } });
@@ -480,6 +482,39 @@ describe('administration API', () => {
       expect((await admin.get(`/api/admin/categories/${created.body.id}`)).status).toBe(404);
     });
 
+    it('given a category, when PATCH binds it to a deployed process, then it runs that process; an unknown or never-deployed key is 422 naming body.processKey', async () => {
+      const admin = await as('admin');
+      const code = `B${run}`.toUpperCase().slice(0, 24);
+      const created = await admin.post('/api/admin/categories').send({ code, name: `绑定分类${run}`, level: 'MAJOR' });
+      expect(created.status).toBe(201);
+      made.categories.push(created.body.id);
+      expect(created.body.processKey).toBeNull();
+
+      const bound = await admin.patch(`/api/admin/categories/${created.body.id}`).send({ processKey: 'standard-closed-loop' });
+      expect(bound.status).toBe(200);
+      expect(bound.body).toMatchObject({ id: created.body.id, processKey: 'standard-closed-loop' });
+      const usedBy = (await admin.get('/api/admin/processes/standard-closed-loop')).body.categories as { code: string }[];
+      expect(usedBy).toContainEqual(expect.objectContaining({ code }));
+
+      const unknown = await admin.patch(`/api/admin/categories/${created.body.id}`).send({ processKey: `nope-${run}` });
+      expect(unknown.status).toBe(422);
+      expect(problem(unknown)).toMatchObject({ field: 'body.processKey', code: 'UNKNOWN_REFERENCE', detail: expect.stringContaining(`nope-${run}`) });
+      const draftOnly = `t-undeployed-${run}`;
+      made.processes.push(draftOnly);
+      expect((await admin.post('/api/admin/processes').send({ key: draftOnly, name: '未部署' })).status).toBe(201);
+      const undeployed = await admin.patch(`/api/admin/categories/${created.body.id}`).send({ processKey: draftOnly });
+      expect(undeployed.status).toBe(422);
+      expect(problem(undeployed)).toMatchObject({ field: 'body.processKey', code: 'UNKNOWN_REFERENCE' });
+      const badKey = await admin.patch(`/api/admin/categories/${created.body.id}`).send({ processKey: '1 bad key' });
+      expect(badKey.status).toBe(400);
+      expect(problem(badKey).field).toBe('body.processKey');
+      expect((await admin.get(`/api/admin/categories/${created.body.id}`)).body.processKey).toBe('standard-closed-loop');
+
+      const unbound = await admin.patch(`/api/admin/categories/${created.body.id}`).send({ processKey: null });
+      expect(unbound.status).toBe(200);
+      expect(unbound.body.processKey).toBeNull();
+    });
+
     it('given bad or duplicate input, then 400/409/422 name the field and nothing is written', async () => {
       const admin = await as('admin');
       const before = await s.prisma.category.count();
@@ -593,6 +628,202 @@ describe('administration API', () => {
       expect(renamed.body).toMatchObject({ key, name: '改名草稿流程' });
       expect((await admin.delete(`/api/admin/processes/${key}`)).status).toBe(204);
       expect((await admin.get(`/api/admin/processes/${key}`)).status).toBe(404);
+    });
+  });
+
+  describe('process designer', () => {
+    const sha256 = (xml: string) => crypto.createHash('sha256').update(xml, 'utf8').digest('hex');
+    const retitled = (name: string) => WITH_ASSIGNEE.replace('name="缺少处置人"', `name="${name}"`);
+
+    /** A case started on a version, written straight to the table (only its version and status matter here). */
+    async function caseOn(versionId: number, status: 'REPORTED' | 'IN_PROGRESS' | 'CLOSED' | 'VOIDED', n: number): Promise<void> {
+      const grid = await s.prisma.grid.findFirstOrThrow({
+        orderBy: { id: 'asc' },
+        select: { id: true, minLat: true, minLng: true, orgUnit: { select: { path: true, parent: { select: { id: true, parent: { select: { id: true, parentId: true } } } } } } },
+      });
+      const village = grid.orgUnit.parent!;
+      const id = `ADM-${run}-${n}`.toUpperCase();
+      made.cases.push(id);
+      await s.prisma.case.create({
+        data: {
+          id,
+          description: '流程设计器测试案件',
+          lat: grid.minLat,
+          lng: grid.minLng,
+          gridId: grid.id,
+          villageId: village.id,
+          townshipId: village.parent!.id,
+          districtId: village.parent!.parentId!,
+          orgPath: grid.orgUnit.path,
+          currentTier: 'VILLAGE',
+          currentUnitId: village.id,
+          channel: 'GRID_APP',
+          status,
+          processVersionId: versionId,
+          reportedAt: new Date(),
+        },
+      });
+    }
+
+    it('given a saved draft, when it is read and saved again, then both answer a strong ETag derived from the XML', async () => {
+      const admin = await as('admin');
+      const key = `t-etag-${run}`;
+      made.processes.push(key);
+      expect((await admin.post('/api/admin/processes').send({ key, name: 'ETag 流程' })).status).toBe(201);
+
+      const saved = await admin.put(`/api/admin/processes/${key}/draft`).set('Content-Type', 'application/xml').send(WITHOUT_ASSIGNEE);
+      expect(saved.status).toBe(200);
+      expect(saved.headers.etag).toBe(`"${sha256(WITHOUT_ASSIGNEE)}"`);
+      expect(saved.body).toMatchObject({ key, hasDraft: true, etag: saved.headers.etag });
+
+      const read = await admin.get(`/api/admin/processes/${key}/draft`);
+      expect(read.status).toBe(200);
+      expect(read.headers.etag).toBe(saved.headers.etag);
+      expect(read.text).toBe(WITHOUT_ASSIGNEE);
+
+      // the browser's revalidation: the same tag is a 304 without the XML
+      const unchanged = await admin.get(`/api/admin/processes/${key}/draft`).set('If-None-Match', read.headers.etag);
+      expect(unchanged.status).toBe(304);
+
+      const next = await admin.put(`/api/admin/processes/${key}/draft`).set('If-Match', read.headers.etag).send({ xml: WITH_ASSIGNEE });
+      expect(next.status).toBe(200);
+      expect(next.headers.etag).toBe(`"${sha256(WITH_ASSIGNEE)}"`);
+      expect((await admin.get(`/api/admin/processes/${key}/draft`)).headers.etag).toBe(next.headers.etag);
+    });
+
+    it('given a draft changed by another administrator, when it is saved with the old If-Match, then 412 DRAFT_CHANGED and the other save is kept', async () => {
+      const admin = await as('admin');
+      const key = `t-ifmatch-${run}`;
+      made.processes.push(key);
+      expect((await admin.post('/api/admin/processes').send({ key, name: '并发保存流程' })).status).toBe(201);
+      const first = await admin.put(`/api/admin/processes/${key}/draft`).set('Content-Type', 'application/xml').send(retitled('甲'));
+      const tag = first.headers.etag;
+      expect((await admin.put(`/api/admin/processes/${key}/draft`).set('If-Match', tag).send({ xml: retitled('乙') })).status).toBe(200);
+
+      const stale = await admin.put(`/api/admin/processes/${key}/draft`).set('If-Match', tag).set('Content-Type', 'application/xml').send(retitled('丙'));
+      expect(stale.status).toBe(412);
+      const p = problem(stale);
+      expect(p).toMatchObject({ status: 412, field: 'header.If-Match', code: 'DRAFT_CHANGED' });
+      expect(p.detail).toMatch(/其他管理员/);
+      const english = await admin.put(`/api/admin/processes/${key}/draft`).set('If-Match', tag).set('Accept-Language', 'en').send({ xml: retitled('丙') });
+      expect(problem(english)).toMatchObject({ status: 412, code: 'DRAFT_CHANGED', detail: expect.stringMatching(/another administrator/) });
+      expect((await admin.get(`/api/admin/processes/${key}/draft`)).text).toBe(retitled('乙'));
+
+      // a list of tags matches when one of them does; a weak tag never does (strong comparison)
+      const current = `"${sha256(retitled('乙'))}"`;
+      expect((await admin.put(`/api/admin/processes/${key}/draft`).set('If-Match', `W/${current}`).send({ xml: retitled('丁') })).status).toBe(412);
+      expect((await admin.put(`/api/admin/processes/${key}/draft`).set('If-Match', `${tag}, ${current}`).send({ xml: retitled('丁') })).status).toBe(200);
+
+      const bad = await admin.put(`/api/admin/processes/${key}/draft`).set('If-Match', 'not-a-tag').send({ xml: retitled('戊') });
+      expect(bad.status).toBe(400);
+      expect(problem(bad)).toMatchObject({ field: 'header.If-Match' });
+      expect((await admin.get(`/api/admin/processes/${key}/draft`)).text).toBe(retitled('丁'));
+    });
+
+    it('given two administrators saving with the same If-Match at once, then exactly one wins and the other is 412', async () => {
+      const admin = await as('admin');
+      const key = `t-race-${run}`;
+      made.processes.push(key);
+      expect((await admin.post('/api/admin/processes').send({ key, name: '同时保存流程' })).status).toBe(201);
+      expect((await admin.put(`/api/admin/processes/${key}/draft`).send({ xml: retitled('起点') })).status).toBe(200);
+      for (let round = 0; round < 3; round++) {
+        const current = (await admin.get(`/api/admin/processes/${key}/draft`)).headers.etag;
+        const xmls = [retitled(`甲${round}`), retitled(`乙${round}`)];
+        const answers = await Promise.all(xmls.map((xml) => admin.put(`/api/admin/processes/${key}/draft`).set('If-Match', current).send({ xml })));
+        expect(answers.map((a) => a.status).sort()).toEqual([200, 412]);
+        const winner = answers.findIndex((a) => a.status === 200);
+        expect(problem(answers[1 - winner]).code).toBe('DRAFT_CHANGED');
+        const stored = await admin.get(`/api/admin/processes/${key}/draft`);
+        expect(stored.text).toBe(xmls[winner]);
+        expect(stored.headers.etag).toBe(answers[winner].headers.etag);
+      }
+    });
+
+    it('given If-None-Match: *, then a first draft is saved and a second one is 412 DRAFT_CHANGED', async () => {
+      const admin = await as('admin');
+      const key = `t-inm-${run}`;
+      made.processes.push(key);
+      expect((await admin.post('/api/admin/processes').send({ key, name: '新建草稿流程' })).status).toBe(201);
+      const created = await admin.put(`/api/admin/processes/${key}/draft`).set('If-None-Match', '*').send({ xml: retitled('第一稿') });
+      expect(created.status).toBe(200);
+      const again = await admin.put(`/api/admin/processes/${key}/draft`).set('If-None-Match', '*').set('Content-Type', 'application/xml').send(retitled('第二稿'));
+      expect(again.status).toBe(412);
+      expect(problem(again)).toMatchObject({ field: 'header.If-None-Match', code: 'DRAFT_CHANGED' });
+      expect((await admin.get(`/api/admin/processes/${key}/draft`)).text).toBe(retitled('第一稿'));
+      // If-Match on a definition without any draft cannot match
+      const other = `t-inm2-${run}`;
+      made.processes.push(other);
+      expect((await admin.post('/api/admin/processes').send({ key: other, name: '无草稿流程' })).status).toBe(201);
+      const none = await admin.put(`/api/admin/processes/${other}/draft`).set('If-Match', created.headers.etag).send({ xml: retitled('第一稿') });
+      expect(none.status).toBe(412);
+      expect(problem(none).code).toBe('DRAFT_CHANGED');
+      expect((await admin.get(`/api/admin/processes/${other}/draft`)).status).toBe(404);
+    });
+
+    it('given deployments with comments and cases on their versions, when the definition and its versions are read, then they carry the comment, the categories using it, who deployed last and the cases per version', async () => {
+      const admin = await as('admin');
+      const me = (await admin.get('/api/auth/me')).body as { id: number };
+      const key = `t-designer-${run}`;
+      made.processes.push(key);
+      expect((await admin.post('/api/admin/processes').send({ key, name: '设计器流程' })).status).toBe(201);
+      expect((await admin.put(`/api/admin/processes/${key}/draft`).send({ xml: retitled('设计器第一版') })).status).toBe(200);
+
+      const v1 = await admin.post(`/api/admin/processes/${key}/deploy`).send({ comment: '首次上线：处置时限 8 小时' });
+      expect(v1.status).toBe(201);
+      expect(v1.body).toMatchObject({ version: 1, created: true, comment: '首次上线：处置时限 8 小时', caseCount: 0, openCaseCount: 0 });
+      expect((await admin.put(`/api/admin/processes/${key}/draft`).send({ xml: retitled('设计器第二版') })).status).toBe(200);
+      // an empty body deploys as before, without a comment
+      const v2 = await admin.post(`/api/admin/processes/${key}/deploy`);
+      expect(v2.status).toBe(201);
+      expect(v2.body).toMatchObject({ version: 2, comment: null });
+      // the same draft again: nothing deployed, the newest version (and its comment) answered
+      const same = await admin.post(`/api/admin/processes/${key}/deploy`).send({ comment: '重复部署' });
+      expect(same.status).toBe(200);
+      expect(same.body).toMatchObject({ version: 2, created: false, comment: null });
+
+      const tooLong = await admin.post(`/api/admin/processes/${key}/deploy`).send({ comment: '长'.repeat(501) });
+      expect(tooLong.status).toBe(400);
+      expect(problem(tooLong).field).toBe('body.comment');
+      const unknown = await admin.post(`/api/admin/processes/${key}/deploy`).send({ note: 'x' });
+      expect(unknown.status).toBe(400);
+      expect(problem(unknown).field).toBe('body.note');
+      expect(await s.prisma.processVersion.count({ where: { definition: { key } } })).toBe(2);
+
+      const versions = await s.prisma.processVersion.findMany({ where: { definition: { key } }, orderBy: { version: 'asc' }, select: { id: true } });
+      await caseOn(versions[0].id, 'CLOSED', 1);
+      await caseOn(versions[0].id, 'IN_PROGRESS', 2);
+      await caseOn(versions[0].id, 'VOIDED', 3);
+      await caseOn(versions[1].id, 'REPORTED', 4);
+
+      const code = `D${run}`.toUpperCase().slice(0, 24);
+      const category = await admin.post('/api/admin/categories').send({ code, name: `设计器分类${run}`, level: 'MAJOR', processKey: key });
+      expect(category.status).toBe(201);
+      made.categories.push(category.body.id);
+
+      const got = await admin.get(`/api/admin/processes/${key}`);
+      expect(got.status).toBe(200);
+      expect(got.body).toMatchObject({
+        key,
+        latestVersion: 2,
+        versionCount: 2,
+        latestDeployedBy: { id: me.id, displayName: '系统管理员' },
+        categories: [{ id: category.body.id, code, name: `设计器分类${run}` }],
+      });
+      const listed = await admin.get(`/api/admin/processes?q=${encodeURIComponent(key)}`);
+      expect(listed.body.items).toEqual([expect.objectContaining({ key, latestDeployedBy: { id: me.id, displayName: '系统管理员' }, categories: [{ id: category.body.id, code, name: `设计器分类${run}` }] })]);
+      const reference = (await admin.get('/api/admin/processes/standard-closed-loop')).body as { categories: { code: string }[] };
+      expect(reference.categories.length).toBeGreaterThan(0);
+      const fresh = `t-fresh-${run}`;
+      made.processes.push(fresh);
+      expect((await admin.post('/api/admin/processes').send({ key: fresh, name: '未部署流程' })).body).toMatchObject({ categories: [], latestDeployedBy: null });
+
+      const list = await admin.get(`/api/admin/processes/${key}/versions`);
+      expect(list.body.items).toEqual([
+        expect.objectContaining({ version: 2, comment: null, caseCount: 1, openCaseCount: 1, latest: true }),
+        expect.objectContaining({ version: 1, comment: '首次上线：处置时限 8 小时', caseCount: 3, openCaseCount: 1, latest: false }),
+      ]);
+      const one = await admin.get(`/api/admin/processes/${key}/versions/1`);
+      expect(one.body).toMatchObject({ version: 1, comment: '首次上线：处置时限 8 小时', caseCount: 3, openCaseCount: 1 });
     });
   });
 

@@ -279,6 +279,22 @@ describeWithDb('migrations (MySQL/MariaDB)', () => {
     );
   });
 
+  it('stores a deploy comment with a new process version and refuses to change it afterwards', async () => {
+    await db.query(
+      `INSERT INTO process_versions (definitionId, version, bpmnXml, model, checksum, comment)
+       SELECT id, 2, '<definitions/>', '{}', REPEAT('b', 64), '修正处置时限' FROM process_definitions WHERE \`key\` = 'report'`,
+    );
+    await expect(db.query("UPDATE process_versions SET comment = 'rewritten' WHERE version = 2")).rejects.toThrow(
+      /process_versions is append-only/,
+    );
+    await expect(db.query('UPDATE process_versions SET comment = NULL')).rejects.toThrow(/process_versions is append-only/);
+    const rows = await db.query('SELECT version, comment FROM process_versions ORDER BY version');
+    expect(rows.map((r: { version: number; comment: string | null }) => [Number(r.version), r.comment])).toEqual([
+      [1, null],
+      [2, '修正处置时限'],
+    ]);
+  });
+
   it('fails, naming the migration, when an applied migration.sql was edited', async () => {
     const dir = tempCopyOfMigrations();
     appendFileSync(path.join(dir, INIT, 'migration.sql'), '\n-- edited after it was applied\n');

@@ -2,6 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { ApiDeps } from '../../deps';
 import { callerOf } from '../../auth/middleware';
+import { preconditions } from '../../http/conditional';
 import { idempotent } from '../../http/idempotency';
 import { input, validate } from '../../http/validate';
 import * as processes from '../../services/admin/processes';
@@ -34,19 +35,24 @@ function controllers({ prisma }: ApiDeps) {
       res.status(204).end();
     },
     getDraft: async (req: Request, res: Response) => {
-      res.type('application/xml').send(await processes.getDraft(prisma, input<unknown, unknown, Key>(req).params.key));
+      const xml = await processes.getDraft(prisma, input<unknown, unknown, Key>(req).params.key);
+      // our strong tag, set before send() so express keeps it (instead of its weak one) and answers
+      // If-None-Match with a 304; no-cache: the browser revalidates before reusing the draft
+      res.set({ ETag: processes.draftTag(xml), 'Cache-Control': 'no-cache' }).type('application/xml').send(xml);
     },
     saveDraft: async (req: Request, res: Response) => {
       const { body, params } = input<{ xml: string }, unknown, Key>(req);
-      res.json(await processes.saveDraft(prisma, params.key, body.xml));
+      const saved = await processes.saveDraft(prisma, params.key, body.xml, req.preconditions);
+      res.set('ETag', saved.etag).json(saved);
     },
     validate: async (req: Request, res: Response) => {
       const { body, params } = input<{ xml?: string }, unknown, Key>(req);
       res.json(await processes.validateProcess(prisma, params.key, body.xml));
     },
     deploy: async (req: Request, res: Response) => {
-      const { key } = input<unknown, unknown, Key>(req).params;
-      const { created, version } = await processes.deployDraft(prisma, key, callerOf(req).userId);
+      const { body, params } = input<{ comment?: string | null }, unknown, Key>(req);
+      const { key } = params;
+      const { created, version } = await processes.deployDraft(prisma, key, callerOf(req).userId, body.comment);
       res
         .status(created ? 201 : 200)
         .location(`/api/admin/processes/${encodeURIComponent(key)}/versions/${version.version}`)
@@ -81,9 +87,9 @@ export function processRoutes(deps: ApiDeps): Router {
   r.patch('/processes/:key', cityWide, validate({ params: 'AdminProcessKeyParams', body: 'AdminProcessUpdate' }), c.update);
   r.delete('/processes/:key', cityWide, validate({ params: 'AdminProcessKeyParams' }), c.remove);
   r.get('/processes/:key/draft', validate({ params: 'AdminProcessKeyParams' }), c.getDraft);
-  r.put('/processes/:key/draft', cityWide, ...diagramBody({ params: 'AdminProcessKeyParams', json: 'AdminProcessXml' }), c.saveDraft);
+  r.put('/processes/:key/draft', cityWide, ...diagramBody({ params: 'AdminProcessKeyParams', json: 'AdminProcessXml' }), preconditions, c.saveDraft);
   r.post('/processes/:key/validate', ...diagramBody({ params: 'AdminProcessKeyParams', json: 'AdminProcessValidate' }), c.validate);
-  r.post('/processes/:key/deploy', cityWide, validate({ params: 'AdminProcessKeyParams' }), once, c.deploy);
+  r.post('/processes/:key/deploy', cityWide, validate({ params: 'AdminProcessKeyParams', body: 'AdminProcessDeploy' }), once, c.deploy);
   r.get('/processes/:key/versions', validate({ params: 'AdminProcessKeyParams', query: 'AdminPageQuery' }), c.versions);
   r.get('/processes/:key/versions/:version', validate({ params: 'AdminProcessVersionParams' }), c.version);
   r.get('/processes/:key/versions/:version/xml', validate({ params: 'AdminProcessVersionParams' }), c.versionXml);

@@ -7,7 +7,9 @@
 import type { PrismaClient } from '../../../generated/prisma/client';
 import { compileBpmn, parseBpmn, UnreadableDiagramError, type CompileIssue } from '../../../process/compiler';
 import { DeployError, deployProcess } from '../../../process/deploy';
-import { notFound, text, unprocessable } from '../../http/errors';
+import { FINAL_STATUSES } from '../../../process/model';
+import { ifMatchHolds, ifNoneMatchHolds, strongTag, type Preconditions } from '../../http/conditional';
+import { notFound, preconditionFailed, text, unprocessable } from '../../http/errors';
 import { duplicate, paged, refuseInUse, uniquely, type Page, type PageQuery } from './common';
 
 export interface ProcessDefinitionView {
@@ -19,17 +21,29 @@ export interface ProcessDefinitionView {
   latestDeployedAt: string | null;
   versionCount: number;
   hasDraft: boolean;
+  /** who deployed the newest version; null before the first deployment (or for a seeded one) */
+  latestDeployedBy: Person | null;
+  /** the categories whose new cases run this process (the designer's "used by") */
+  categories: { id: number; code: string; name: string }[];
   createdAt: string;
   updatedAt: string;
 }
+
+type Person = { id: number; displayName: string };
 
 export interface ProcessVersionView {
   key: string;
   version: number;
   checksum: string;
   deployedAt: string;
-  deployedBy: { id: number; displayName: string } | null;
+  deployedBy: Person | null;
+  /** what the administrator wrote when deploying it */
+  comment: string | null;
   latest: boolean;
+  /** cases started on this version */
+  caseCount: number;
+  /** those of them not yet in a final status (closed, voided, rejected, withdrawn, merged) */
+  openCaseCount: number;
 }
 
 export interface Issue {
@@ -52,7 +66,7 @@ const definitionSelect = {
   description: true,
   createdAt: true,
   updatedAt: true,
-  versions: { orderBy: { version: 'desc' as const }, take: 1, select: { version: true, deployedAt: true } },
+  versions: { orderBy: { version: 'desc' as const }, take: 1, select: { version: true, deployedAt: true, deployedBy: { select: { id: true, displayName: true } } } },
   _count: { select: { versions: true } },
 };
 
@@ -63,11 +77,17 @@ type DefinitionRow = {
   description: string | null;
   createdAt: Date;
   updatedAt: Date;
-  versions: { version: number; deployedAt: Date }[];
+  versions: { version: number; deployedAt: Date; deployedBy: Person | null }[];
   _count: { versions: number };
 };
 
-function view(row: DefinitionRow, hasDraft: boolean): ProcessDefinitionView {
+/** What a definition's row does not hold: whether it has a draft, and the categories using it. */
+interface Around {
+  drafts: Set<number>;
+  categories: Map<string, ProcessDefinitionView['categories']>;
+}
+
+function view(row: DefinitionRow, around: Around): ProcessDefinitionView {
   const latest = row.versions[0];
   return {
     key: row.key,
@@ -76,17 +96,31 @@ function view(row: DefinitionRow, hasDraft: boolean): ProcessDefinitionView {
     latestVersion: latest?.version ?? null,
     latestDeployedAt: latest?.deployedAt.toISOString() ?? null,
     versionCount: row._count.versions,
-    hasDraft,
+    hasDraft: around.drafts.has(row.id),
+    latestDeployedBy: latest?.deployedBy ?? null,
+    categories: around.categories.get(row.key) ?? [],
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
-/** Ids of these definitions that hold a draft (asked apart, so lists never load the XML). */
-async function withDrafts(prisma: PrismaClient, ids: number[]): Promise<Set<number>> {
-  if (!ids.length) return new Set();
-  const rows = await prisma.processDefinition.findMany({ where: { id: { in: ids }, draftXml: { not: null } }, select: { id: true } });
-  return new Set(rows.map((r) => r.id));
+/**
+ * For a page of definitions, in two queries whatever its size: which hold a draft (asked apart, so
+ * lists never load the XML) and which categories name each.
+ */
+async function around(prisma: PrismaClient, rows: { id: number; key: string }[]): Promise<Around> {
+  if (!rows.length) return { drafts: new Set(), categories: new Map() };
+  const [drafts, categories] = await Promise.all([
+    prisma.processDefinition.findMany({ where: { id: { in: rows.map((r) => r.id) }, draftXml: { not: null } }, select: { id: true } }),
+    prisma.category.findMany({ where: { processKey: { in: rows.map((r) => r.key) } }, select: { id: true, code: true, name: true, processKey: true }, orderBy: [{ sortOrder: 'asc' }, { code: 'asc' }] }),
+  ]);
+  const byKey = new Map<string, ProcessDefinitionView['categories']>();
+  for (const c of categories) {
+    const list = byKey.get(c.processKey!) ?? [];
+    list.push({ id: c.id, code: c.code, name: c.name });
+    byKey.set(c.processKey!, list);
+  }
+  return { drafts: new Set(drafts.map((r) => r.id)), categories: byKey };
 }
 
 const missing = (key: string) => notFound('path.key', text(`流程 ${key} 不存在`, `process ${key} does not exist`));
@@ -105,14 +139,14 @@ export async function listProcesses(prisma: PrismaClient, q: PageQuery & { q?: s
     (skip, take) => prisma.processDefinition.findMany({ where, select: definitionSelect, orderBy: { key: 'asc' }, skip, take }),
     (r) => r,
   );
-  const drafts = await withDrafts(prisma, page.items.map((r) => r.id));
-  return { ...page, items: page.items.map((r) => view(r, drafts.has(r.id))) };
+  const extra = await around(prisma, page.items);
+  return { ...page, items: page.items.map((r) => view(r, extra)) };
 }
 
 export async function getProcess(prisma: PrismaClient, key: string): Promise<ProcessDefinitionView> {
   const row = await prisma.processDefinition.findUnique({ where: { key }, select: definitionSelect });
   if (!row) throw missing(key);
-  return view(row, (await withDrafts(prisma, [row.id])).has(row.id));
+  return view(row, await around(prisma, [row]));
 }
 
 export async function createProcess(prisma: PrismaClient, input: { key: string; name: string; description?: string | null }): Promise<ProcessDefinitionView> {
@@ -148,8 +182,49 @@ function unreadable(e: UnreadableDiagramError) {
   return unprocessable('body.xml', text(`无法读取流程图：${e.message}`, `the diagram cannot be read: ${e.message}`), 'UNREADABLE_DIAGRAM');
 }
 
-/** Stores the work in progress; it must be a readable BPMN document, but may still have errors. */
-export async function saveDraft(prisma: PrismaClient, key: string, xml: string): Promise<{ key: string; hasDraft: true; bytes: number; updatedAt: string }> {
+/** The entity tag of a draft (HTTP ETag): its SHA-256, quoted; the same XML always has the same tag. */
+export const draftTag = (xml: string): string => strongTag(xml);
+
+export interface SavedDraft {
+  key: string;
+  hasDraft: true;
+  bytes: number;
+  /** the new draft's entity tag (also the ETag header) */
+  etag: string;
+  updatedAt: string;
+}
+
+/** Refuses the save when the caller's If-Match / If-None-Match no longer holds for the stored draft. */
+function checkDraftConditions(key: string, stored: string | null, when: Preconditions): void {
+  const current = stored === null ? null : draftTag(stored);
+  if (when.ifMatch && !ifMatchHolds(when.ifMatch, current)) {
+    throw preconditionFailed(
+      'header.If-Match',
+      text(
+        `流程 ${key} 的草稿在您打开之后已被其他管理员修改并保存，本次保存未生效：请重新加载草稿，核对后再保存`,
+        `the draft of process ${key} was changed and saved by another administrator since you opened it, so yours was not saved: reload the draft, check it, then save again`,
+      ),
+      'DRAFT_CHANGED',
+    );
+  }
+  if (when.ifNoneMatch && !ifNoneMatchHolds(when.ifNoneMatch, current)) {
+    throw preconditionFailed(
+      'header.If-None-Match',
+      text(
+        `流程 ${key} 已有草稿（可能是其他管理员刚刚保存的），本次保存未生效：请加载该草稿后再保存`,
+        `process ${key} already has a draft (another administrator may have just saved it), so yours was not saved: load that draft, then save again`,
+      ),
+      'DRAFT_CHANGED',
+    );
+  }
+}
+
+/**
+ * Stores the work in progress; it must be a readable BPMN document, but may still have errors.
+ * With If-Match / If-None-Match the stored draft is compared and replaced in one transaction that
+ * holds the definition's row lock, so of two saves made from the same draft only the first lands.
+ */
+export async function saveDraft(prisma: PrismaClient, key: string, xml: string, when: Preconditions = {}): Promise<SavedDraft> {
   const id = await definitionId(prisma, key);
   try {
     await parseBpmn(xml);
@@ -157,8 +232,18 @@ export async function saveDraft(prisma: PrismaClient, key: string, xml: string):
     if (e instanceof UnreadableDiagramError) throw unreadable(e);
     throw e;
   }
-  const row = await prisma.processDefinition.update({ where: { id }, data: { draftXml: xml }, select: { updatedAt: true } });
-  return { key, hasDraft: true, bytes: Buffer.byteLength(xml, 'utf8'), updatedAt: row.updatedAt.toISOString() };
+  const saved = (updatedAt: Date): SavedDraft => ({ key, hasDraft: true, bytes: Buffer.byteLength(xml, 'utf8'), etag: draftTag(xml), updatedAt: updatedAt.toISOString() });
+  if (!when.ifMatch && !when.ifNoneMatch) {
+    const row = await prisma.processDefinition.update({ where: { id }, data: { draftXml: xml }, select: { updatedAt: true } });
+    return saved(row.updatedAt);
+  }
+  const row = await prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ draftXml: string | null }[]>`SELECT draftXml FROM process_definitions WHERE id = ${id} FOR UPDATE`;
+    if (!locked.length) throw missing(key);
+    checkDraftConditions(key, locked[0].draftXml, when);
+    return tx.processDefinition.update({ where: { id }, data: { draftXml: xml }, select: { updatedAt: true } });
+  });
+  return saved(row.updatedAt);
 }
 
 export async function getDraft(prisma: PrismaClient, key: string): Promise<string> {
@@ -183,15 +268,18 @@ export async function validateProcess(prisma: PrismaClient, key: string, xml?: s
   }
 }
 
-/** Deploys the draft as the next version; the same XML as the newest version deploys nothing. */
-export async function deployDraft(prisma: PrismaClient, key: string, deployedById: number): Promise<{ created: boolean; version: ProcessVersionView }> {
+/**
+ * Deploys the draft as the next version, with the administrator's comment; the same XML as the
+ * newest version deploys nothing (and keeps that version's comment).
+ */
+export async function deployDraft(prisma: PrismaClient, key: string, deployedById: number, comment?: string | null): Promise<{ created: boolean; version: ProcessVersionView }> {
   const row = await prisma.processDefinition.findUnique({ where: { key }, select: { draftXml: true } });
   if (!row) throw missing(key);
   const xml = row.draftXml;
   if (xml === null) throw unprocessable('path.key', text(`流程 ${key} 没有草稿，请先保存草稿`, `process ${key} has no draft: save one first`), 'NO_DRAFT');
   let deployed;
   try {
-    deployed = await deployProcess(prisma, { key, xml, deployedById, skipIfUnchanged: true });
+    deployed = await deployProcess(prisma, { key, xml, deployedById, comment: comment?.trim() || null, skipIfUnchanged: true });
   } catch (e) {
     const errors = e instanceof DeployError ? e.issues.map(issue) : e instanceof UnreadableDiagramError ? [{ element: 'definitions', type: 'bpmn:Definitions', message: e.message, rule: 'parse' }] : undefined;
     if (!errors) throw e;
@@ -205,17 +293,50 @@ export async function deployDraft(prisma: PrismaClient, key: string, deployedByI
   return { created: deployed.created, version: await getVersion(prisma, key, deployed.version) };
 }
 
-const versionSelect = { version: true, checksum: true, deployedAt: true, deployedBy: { select: { id: true, displayName: true } } };
+const versionSelect = { id: true, version: true, checksum: true, deployedAt: true, comment: true, deployedBy: { select: { id: true, displayName: true } } };
+
+type VersionRow = { id: number; version: number; checksum: string; deployedAt: Date; comment: string | null; deployedBy: Person | null };
+
+/** Cases started on each of these versions, and how many of them are still open: one grouped query. */
+async function caseCounts(prisma: PrismaClient, versionIds: number[]): Promise<Map<number, { caseCount: number; openCaseCount: number }>> {
+  const counts = new Map(versionIds.map((id) => [id, { caseCount: 0, openCaseCount: 0 }]));
+  if (!versionIds.length) return counts;
+  const groups = await prisma.case.groupBy({ by: ['processVersionId', 'status'], where: { processVersionId: { in: versionIds } }, _count: { _all: true } });
+  for (const g of groups) {
+    const c = counts.get(g.processVersionId!);
+    if (!c) continue;
+    c.caseCount += g._count._all;
+    if (!FINAL_STATUSES.includes(g.status)) c.openCaseCount += g._count._all;
+  }
+  return counts;
+}
+
+async function versionViews(prisma: PrismaClient, key: string, definitionId: number, rows: VersionRow[]): Promise<ProcessVersionView[]> {
+  const [newest, counts] = await Promise.all([
+    prisma.processVersion.findFirst({ where: { definitionId }, orderBy: { version: 'desc' }, select: { version: true } }),
+    caseCounts(prisma, rows.map((r) => r.id)),
+  ]);
+  return rows.map((v) => ({
+    key,
+    version: v.version,
+    checksum: v.checksum,
+    deployedAt: v.deployedAt.toISOString(),
+    deployedBy: v.deployedBy,
+    comment: v.comment,
+    latest: v.version === newest?.version,
+    ...counts.get(v.id)!,
+  }));
+}
 
 export async function listVersions(prisma: PrismaClient, key: string, q: PageQuery): Promise<Page<ProcessVersionView>> {
   const id = await definitionId(prisma, key);
-  const newest = await prisma.processVersion.findFirst({ where: { definitionId: id }, orderBy: { version: 'desc' }, select: { version: true } });
-  return paged(
+  const page = await paged(
     q,
     () => prisma.processVersion.count({ where: { definitionId: id } }),
     (skip, take) => prisma.processVersion.findMany({ where: { definitionId: id }, select: versionSelect, orderBy: { version: 'desc' }, skip, take }),
-    (v) => ({ key, version: v.version, checksum: v.checksum, deployedAt: v.deployedAt.toISOString(), deployedBy: v.deployedBy, latest: v.version === newest?.version }),
+    (v) => v,
   );
+  return { ...page, items: await versionViews(prisma, key, id, page.items) };
 }
 
 async function versionRow<S extends object>(prisma: PrismaClient, key: string, version: number, select: S) {
@@ -227,8 +348,7 @@ async function versionRow<S extends object>(prisma: PrismaClient, key: string, v
 
 export async function getVersion(prisma: PrismaClient, key: string, version: number): Promise<ProcessVersionView> {
   const { definitionId: id, row } = await versionRow(prisma, key, version, versionSelect);
-  const newest = await prisma.processVersion.findFirst({ where: { definitionId: id }, orderBy: { version: 'desc' }, select: { version: true } });
-  return { key, version: row.version, checksum: row.checksum, deployedAt: row.deployedAt.toISOString(), deployedBy: row.deployedBy, latest: row.version === newest?.version };
+  return (await versionViews(prisma, key, id, [row]))[0];
 }
 
 export async function versionXml(prisma: PrismaClient, key: string, version: number): Promise<string> {
