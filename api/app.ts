@@ -17,6 +17,7 @@ import { open311Routes } from './routes/open311';
 import { caseRoutes } from './routes/cases';
 import { taskRoutes } from './routes/tasks';
 import { eventRoutes } from './routes/events';
+import { consoleRoutes } from './console';
 
 export interface AppDeps {
   prisma: PrismaClient;
@@ -34,6 +35,8 @@ export interface AppDeps {
   open311RateLimit?: number;
   /** how often the inbox event stream looks for changes, ms (default 500) */
   eventIntervalMs?: number;
+  /** the built web console (designer/dist) served at /; without it only the API answers */
+  consoleDir?: string;
 }
 
 /** JSON bodies larger than this are refused with 413 (uploads go through multipart, limited per file). */
@@ -76,6 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(taskRoutes(api));
   app.use(eventRoutes(api, deps.eventIntervalMs ?? 500));
   // --- end of API areas ---
+  if (deps.consoleDir) app.use(consoleRoutes(deps.consoleDir));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { createApp } from '../../api/app';
+import { CONSOLE_DIR, ensureConsole } from '../../designer/build';
 import { config, ConfigError } from '../config';
 import { createPrisma } from '../db/prisma';
 import { connectTemporal } from '../temporal/client';
@@ -14,11 +15,13 @@ async function main(): Promise<void> {
   if (!cfg.database.url) throw new ConfigError('DATABASE_URL', 'is required by the production API (npm start runs a local database instead)');
   if (!cfg.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS', 'is required by the production API (npm start runs a local Temporal instead)');
   if (!cfg.auth.jwtSecret) throw new ConfigError('GRIDCASE_JWT_SECRET', 'is required by the production API: the key that signs bearer tokens, shared by every API instance');
+  ensureConsole({ log });
   const prisma = createPrisma(cfg.database.url, { connectionLimit: 20 });
   const temporal = await connectTemporal({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
   const app = createApp({
     prisma,
     temporal,
+    consoleDir: CONSOLE_DIR,
     version: version(cfg.root),
     taskQueue: cfg.temporal.taskQueue,
     jwtSecret: cfg.auth.jwtSecret,

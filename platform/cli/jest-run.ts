@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import mariadb from 'mariadb';
 import { bootstrap, describeServices, stopService, type Services } from '../bootstrap';
+import { ensureBrowser } from '../bootstrap/browser';
 import { stopPid } from '../bootstrap/proc';
 import type { Config } from '../config';
 import { connectionOptions } from '../db/url';
@@ -33,7 +34,14 @@ async function recreateDatabase(serverUrl: string, database: string): Promise<vo
   }
 }
 
-export async function runJest(cfg: Config, opts: { database: string; jestArgs: string[]; resultsName: string; env?: NodeJS.ProcessEnv; stopAfter?: 'started' | 'all' }): Promise<number> {
+/**
+ * `browser`: the suite drives the web console in Chromium: build the console when stale and
+ * install Chromium when missing (skipped when the jest arguments name only other tests).
+ */
+export async function runJest(
+  cfg: Config,
+  opts: { database: string; jestArgs: string[]; resultsName: string; env?: NodeJS.ProcessEnv; stopAfter?: 'started' | 'all'; browser?: boolean },
+): Promise<number> {
   const t0 = Date.now();
   let services: Services | undefined;
   try {
@@ -53,6 +61,15 @@ export async function runJest(cfg: Config, opts: { database: string; jestArgs: s
     }
     log(`test database ${opts.database} migrated and seeded; services ready in ${seconds(t0)}`);
 
+    const browserEnv: NodeJS.ProcessEnv = {};
+    const paths = opts.jestArgs.filter((a) => !a.startsWith('-'));
+    if (opts.browser && (!paths.length || paths.some((a) => a.includes('browser')))) {
+      const { ensureConsole, CONSOLE_DIR } = await import('../../designer/build');
+      ensureConsole({ log });
+      browserEnv.GRIDCASE_CONSOLE_DIR = CONSOLE_DIR;
+      browserEnv.GRIDCASE_CHROMIUM = ensureBrowser(log);
+    }
+
     const resultsDir = path.join(cfg.dataDir, 'test-results');
     fs.mkdirSync(resultsDir, { recursive: true });
     const resultsFile = path.join(resultsDir, `${opts.resultsName}.json`);
@@ -67,6 +84,7 @@ export async function runJest(cfg: Config, opts: { database: string; jestArgs: s
       GRIDCASE_TEST_LOCAL_SERVICES: [services.database.source !== 'external' ? 'database' : '', services.temporal.source !== 'external' ? 'temporal' : '']
         .filter(Boolean)
         .join(','),
+      ...browserEnv,
       ...opts.env,
     };
     const r = spawnSync(process.execPath, [jest, '--json', `--outputFile=${resultsFile}`, ...opts.jestArgs], { cwd: cfg.root, env, stdio: 'inherit' });

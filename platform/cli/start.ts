@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   const { connectTemporal } = await import('../temporal/client');
   const { connectWorker, createWorker, installRuntime } = await import('../temporal/worker');
   const { createApp } = await import('../../api/app');
+  const { CONSOLE_DIR, ensureConsole } = await import('../../designer/build');
+  ensureConsole({ log });
 
   await migrate(services.database.url, { log });
   const prisma = createPrisma(services.database.url);
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
   const app = createApp({
     prisma,
     temporal,
+    consoleDir: CONSOLE_DIR,
     version: version(cfg.root),
     taskQueue: cfg.temporal.taskQueue,
     jwtSecret: cfg.auth.jwtSecret ?? localJwtSecret(cfg.dataDir),
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
   const loopbackOrAny = ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(cfg.http.host);
   const base = `http://${loopbackOrAny ? 'localhost' : cfg.http.host}:${cfg.http.port}`;
   log(`ready in ${seconds(t0)}`);
-  log(`GridCase:     ${base}`);
+  log(`GridCase:     ${base}  (web console: sign in as admin to draw processes)`);
   log(`Health:       ${base}/health`);
   log(`OpenAPI:      ${base}/openapi.json`);
   log(`API docs:     ${base}/docs`);

@@ -7,4 +7,4 @@ import { fail } from './common';
 import { runJest } from './jest-run';
 
 const cfg = config();
-runJest(cfg, { database: cfg.database.testName, jestArgs: process.argv.slice(2), resultsName: 'jest' }).then((code) => process.exit(code), fail);
+runJest(cfg, { database: cfg.database.testName, jestArgs: process.argv.slice(2), resultsName: 'jest', browser: true }).then((code) => process.exit(code), fail);

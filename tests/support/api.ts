@@ -19,7 +19,7 @@ export interface ApiSuite extends SuiteWorker {
   close(): Promise<void>;
 }
 
-export async function startApiSuite(prefix: string, opts: { open311RateLimit?: number } = {}): Promise<ApiSuite> {
+export async function startApiSuite(prefix: string, opts: { open311RateLimit?: number; consoleDir?: string } = {}): Promise<ApiSuite> {
   const w = await startSuiteWorker(prefix);
   const attachmentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridcase-att-'));
   const app = createApp({
@@ -31,6 +31,7 @@ export async function startApiSuite(prefix: string, opts: { open311RateLimit?: n
     attachmentDir,
     attachmentMaxBytes: 512 * 1024,
     open311RateLimit: opts.open311RateLimit ?? 1000,
+    consoleDir: opts.consoleDir,
   });
   const tokens = new Map<string, Promise<string>>();
   const token = (username: string) => {

@@ -1,0 +1,81 @@
+/**
+ * Builds the console (designer/dist) when it is missing or stale: the OpenAPI document served by
+ * the API → a typed client (openapi-typescript), a strict type check of the console against it
+ * (vue-tsc, so a change in schema/ breaks this build rather than a user), then the Vite bundle.
+ * Staleness is a hash over every input; `npm start`, `npm test` and `npm run api` call it.
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openapiDocument } from '../api/openapi';
+
+const ROOT = path.resolve(__dirname, '..');
+export const CONSOLE_DIR = path.join(__dirname, 'dist');
+const STAMP = path.join(CONSOLE_DIR, '.build-hash');
+const GENERATED = path.join(__dirname, 'src', 'api', 'schema.d.ts');
+
+/** Everything the bundle is made from: the console, the contracts, the shared process core, the locked packages. */
+const INPUTS = ['designer/src', 'designer/index.html', 'designer/vite.config.ts', 'designer/tsconfig.json', 'designer/build.ts', 'schema', 'process', 'processes', 'package-lock.json'];
+
+function files(rel: string): string[] {
+  const abs = path.join(ROOT, rel);
+  if (!fs.existsSync(abs)) return [];
+  if (fs.statSync(abs).isFile()) return [rel];
+  return fs
+    .readdirSync(abs, { withFileTypes: true })
+    .filter((d) => !(rel === 'designer/src/api' && d.name === 'schema.d.ts'))
+    .flatMap((d) => files(path.posix.join(rel, d.name)))
+    .sort();
+}
+
+export function inputsHash(): string {
+  const h = crypto.createHash('sha256');
+  for (const f of INPUTS.flatMap(files)) h.update(f).update('\0').update(fs.readFileSync(path.join(ROOT, f))).update('\0');
+  return h.digest('hex');
+}
+
+export function consoleIsCurrent(): boolean {
+  try {
+    return fs.readFileSync(STAMP, 'utf8') === inputsHash() && fs.existsSync(path.join(CONSOLE_DIR, 'index.html'));
+  } catch {
+    return false;
+  }
+}
+
+function run(what: string, args: string[]): void {
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) {
+    const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-40).join('\n');
+    throw new Error(`console build: ${what} failed\n${out}`);
+  }
+}
+
+const bin = (pkg: string, file: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`, { paths: [ROOT] })), file);
+
+/** Writes the typed client's schema from the OpenAPI document (also used by the type check). */
+export function generateClientTypes(): void {
+  const docFile = path.join(ROOT, '.data', 'openapi.json');
+  fs.mkdirSync(path.dirname(docFile), { recursive: true });
+  fs.writeFileSync(docFile, JSON.stringify(openapiDocument()));
+  run('openapi-typescript', [bin('openapi-typescript', 'bin/cli.js'), docFile, '--output', GENERATED, '--silent']);
+}
+
+/** Builds when stale (or when `force`); returns whether it built. */
+export function ensureConsole(opts: { force?: boolean; log?: (line: string) => void } = {}): boolean {
+  if (!opts.force && consoleIsCurrent()) return false;
+  const log = opts.log ?? (() => undefined);
+  const t0 = Date.now();
+  log('building the web console (designer/dist) …');
+  const hash = inputsHash();
+  generateClientTypes();
+  run('type check (vue-tsc)', [bin('vue-tsc', 'bin/vue-tsc.js'), '-p', path.join(__dirname, 'tsconfig.json'), '--noEmit']);
+  run('vite build', [bin('vite', 'bin/vite.js'), 'build', '--config', path.join(__dirname, 'vite.config.ts'), '--logLevel', 'warn']);
+  fs.writeFileSync(STAMP, hash);
+  log(`web console built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return true;
+}
+
+if (require.main === module) {
+  ensureConsole({ force: process.argv.includes('--force'), log: (l) => console.log(`gridcase: ${l}`) });
+}
