@@ -18,9 +18,10 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    // workflow code, and the pure process modules it imports (the compiler and deployment run on the server)
+    // workflow code, and the pure process modules: those it imports, and the compiler with its lint
+    // configuration and plugin, which the designer bundles for the browser (deployment runs on the server)
     files: ['workflows/**/*.ts', 'process/**/*.ts'],
-    ignores: ['process/compiler.ts', 'process/bpmnlint.ts', 'process/model-schema.ts', 'process/deploy.ts', 'process/vendor.d.ts'],
+    ignores: ['process/deploy.ts', 'process/**/*.d.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

@@ -162,9 +162,9 @@ describe('MIWG test-suite diagrams (third-party BPMN, not written for GridCase)'
   it('given the Camunda Modeler export of C.8.0, then its error boundary event and business rule task are reported by id as not supported', async () => {
     const errors = await compileErrors(fs.readFileSync(path.join(MIWG_DIR, 'bpmn.io-camunda-modeler-18.6.1__C.8.0-export.bpmn'), 'utf8'));
     expect(errors).toContainEqual(
-      expect.objectContaining({ element: 'Event_1aoguwi', type: 'bpmn:BoundaryEvent', rule: 'supported', message: expect.stringMatching(/^bpmn:ErrorEventDefinition on bpmn:BoundaryEvent is not supported/) }),
+      expect.objectContaining({ element: 'Event_1aoguwi', type: 'bpmn:BoundaryEvent', rule: 'gridcase/supported', message: expect.stringMatching(/^bpmn:ErrorEventDefinition on bpmn:BoundaryEvent is not supported/) }),
     );
-    expect(errors).toContainEqual(expect.objectContaining({ element: 'Activity_13m56bo', type: 'bpmn:BusinessRuleTask', rule: 'supported', message: expect.stringMatching(/^bpmn:BusinessRuleTask is not supported/) }));
+    expect(errors).toContainEqual(expect.objectContaining({ element: 'Activity_13m56bo', type: 'bpmn:BusinessRuleTask', rule: 'gridcase/supported', message: expect.stringMatching(/^bpmn:BusinessRuleTask is not supported/) }));
     const sendTasks = errors.filter((e) => e.type === 'bpmn:SendTask').map((e) => e.element);
     expect(sendTasks.sort()).toEqual(['Activity_02k6h6m', 'Activity_0kxqh4y', 'Activity_0wd8gll', 'Activity_1exp9va']);
   });
@@ -172,7 +172,7 @@ describe('MIWG test-suite diagrams (third-party BPMN, not written for GridCase)'
   it('given the Trisotech export of A.4.0 (two pools), then it is reported as a collaboration with two processes, naming both', async () => {
     const errors = await compileErrors(fs.readFileSync(path.join(MIWG_DIR, 'trisotech-workflow-modeler-12.6.3__A.4.0-export.bpmn'), 'utf8'));
     const collaboration = errors.find((e) => e.type === 'bpmn:Collaboration');
-    expect(collaboration).toMatchObject({ element: '_76bde36f-4fbc-4ef8-b4c9-2df2bccee1d2', rule: 'process' });
+    expect(collaboration).toMatchObject({ element: '_76bde36f-4fbc-4ef8-b4c9-2df2bccee1d2', rule: 'gridcase/process' });
     expect(collaboration?.message).toMatch(/2 processes/);
     expect(collaboration?.message).toContain('_f2a99fd9-1026-4f1a-8903-18a1939e8579');
     expect(collaboration?.message).toContain('_f4407c02-be6b-4de1-8e06-b18e5000c6da');
@@ -185,7 +185,7 @@ describe('MIWG test-suite diagrams (third-party BPMN, not written for GridCase)'
     expect(tasks).toHaveLength(3);
     const errors = await compileErrors(xml);
     for (const id of tasks) {
-      expect(errors).toContainEqual(expect.objectContaining({ element: id, type: 'bpmn:Task', rule: 'supported', message: expect.stringMatching(/^bpmn:Task is not supported \(supported: .*user and service tasks/) }));
+      expect(errors).toContainEqual(expect.objectContaining({ element: id, type: 'bpmn:Task', rule: 'gridcase/supported', message: expect.stringMatching(/^bpmn:Task is not supported \(supported: .*user and service tasks/) }));
     }
   });
 });
@@ -810,7 +810,7 @@ describe('diagrams GridCase refuses: each error names the element, its BPMN type
         <bpmn:sequenceFlow id="Flow_3" sourceRef="Task_NoDeadline" targetRef="Service_NoAction"/>
         <bpmn:sequenceFlow id="Flow_4" sourceRef="Service_NoAction" targetRef="End"/>`),
     );
-    expect(errors.map((e) => `${e.element}:${e.rule}`)).toEqual(expect.arrayContaining(['Task_NoAssignee:user-task-assignee', 'Task_NoDeadline:user-task-deadline', 'Service_NoAction:service-task-action']));
+    expect(errors.map((e) => `${e.element}:${e.rule}`)).toEqual(expect.arrayContaining(['Task_NoAssignee:gridcase/user-task-assignee', 'Task_NoDeadline:gridcase/user-task-deadline', 'Service_NoAction:gridcase/service-task-action']));
   });
 
   it('given a diagram without BPMNDI, then bpmnlint reports each element missing from the drawing', async () => {
