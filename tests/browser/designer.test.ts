@@ -91,7 +91,7 @@ describe('story 1: an administrator changes a deadline and deploys version 2', (
     await panel.getByText('处置').first().waitFor();
     await setDeadline(page, '');
     // without a duration the task has no deadline: the live lint says so
-    await page.waitForFunction(() => document.querySelector('[data-testid="problems"]')?.textContent?.includes('1 个错误'));
+    await page.getByTestId('problems').getByText(/[1-9]\d* 个错误/).waitFor();
     await s.shot(page, 'designer-1-lint-error');
     await setDeadline(page, '3');
     await page.getByTestId('problems').getByText('0 个错误').waitFor();
