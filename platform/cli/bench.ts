@@ -124,6 +124,11 @@ async function main(): Promise<void> {
   };
   const entry = (name: string, ready: RegExp) =>
     entryProcess({ file: path.join(cfg.root, 'platform', 'cli', `${name}.ts`), cwd: cfg.root, env, ready, logFile: path.join(logDir, `${dbName}-${name}.log`) });
+  // The API child is the production entry (platform/cli/api.ts): it serves the console from
+  // designer/dist and builds it there when stale. Build it here first, so that the build is not
+  // counted against the child's start timeout and a broken console fails with its own message.
+  const { ensureConsole } = await import('../../designer/build');
+  ensureConsole({ log });
   const worker = entry('worker', /worker polling/);
   const api = entry('api', /API listening/);
   log('starting the bench worker and API processes …');
