@@ -84,6 +84,23 @@ function flowElements(definitions: Moddle): Map<string, Moddle> {
   return out;
 }
 
+/**
+ * Where each element is drawn (shape bounds, edge waypoints; labels left out): a diagram saved by
+ * another tool differs in label placement and rounding that nobody moved.
+ */
+function layout(definitions: Moddle): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const diagram of definitions.diagrams ?? []) {
+    for (const di of diagram.plane?.planeElement ?? []) {
+      const id = di.bpmnElement?.id;
+      if (!id) continue;
+      if (di.bounds) out.set(id, [di.bounds.x, di.bounds.y, di.bounds.width, di.bounds.height].map((n: number) => Math.round(n)).join(','));
+      else if (di.waypoint) out.set(id, di.waypoint.map((w: Moddle) => `${Math.round(w.x)},${Math.round(w.y)}`).join(' '));
+    }
+  }
+  return out;
+}
+
 const ref = (el: Moddle): ElementRef => ({ id: el.id, name: el.name ?? '', type: String(el.$type).replace(/^bpmn:/, '') });
 
 async function parse(xml: string): Promise<Moddle> {
@@ -111,8 +128,9 @@ export async function compareDiagrams(oldXml: string, newXml: string): Promise<D
     if (properties.length) changed.push({ ...ref(now), properties });
   }
   const changedIds = new Set(changed.map((c) => c.id));
+  const [was, now] = [layout(a), layout(b)];
   const moved = Object.keys(result._layoutChanged)
-    .filter((id) => before.has(id) && after.has(id) && !changedIds.has(id))
+    .filter((id) => before.has(id) && after.has(id) && !changedIds.has(id) && was.get(id) !== now.get(id))
     .map((id) => ref(after.get(id)));
   return { added: added.map((id) => ref(after.get(id))), removed: removed.map((id) => ref(before.get(id))), changed, moved };
 }

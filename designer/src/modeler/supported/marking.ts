@@ -58,7 +58,8 @@ export class UnsupportedMarking {
       const note = document.createElement('div');
       note.className = 'grid-unsupported-note';
       note.setAttribute('role', 'note');
-      note.textContent = `${this.translate('Not supported by GridCase')}：${reason}`;
+      note.textContent = `${this.translate('Not supported by GridCase')}：${reason.replace(/\s*\(supported: [^()]*(\([^()]*\)[^()]*)*\)/g, '')}`;
+      note.title = reason;
       this.overlays.add(el, MARKER, { position: { bottom: -6, left: 0 }, html: note });
     }
     this.eventBus.fire('grid.unsupported.changed', { unsupported: new Map(this.unsupported) });
