@@ -216,6 +216,67 @@ describe('story 4: undo, redo and unsaved changes', () => {
   });
 });
 
+describe('two administrators saving the same draft', () => {
+  it('given two administrators editing the same draft, when the second saves after the first, then the second is told and keeps their drawing until they load the newest draft', async () => {
+    const first = await s.as('admin');
+    const second = await s.as('admin');
+    for (const page of [first, second]) {
+      await page.goto(`/processes/${processKey}`);
+      await page.locator('[data-element-id="Task_Verify"]').waitFor();
+    }
+    // the first deletes 核查 and saves
+    await first.locator('[data-element-id="Task_Verify"]').click();
+    await first.keyboard.press('Delete');
+    await first.getByRole('button', { name: '保存草稿' }).click();
+    await first.getByText('草稿已保存', { exact: true }).waitFor();
+    await expect(first.getByTestId('save-state').innerText()).resolves.toBe('已保存');
+
+    // the second, who opened the draft before, deletes 评价 and saves: refused, not overwritten
+    await second.locator('[data-element-id="Task_Evaluate"]').click();
+    await second.keyboard.press('Delete');
+    await second.getByRole('button', { name: '保存草稿' }).click();
+    const conflict = second.getByRole('dialog', { name: '草稿已被其他管理员修改' });
+    await conflict.waitFor();
+    await s.shot(second, 'designer-5-conflict');
+    const draft = await request(s.api.app).get(`/api/admin/processes/${processKey}/draft`).set('Authorization', await adminApi());
+    expect(draft.text).not.toContain('id="Task_Verify"');
+    expect(draft.text).toContain('id="Task_Evaluate"');
+    // their drawing is intact
+    await conflict.getByRole('button', { name: '保留我的修改' }).click();
+    await expect(second.locator('[data-element-id="Task_Evaluate"]').count()).resolves.toBe(0);
+    await expect(second.getByTestId('save-state').innerText()).resolves.toBe('未保存');
+    // loading the newest draft shows the first administrator's change
+    await second.getByRole('button', { name: '保存草稿' }).click();
+    await conflict.getByRole('button', { name: '加载最新草稿' }).click();
+    await second.locator('[data-element-id="Task_Evaluate"]').waitFor();
+    await expect(second.locator('[data-element-id="Task_Verify"]').count()).resolves.toBe(0);
+    await expect(second.getByTestId('save-state').innerText()).resolves.toBe('已保存');
+    await first.close();
+    await second.close();
+  });
+});
+
+describe('English', () => {
+  it('given the console in Chinese, when the administrator switches to English, then the pages and the modeler speak English, and back', async () => {
+    const page = await s.as('admin');
+    // the select's visible value covers its input: click where a person clicks
+    await page.getByRole('combobox', { name: '语言' }).click({ force: true });
+    await page.getByRole('option', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Process definitions' }).waitFor();
+    await page.goto(`/processes/${processKey}`);
+    await page.getByRole('button', { name: 'Save draft' }).waitFor();
+    await page.locator('[data-element-id="Task_Handle"]').click();
+    await page.locator('.bio-properties-panel').getByText('How the time limit is set').waitFor();
+    await s.shot(page, 'designer-6-english');
+    await page.getByRole('combobox', { name: 'Language' }).click({ force: true });
+    await page.getByRole('option', { name: '中文' }).click();
+    await page.getByRole('button', { name: '保存草稿' }).waitFor();
+    await page.locator('[data-element-id="Task_Handle"]').click();
+    await page.locator('.bio-properties-panel').getByText('时限方式').waitFor();
+    await page.close();
+  });
+});
+
 describe('the console at phone size', () => {
   it('given a phone-sized screen, when the administrator opens the list and a process, then both are usable', async () => {
     const page = await s.as('admin', PHONE);
