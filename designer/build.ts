@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { openapiDocument } from '../api/openapi';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -61,6 +62,18 @@ export function generateClientTypes(): void {
   run('openapi-typescript', [bin('openapi-typescript', 'bin/cli.js'), docFile, '--output', GENERATED, '--silent']);
 }
 
+/** Brotli and gzip copies of the text assets, served as they are (no compression per request). */
+function precompress(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const name of fs.readdirSync(dir)) {
+    if (!/\.(js|css|svg|json|map)$/.test(name)) continue;
+    const file = path.join(dir, name);
+    const body = fs.readFileSync(file);
+    fs.writeFileSync(`${file}.br`, zlib.brotliCompressSync(body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
+    fs.writeFileSync(`${file}.gz`, zlib.gzipSync(body, { level: 9 }));
+  }
+}
+
 /** Builds when stale (or when `force`); returns whether it built. */
 export function ensureConsole(opts: { force?: boolean; log?: (line: string) => void } = {}): boolean {
   if (!opts.force && consoleIsCurrent()) return false;
@@ -71,6 +84,7 @@ export function ensureConsole(opts: { force?: boolean; log?: (line: string) => v
   generateClientTypes();
   run('type check (vue-tsc)', [bin('vue-tsc', 'bin/vue-tsc.js'), '-p', path.join(__dirname, 'tsconfig.json'), '--noEmit']);
   run('vite build', [bin('vite', 'bin/vite.js'), 'build', '--config', path.join(__dirname, 'vite.config.ts'), '--logLevel', 'warn']);
+  precompress(path.join(CONSOLE_DIR, 'assets'));
   fs.writeFileSync(STAMP, hash);
   log(`web console built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return true;

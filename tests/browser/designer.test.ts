@@ -68,7 +68,7 @@ describe('story 1: an administrator changes a deadline and deploys version 2', (
     await page.getByTestId('problems').getByText('0 个错误').waitFor();
     await deployFromEditor(page, '按标准闭环启用', 1);
 
-    // a category of its own runs this process; a case reported now starts on version 1
+    // a new category (on the standard process) is bound to this one in the list's dialog
     const admin = await adminApi();
     const cat = await request(s.api.app)
       .post('/api/admin/categories')
@@ -77,10 +77,26 @@ describe('story 1: an administrator changes a deadline and deploys version 2', (
         code: categoryCode,
         name: `设计器试点${run}`,
         level: 'MAJOR',
-        processKey,
-        children: [{ code: `${categoryCode}01`, name: '试点小类', timeLimits: [{ tier: 'VILLAGE', duration: 'PT8H', calendar: 'WORKING_HOURS' }] }],
+        processKey: 'standard-closed-loop',
+        children: [{ code: `${categoryCode}01`, name: `试点小类${run}`, timeLimits: [{ tier: 'VILLAGE', duration: 'PT8H', calendar: 'WORKING_HOURS' }] }],
       });
     expect(cat.status).toBe(201);
+    await page.getByRole('button', { name: /返回/ }).first().click();
+    const row = page.getByRole('row', { name: new RegExp(processKey) });
+    await row.getByRole('button', { name: '绑定分类' }).click();
+    const bind = page.getByRole('dialog', { name: `绑定事件分类到流程 ${processKey}` });
+    await bind.getByRole('combobox').click({ force: true });
+    await page.keyboard.type(`${categoryCode}01`);
+    await page.getByRole('option', { name: `${categoryCode}01 试点小类${run}` }).click();
+    // the multiple select stays open for more choices: click beside it to close it
+    await bind.getByText('选中的事件分类的新案件将按此流程办理').click();
+    await bind.getByRole('button', { name: '确定' }).click();
+    await page.getByText('已更新 1 个事件分类').waitFor();
+    await row.getByText(`试点小类${run}`).waitFor();
+    await row.getByRole('link').first().click();
+    await page.locator('[data-element-id="Task_Handle"]').waitFor();
+
+    // a case reported now starts on version 1
     const before = await reportAs(s.api, 'wangfang', { category: `${categoryCode}01` });
     started.push(before.id);
     expect(await versionOf(before.id)).toBe(1);
@@ -144,6 +160,12 @@ describe('story 3: the diff between versions 1 and 2', () => {
     // the list names the changed grid: properties, before and after
     const list = (await page.locator('.changes').innerText()).replace(/\s+/g, ' ');
     expect(list).toMatch(/处置 Task_Handle grid:deadline category P3D/);
+    // version 1 opens read-only from the version list
+    await page.getByRole('button', { name: /返回/ }).first().click();
+    await page.getByRole('heading', { name: /的版本/ }).waitFor();
+    await page.getByRole('row', { name: /v1/ }).getByRole('button', { name: '查看' }).click();
+    await page.getByText('只读：第 1 版').waitFor();
+    await expect(page.getByRole('button', { name: '保存草稿' }).count()).resolves.toBe(0);
     await page.close();
   });
 });
@@ -167,6 +189,10 @@ describe('story 2: a diagram from another modeler', () => {
     await blocked.getByText(/无法部署：此流程图包含 GridCase 无法运行的元素/).waitFor();
     await expect(page.getByRole('button', { name: '部署', exact: true }).isDisabled()).resolves.toBe(true);
     await s.shot(page, 'designer-2-foreign-diagram');
+    // the server's check draws its errors on the elements they name
+    await page.getByRole('button', { name: '检查' }).click();
+    await page.locator('.djs-element.grid-server-issue').first().waitFor();
+    await expect(page.locator('.djs-element.grid-server-issue[data-element-id="Activity_13m56bo"]').count()).resolves.toBe(1);
 
     // a file that is not BPMN is refused with the server's message next to its name
     const notBpmn = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gc-')), 'with-doctype.bpmn');
@@ -273,6 +299,27 @@ describe('English', () => {
     await page.getByRole('button', { name: '保存草稿' }).waitFor();
     await page.locator('[data-element-id="Task_Handle"]').click();
     await page.locator('.bio-properties-panel').getByText('时限方式').waitFor();
+    await page.close();
+  });
+});
+
+describe('a district administrator', () => {
+  it('given the administrator of 东城区, when they open the designer, then they read processes but cannot change them (processes are city-wide)', async () => {
+    const page = await s.as('dc.admin');
+    await page.getByRole('heading', { name: '流程定义' }).waitFor();
+    await page.getByText('只有市级系统管理员可以修改流程').waitFor();
+    await expect(page.getByRole('button', { name: '新建流程' }).count()).resolves.toBe(0);
+    await page.goto(`/processes/${processKey}`);
+    await page.getByText('只读：第 2 版').waitFor();
+    await expect(page.getByRole('button', { name: '部署', exact: true }).count()).resolves.toBe(0);
+    await page.close();
+  });
+
+  it('given a handler, when they open the console, then they land on their workspace and the designer is not theirs', async () => {
+    const page = await s.as('dhm1.handler');
+    await page.getByRole('heading', { name: '工作台' }).waitFor();
+    await page.goto('/processes');
+    await page.getByRole('heading', { name: '工作台' }).waitFor();
     await page.close();
   });
 });

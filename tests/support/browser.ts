@@ -63,7 +63,7 @@ export async function startConsoleSuite(prefix: string): Promise<ConsoleSuite> {
     },
     async shot(page, name) {
       const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-      await page.screenshot({ path: file });
+      await page.screenshot({ path: file, animations: 'disabled' });
       return file;
     },
     async close() {

@@ -12,7 +12,7 @@ export interface Me {
   username: string;
   displayName: string;
   roles: string[];
-  memberships: { orgUnitId: number; orgUnitName?: string; role?: string; [k: string]: unknown }[];
+  memberships: { orgUnitId: number; role: string; level: string; [k: string]: unknown }[];
 }
 
 const TOKEN = 'gridcase.token';
@@ -52,6 +52,12 @@ export function signOutLocally(): void {
 }
 
 export const isAdministrator = () => !!session.me?.roles.includes('ADMINISTRATOR');
+
+/**
+ * Processes and categories are city-wide: only an administrator at a city unit changes them
+ * (the API refuses everyone else); district administrators and auditors read them.
+ */
+export const canChangeProcesses = () => !!session.me?.memberships.some((m) => m.role === 'ADMINISTRATOR' && m.level === 'CITY');
 
 /** The first page of a role: administrators draw processes, everyone else has the workspace. */
 export function homeOf(me: Me | null): string {
