@@ -25,4 +25,5 @@ runJest(cfg, {
   resultsName: 'faults',
   env,
   stopAfter: 'all',
+  console: true,
 }).then((code) => process.exit(code), fail);

@@ -37,10 +37,12 @@ async function recreateDatabase(serverUrl: string, database: string): Promise<vo
 /**
  * `browser`: the suite drives the web console in Chromium: build the console when stale and
  * install Chromium when missing (skipped when the jest arguments name only other tests).
+ * `console`: the suite starts the production API entry, which serves the console: build it
+ * first, so that no entry's start-up waits on a build.
  */
 export async function runJest(
   cfg: Config,
-  opts: { database: string; jestArgs: string[]; resultsName: string; env?: NodeJS.ProcessEnv; stopAfter?: 'started' | 'all'; browser?: boolean },
+  opts: { database: string; jestArgs: string[]; resultsName: string; env?: NodeJS.ProcessEnv; stopAfter?: 'started' | 'all'; browser?: boolean; console?: boolean },
 ): Promise<number> {
   const t0 = Date.now();
   let services: Services | undefined;
@@ -63,12 +65,13 @@ export async function runJest(
 
     const browserEnv: NodeJS.ProcessEnv = {};
     const paths = opts.jestArgs.filter((a) => !a.startsWith('-'));
-    if (opts.browser && (!paths.length || paths.some((a) => a.includes('browser')))) {
+    const browser = opts.browser && (!paths.length || paths.some((a) => a.includes('browser')));
+    if (browser || opts.console) {
       const { ensureConsole, CONSOLE_DIR } = await import('../../designer/build');
       ensureConsole({ log });
       browserEnv.GRIDCASE_CONSOLE_DIR = CONSOLE_DIR;
-      browserEnv.GRIDCASE_CHROMIUM = ensureBrowser(log);
     }
+    if (browser) browserEnv.GRIDCASE_CHROMIUM = ensureBrowser(log);
 
     const resultsDir = path.join(cfg.dataDir, 'test-results');
     fs.mkdirSync(resultsDir, { recursive: true });
