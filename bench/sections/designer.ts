@@ -128,7 +128,7 @@ interface OpenSample {
   /** ms from navigation start to the open (page scripts, sign-in check, API calls, draft) */
   boot: number;
   open: number;
-  /** gridcase:lint, from the open's start */
+  /** gridcase:lint of the opened diagram: from import.done (drawn) to the lint's end */
   lint: number;
   /** from the end of the open to the end of the first lint */
   lintAfterOpen: number;
@@ -156,7 +156,7 @@ async function readOpen(page: Page): Promise<OpenSample> {
   return {
     boot: r.openStart,
     open: r.open,
-    lint: lintEnd - r.openStart,
+    lint: r.lint,
     lintAfterOpen: lintEnd - openEnd,
     draftMs: r.api.find((a) => a.path.endsWith('/draft'))?.ms ?? NaN,
     api: r.api,
@@ -450,7 +450,7 @@ export const designerSection: BenchSection = {
         { measure: '… with the page and API replies (the 300-element draft too), gzip -9', value: kib(allGzip), unit: 'KiB' },
         { measure: `open ${BENCH_DIAGRAM_SIZE}-element diagram (importXML + fit), median of ${runs}`, value: openS.p50, unit: 'ms', target: `≤ ${TARGET_OPEN_MS} ms (own)`, met: openS.p50 <= TARGET_OPEN_MS },
         { measure: 'open, p95', value: openS.p95, unit: 'ms' },
-        { measure: 'first lint, from the open (gridcase:lint), median', value: lintS.p50, unit: 'ms', target: `≤ ${TARGET_LINT_MS} ms (own)`, met: lintS.p50 <= TARGET_LINT_MS },
+        { measure: 'first lint of the opened diagram (gridcase:lint, from drawn to linted), median', value: lintS.p50, unit: 'ms', target: `≤ ${TARGET_LINT_MS} ms (own)`, met: lintS.p50 <= TARGET_LINT_MS },
         { measure: 'first lint, p95', value: lintS.p95, unit: 'ms' },
         { measure: '… of which after the diagram is shown, median', value: lintAfter.p50, unit: 'ms' },
         { measure: 'longest main-thread long task during open + first lint, median', value: longtaskOk ? summarize(opens.map((o) => o.longestOpen)).p50 : 'not observed (no longtask entries)', unit: longtaskOk ? 'ms' : undefined },
@@ -473,7 +473,7 @@ export const designerSection: BenchSection = {
       );
       const slowestApi = [...opens[0].api].sort((a, b) => b.ms - a.ms).slice(0, 3);
       notes.push(
-        `Open, per load (medians): ${fmt(bootS.p50, 0)} ms from navigation to the open (scripts, the sign-in check and the page's API calls; the draft GET ${fmt(summarize(opens.map((o) => o.draftMs)).p50, 0)} ms; slowest on the cold load ${slowestApi.map((a) => `${a.path} ${fmt(a.ms, 0)} ms`).join(', ')}), then ${fmt(openS.p50, 0)} ms importXML + fit, then ${fmt(lintAfter.p50, 0)} ms until the first lint completes; the gridcase:lint measure of an open starts with the open, so it includes the import. Longest long task before the open ${fmt(summarize(opens.map((o) => o.longestBoot)).p50, 0)} ms, during open + first lint ${fmt(summarize(opens.map((o) => o.longestOpen)).p50, 0)} ms (medians).` +
+        `Open, per load (medians): ${fmt(bootS.p50, 0)} ms from navigation to the open (scripts, the sign-in check and the page's API calls; the draft GET ${fmt(summarize(opens.map((o) => o.draftMs)).p50, 0)} ms; slowest on the cold load ${slowestApi.map((a) => `${a.path} ${fmt(a.ms, 0)} ms`).join(', ')}), then ${fmt(openS.p50, 0)} ms importXML + fit, then ${fmt(lintAfter.p50, 0)} ms until the first lint completes; the gridcase:lint measure of an open starts when bpmn-js has drawn the diagram (import.done), before the fit. Longest long task before the open ${fmt(summarize(opens.map((o) => o.longestBoot)).p50, 0)} ms, during open + first lint ${fmt(summarize(opens.map((o) => o.longestOpen)).p50, 0)} ms (medians).` +
           (profiles.open ? ` Profiled reload: ${describeProfile(profiles.open)}.` : ''),
       );
       notes.push(
@@ -487,9 +487,7 @@ export const designerSection: BenchSection = {
         );
       if (lintS.p50 > TARGET_LINT_MS)
         notes.push(
-          lintS.p50 - openS.p50 <= TARGET_LINT_MS
-            ? `First lint misses only because gridcase:lint of an open is measured from the open's start (ProcessModeler.vue sets both start marks in open()): ${fmt(openS.p50, 0)} ms of it is the import; the lint itself finishes ${fmt(lintAfter.p50, 0)} ms after the diagram is shown, within ${TARGET_LINT_MS} ms.`
-            : `First lint misses its target: ${fmt(lintAfter.p50, 0)} ms after the diagram is shown (bpmnlint runs every rule of process/lint-config.ts over the whole diagram on the main thread, then the plugin clears and recreates all its overlays); running the linter in a Web Worker would keep it off the input path, and fewer overlay rebuilds (only changed elements) would cut its tail.`,
+          `First lint misses its target: ${fmt(lintAfter.p50, 0)} ms after the diagram is shown (bpmnlint runs every rule of process/lint-config.ts over the whole diagram on the main thread, then the plugin clears and recreates all its overlays); running the linter in a Web Worker would keep it off the input path, and fewer overlay rebuilds (only changed elements) would cut its tail.`,
         );
       if (editS.p50 > TARGET_EDIT_MS)
         notes.push(

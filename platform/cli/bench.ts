@@ -77,6 +77,38 @@ function updateReadme(root: string, table: string, resultFile: string): void {
   fs.writeFileSync(file, `${text.slice(0, a + BEGIN.length)}\n<!-- written by npm run bench; details in ${path.relative(root, resultFile)} -->\n${body}${text.slice(b)}`);
 }
 
+/**
+ * A full-scale run of some sections (`--only`) replaces just those sections' rows of the README
+ * table (in the order of SECTIONS), and names its result file for them in the table's preamble.
+ */
+function mergeReadme(root: string, md: string, resultFile: string, order: string[], titles: string[]): void {
+  const file = path.join(root, 'README.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const a = text.indexOf(BEGIN);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) return;
+  const block = text.slice(a + BEGIN.length, b).split('\n');
+  const fresh = md.split('\n').filter((l) => titles.some((t) => l.startsWith(`| ${t} |`)));
+  const kept = block.filter((l) => !titles.some((t) => l.startsWith(`| ${t} |`)));
+  // after the rows of the nearest earlier section still in the table, else at the end of the table
+  const rank = (line: string) => order.findIndex((t) => line.startsWith(`| ${t} |`));
+  const mine = Math.min(...titles.map((t) => order.indexOf(t)).filter((i) => i >= 0));
+  let at = -1;
+  kept.forEach((l, i) => {
+    const r = rank(l);
+    if (r >= 0 && r < mine) at = i;
+  });
+  if (at < 0) at = kept.map((l) => l.startsWith('|')).lastIndexOf(true);
+  kept.splice(at + 1, 0, ...fresh);
+  const source = `${titles.join(', ')}: \`${path.relative(root, resultFile).replace(/\.json$/, '.md')}\` (\`--only\` run).`;
+  const pre = kept.findIndex((l) => l.startsWith('Machine:'));
+  if (pre >= 0) {
+    const cleaned = titles.reduce((line, t) => line.replace(new RegExp(` ${t.replace(/[()]/g, '\\$&')}: \`[^\`]*\` \\(\`--only\` run\\)\\.`, 'g'), ''), kept[pre]);
+    kept[pre] = `${cleaned} ${source}`;
+  }
+  fs.writeFileSync(file, `${text.slice(0, a + BEGIN.length)}${kept.join('\n')}${text.slice(b)}`);
+}
+
 async function main(): Promise<void> {
   const t0 = Date.now();
   const args = process.argv.slice(2);
@@ -180,6 +212,7 @@ async function main(): Promise<void> {
   fs.writeFileSync(jsonFile, `${JSON.stringify({ ...meta, sections: results }, null, 2)}\n`);
   fs.writeFileSync(path.join(outDir, `${stamp}.md`), md);
   if (!quick && !only) updateReadme(cfg.root, md, jsonFile);
+  if (!quick && only) mergeReadme(cfg.root, md, jsonFile, SECTIONS.map((x) => x.title), results.map((r) => r.title));
   process.stdout.write(`\n${md}`);
   log(`results: ${path.relative(cfg.root, jsonFile)} (and .md); bench finished in ${seconds(t0)}`);
 }
