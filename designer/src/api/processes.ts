@@ -9,14 +9,20 @@ export type ValidationReport = components['schemas']['AdminValidationReport'];
 export type Category = components['schemas']['AdminCategoryView'];
 
 const enc = encodeURIComponent;
+const PAGE = 100;
+
+/** Every item of a paged administration list (pages of 100, the API's largest). */
+async function everyPage<T>(fetchPage: (page: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+  const out: T[] = [];
+  for (let page = 1; ; page++) {
+    const r = await fetchPage(page);
+    out.push(...r.items);
+    if (page * PAGE >= r.total || !r.items.length) return out;
+  }
+}
 
 export async function listProcesses(q?: string): Promise<ProcessDefinition[]> {
-  const out: ProcessDefinition[] = [];
-  for (let page = 1; ; page++) {
-    const r = ok(await api.GET('/api/admin/processes', { params: { query: { page, pageSize: 100, ...(q ? { q } : {}) } } }));
-    out.push(...r.items);
-    if (out.length >= r.total || !r.items.length) return out;
-  }
+  return everyPage(async (page) => ok(await api.GET('/api/admin/processes', { params: { query: { page, pageSize: PAGE, ...(q ? { q } : {}) } } })));
 }
 
 export async function getProcess(key: string): Promise<ProcessDefinition> {
@@ -28,12 +34,7 @@ export async function createProcess(body: { key: string; name: string; descripti
 }
 
 export async function listVersions(key: string): Promise<ProcessVersion[]> {
-  const out: ProcessVersion[] = [];
-  for (let page = 1; ; page++) {
-    const r = ok(await api.GET('/api/admin/processes/{key}/versions', { params: { path: { key }, query: { page, pageSize: 100 } } }));
-    out.push(...r.items);
-    if (out.length >= r.total || !r.items.length) return out;
-  }
+  return everyPage(async (page) => ok(await api.GET('/api/admin/processes/{key}/versions', { params: { path: { key }, query: { page, pageSize: PAGE } } })));
 }
 
 /** The draft and its ETag, or null when the process has no draft. */
@@ -79,12 +80,7 @@ export async function deploy(key: string, comment: string): Promise<{ created: b
 }
 
 export async function listCategories(): Promise<Category[]> {
-  const out: Category[] = [];
-  for (let page = 1; ; page++) {
-    const r = ok(await api.GET('/api/admin/categories', { params: { query: { page, pageSize: 100 } } }));
-    out.push(...r.items);
-    if (out.length >= r.total || !r.items.length) return out;
-  }
+  return everyPage(async (page) => ok(await api.GET('/api/admin/categories', { params: { query: { page, pageSize: PAGE } } })));
 }
 
 export async function bindCategory(id: number, processKey: string | null): Promise<void> {
@@ -93,18 +89,14 @@ export async function bindCategory(id: number, processKey: string | null): Promi
 
 /** The pick lists of the properties panel: the org tree down to villages, and the department kinds. */
 export async function designerLists(): Promise<{ orgUnits: OrgUnitOption[]; departments: DepartmentOption[] }> {
-  const orgUnits: OrgUnitOption[] = [];
-  for (let page = 1; ; page++) {
-    const r = ok(await api.GET('/api/admin/org-units', { params: { query: { page, pageSize: 100 } } }));
-    orgUnits.push(...r.items.filter((u) => u.level !== 'GRID').map((u) => ({ id: u.id, name: u.name, level: u.level, parentId: u.parentId })));
-    if (page * 100 >= r.total || !r.items.length) break;
-  }
+  const [units, departments] = await Promise.all([
+    everyPage(async (page) => ok(await api.GET('/api/admin/org-units', { params: { query: { page, pageSize: PAGE } } }))),
+    everyPage(async (page) => ok(await api.GET('/api/admin/departments', { params: { query: { page, pageSize: PAGE } } }))),
+  ]);
+  const orgUnits: OrgUnitOption[] = units.filter((u) => u.level !== 'GRID').map((u) => ({ id: u.id, name: u.name, level: u.level, parentId: u.parentId }));
   const kinds = new Map<string, string>();
-  for (let page = 1; ; page++) {
-    const r = ok(await api.GET('/api/admin/departments', { params: { query: { page, pageSize: 100 } } }));
-    for (const d of r.items) if (!kinds.has(d.kind)) kinds.set(d.kind, d.name.replace(/^.{2,3}(区|市|县)/, ''));
-    if (page * 100 >= r.total || !r.items.length) break;
-  }
+  // a kind's name without its district (东城区城市管理委员会 → 城市管理委员会)
+  for (const d of departments) if (!kinds.has(d.kind)) kinds.set(d.kind, d.name.replace(/^.{2,3}(区|市|县)/, ''));
   return { orgUnits, departments: [...kinds].map(([kind, name]) => ({ kind, name })).sort((a, b) => a.kind.localeCompare(b.kind)) };
 }
 
