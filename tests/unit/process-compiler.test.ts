@@ -18,7 +18,7 @@ import type { ElementModel, ProcessModel } from '../../process/model';
 import { clockDurationMs, parseCalendar, parseCycle, parseReminders, parseTimer } from '../../process/timers';
 import modelSchema from '../../schema/process-model.schema.json';
 
-const MIWG_DIR = path.resolve(__dirname, '../../../shared/extern/miwg');
+const MIWG_DIR = path.resolve(__dirname, '../fixtures/bpmn/miwg');
 const PROCESSES_DIR = path.resolve(__dirname, '../../processes');
 
 // ---------------------------------------------------------------------------------------------
@@ -139,9 +139,8 @@ const ERROR_SHAPE = { element: expect.stringMatching(/\S/), type: expect.stringM
 describe('MIWG test-suite diagrams (third-party BPMN, not written for GridCase)', () => {
   const files = fs.existsSync(MIWG_DIR) ? fs.readdirSync(MIWG_DIR).filter((f) => f.endsWith('.bpmn')) : [];
 
-  it('given the shared MIWG folder, then it resolves from tests/unit and holds diagrams', () => {
-    expect(MIWG_DIR).toBe(path.resolve(__dirname, '../../../shared/extern/miwg'));
-    expect(fs.existsSync(MIWG_DIR)).toBe(true);
+  it('given the MIWG diagrams vendored into the fixtures (with their licence notice), then they are there', () => {
+    expect(fs.existsSync(path.join(MIWG_DIR, 'NOTICE.txt'))).toBe(true);
     expect(files.length).toBeGreaterThanOrEqual(7);
   });
 

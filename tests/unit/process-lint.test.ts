@@ -21,7 +21,7 @@ import { compiledFor } from '../../process/lint-plugin/cache';
 const root = path.resolve(__dirname, '../..');
 const PROCESSES_DIR = path.join(root, 'processes');
 const FIXTURES_DIR = path.join(root, 'tests', 'fixtures', 'bpmn');
-const MIWG_DIR = path.resolve(root, '../shared/extern/miwg');
+const MIWG_DIR = path.join(FIXTURES_DIR, 'miwg');
 
 const bpmnFiles = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.bpmn')) : []).map((f) => path.join(dir, f));
 
