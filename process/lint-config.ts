@@ -43,7 +43,7 @@ import superfluousGateway from 'bpmnlint/rules/superfluous-gateway';
 import superfluousLabel from 'bpmnlint/rules/superfluous-label';
 import superfluousTermination from 'bpmnlint/rules/superfluous-termination';
 import gridcase from './lint-plugin';
-import { PLUGIN } from './lint-plugin/compile';
+import { PLUGIN } from './lint-plugin/findings';
 
 /** bpmnlint's rules that its recommended config names (every one of them must be here). */
 export const BPMNLINT_RULES: Record<string, RuleFactory> = {

@@ -4,7 +4,7 @@
  * end, gateways that cannot strand a case. Pure.
  */
 import type { ElementModel, ProcessModel } from '../model';
-import type { Finding, GridcaseRule } from './compile';
+import type { Finding, GridcaseRule } from './findings';
 
 export function checkGraph(model: ProcessModel, typeOf: (id: string) => string): Finding[] {
   const issues: Finding[] = [];

@@ -8,7 +8,7 @@
  * a rule factory, `configs.recommended` is a config. Pure: no Node built-ins, bundles for the browser.
  */
 import type { Config, RuleFactory } from 'bpmnlint/lib/types';
-import { GRIDCASE_RULES, type GridcaseRule } from './compile';
+import { GRIDCASE_RULES, type GridcaseRule } from './findings';
 import processRule from './rules/process';
 import supported from './rules/supported';
 import gridAttributes from './rules/grid-attributes';

@@ -6,7 +6,7 @@
  */
 import type { Reporter, RuleDefinition } from 'bpmnlint/lib/types';
 import { compiledFor } from './cache';
-import { PLUGIN, type GridcaseRule } from './compile';
+import { PLUGIN, type GridcaseRule } from './findings';
 
 export function gridcaseRule(rule: GridcaseRule): RuleDefinition {
   const name = `${PLUGIN}/${rule}`;
