@@ -4,6 +4,8 @@
  *   - prepareTask: resolves a user task's assignee rule to candidates (org tree, departments,
  *     the reporter) and computes its deadline and reminder points on the business calendar;
  *   - computeTimes: fire times of working-calendar timers;
+ *   - loadCategoryFacts: what a category chosen at 立案 means to the case (major class, home
+ *     department), for the workflow's facts;
  *   - applyCaseChange: writes one change of a case (audit rows with their hash chain, the case
  *     row, task rows with their inbox index, approvals, notifications) in ONE transaction,
  *     idempotently: a retried change whose first audit row exists writes nothing again.
@@ -66,6 +68,7 @@ export interface CaseSnapshot {
   dueAt: string | null;
   closedTier: Tier | null;
   closedAt: string | null;
+  /** when 受理 took the case on (absent from snapshots of workflow code before it was carried) */
   acceptedAt?: string | null;
 }
 
@@ -194,6 +197,16 @@ export function createCaseActivities({ prisma }: CaseDeps) {
       let k = 0;
       const reminderAts = input.reminders.map((r, i) => (fractions[i] ? computed[k++] : new Date(Date.parse(dueAt) - clockDurationMs((r as { duration: string }).duration)).toISOString()));
       return { ...who, dueAt, limit, reminderAts };
+    },
+
+    /** The facts a category gives a case (as at intake, platform/cases/start.ts); null when the code names no active category. */
+    async loadCategoryFacts(input: { code: string }): Promise<{ category: string; categoryMajor: string; homeDepartment: string | null } | null> {
+      const c = await prisma.category.findUnique({
+        where: { code: input.code },
+        select: { code: true, active: true, departmentKind: true, parent: { select: { code: true, departmentKind: true } } },
+      });
+      if (!c || !c.active) return null;
+      return { category: c.code, categoryMajor: c.parent?.code ?? c.code, homeDepartment: c.departmentKind ?? c.parent?.departmentKind ?? null };
     },
 
     async computeTimes(input: { specs: TimeSpec[] }): Promise<string[]> {

@@ -175,6 +175,8 @@ export interface EngineState {
   ended: boolean;
   closedTier: Tier | null;
   closedAt: string | null;
+  /** when the case was taken on (受理): its status first left REPORTED for one that does not end it (absent in states carried from before it was kept) */
+  acceptedAt?: string | null;
   reworkCount: number;
   escalations: number;
   overdueCount: number;
@@ -192,6 +194,19 @@ export class EngineError extends Error {
     this.name = 'EngineError';
   }
 }
+
+/**
+ * Behaviour added after the first release, each named by the id the case workflow guards it with
+ * (`patched(id)`), so that recorded histories replay as they ran:
+ *   - `audit-task-tier`: rows of a task's own work (dispatched, claimed, completed, requests,
+ *     comments, reminders, overdue, deadline changes, return) record the tier the task is at (a
+ *     reporter's 核查 at GRID, a department's task at DISTRICT), not the case's tier;
+ *   - `close-once`: 结案 is one row, from the status the case had (the close task's own status is
+ *     not written before it as a separate `status` row);
+ *   - `report-at-reported`: the `report` row carries the time of the report (the case row's
+ *     reportedAt), not the time the workflow started.
+ */
+export type EnginePatch = 'audit-task-tier' | 'close-once' | 'report-at-reported';
 
 export interface TaskOpened {
   tier: Tier;
@@ -237,6 +252,7 @@ export function newEngineState(facts: CaseFacts, initialVars: Record<string, unk
     ended: false,
     closedTier: null,
     closedAt: null,
+    acceptedAt: null,
     reworkCount: 0,
     escalations: 0,
     overdueCount: 0,
@@ -259,6 +275,8 @@ export class Engine {
     readonly model: ProcessModel,
     readonly facts: CaseFacts,
     public state: EngineState,
+    /** whether a behaviour added later is on (the workflow answers with patched(); on by default) */
+    private readonly patched: (id: EnginePatch) => boolean = () => true,
   ) {}
 
   // ---------------------------------------------------------------------------------------
@@ -266,7 +284,8 @@ export class Engine {
 
   start(now: string): void {
     this.now = now;
-    this.audit('report', this.facts.reporter, null, 'REPORTED', null, { element: this.model.start });
+    const at = this.patched('report-at-reported') && this.facts.reportedAt ? this.facts.reportedAt : now;
+    this.audit('report', this.facts.reporter, null, 'REPORTED', null, { element: this.model.start }, { at });
     this.caseDirty = true;
     this.state.tokens.push({ elementId: this.model.start, scope: null, viaFlow: null, prev: null });
     this.run();
@@ -281,15 +300,23 @@ export class Engine {
     inst.state = 'open';
     Object.assign(inst.task, { tier: r.tier, orgUnitId: r.orgUnitId, departmentId: r.departmentId, principals: r.principals, dueAt: r.dueAt, limit: r.limit });
     this.dirtyTasks.add(inst.task.taskId);
-    this.audit('dispatchTask', SYSTEM_ACTOR, null, null, null, {
-      element: el.id,
-      taskId: inst.task.taskId,
-      name: inst.task.name,
-      candidates: r.principals,
-      orgUnitId: r.orgUnitId,
-      departmentId: r.departmentId,
-      dueAt: r.dueAt,
-    });
+    this.audit(
+      'dispatchTask',
+      SYSTEM_ACTOR,
+      null,
+      null,
+      null,
+      {
+        element: el.id,
+        taskId: inst.task.taskId,
+        name: inst.task.name,
+        candidates: r.principals,
+        orgUnitId: r.orgUnitId,
+        departmentId: r.departmentId,
+        dueAt: r.dueAt,
+      },
+      this.atTask(inst.task),
+    );
     this.notify({ key: `task:${inst.task.taskId}`, kind: 'TASK', to: { principals: r.principals }, taskId: inst.task.taskId, title: `新任务：${inst.task.name}`, body: `案件 ${this.facts.caseId} 待办理，时限 ${r.dueAt}` });
     r.reminderAts.forEach((at, i) => this.addTimer({ kind: 'reminder', instanceId, elementId: `${el.id}#reminder${i}`, fireAt: at }));
     this.addTimer({ kind: 'overdue', instanceId, elementId: el.id, fireAt: r.dueAt });
@@ -347,7 +374,7 @@ export class Engine {
     this.armDeadlineBoundaries(inst);
     this.dirtyTasks.add(inst.task.taskId);
     this.caseDirty = true;
-    this.audit('changeDeadline', actor, null, null, reason, { taskId: inst.task.taskId, from, to: dueAt });
+    this.audit('changeDeadline', actor, null, null, reason, { taskId: inst.task.taskId, from, to: dueAt }, this.atTask(inst.task));
   }
 
   timerFired(timerId: string, now: string): void {
@@ -362,7 +389,7 @@ export class Engine {
       case 'reminder': {
         const task = inst.task;
         if (!task) return;
-        this.audit('urge', SYSTEM_ACTOR, null, null, '时限提醒', { taskId: task.taskId, automatic: true, dueAt: task.dueAt });
+        this.audit('urge', SYSTEM_ACTOR, null, null, '时限提醒', { taskId: task.taskId, automatic: true, dueAt: task.dueAt }, this.atTask(task));
         this.notify({
           key: `reminder:${t.id}`,
           kind: 'REMINDER',
@@ -381,7 +408,7 @@ export class Engine {
         this.state.vars.overdue = true;
         this.dirtyTasks.add(task.taskId);
         this.caseDirty = true;
-        this.audit('overdue', SYSTEM_ACTOR, null, null, null, { taskId: task.taskId, orgUnitId: task.orgUnitId, departmentId: task.departmentId, tier: task.tier, dueAt: task.dueAt });
+        this.audit('overdue', SYSTEM_ACTOR, null, null, null, { taskId: task.taskId, orgUnitId: task.orgUnitId, departmentId: task.departmentId, tier: task.tier, dueAt: task.dueAt }, this.atTask(task));
         const above = tierAbove(task.tier);
         this.audit('supervise', SYSTEM_ACTOR, null, null, '超期自动督办', { taskId: task.taskId, automatic: true, supervisorTier: above });
         this.notify({
@@ -473,7 +500,7 @@ export class Engine {
     task.state = 'CLAIMED';
     task.claimedAt = now;
     this.dirtyTasks.add(taskId);
-    this.audit('claim', actor, null, null, null, { taskId });
+    this.audit('claim', actor, null, null, null, { taskId }, this.atTask(task));
     return task;
   }
 
@@ -491,7 +518,7 @@ export class Engine {
     task.state = 'OPEN';
     task.claimedAt = null;
     this.dirtyTasks.add(taskId);
-    this.audit('unclaim', actor, null, null, null, { taskId });
+    this.audit('unclaim', actor, null, null, null, { taskId }, this.atTask(task));
     return task;
   }
 
@@ -520,7 +547,7 @@ export class Engine {
     if (!task.assignee) task.assignee = actor;
     this.state.vars.outcome = o;
     this.mergeVars(data ?? {});
-    this.audit('complete', actor, null, null, null, { taskId, element: el.id, outcome: o, data: data ?? {} });
+    this.audit('complete', actor, null, null, null, { taskId, element: el.id, outcome: o, data: data ?? {} }, this.atTask(task));
     this.leave(inst, el.id);
     this.run();
     return task;
@@ -585,7 +612,7 @@ export class Engine {
     };
     this.state.approvals.push(approval);
     this.dirtyApprovals.add(approval.id);
-    this.audit(REQUEST_ACTION[kind], actor, null, null, reason, { taskId, approvalId: approval.id, duration });
+    this.audit(REQUEST_ACTION[kind], actor, null, null, reason, { taskId, approvalId: approval.id, duration }, this.atTask(task));
     this.notify({
       key: `approval:${approval.id}`,
       kind: 'APPROVAL',
@@ -625,7 +652,7 @@ export class Engine {
       if (found && a.kind === 'RETURN' && found.inst.prev) {
         found.task.state = 'RETURNED';
         found.task.completedAt = now;
-        this.audit('return', a.requestedBy, null, null, a.reason, { taskId: a.taskId, to: found.inst.prev });
+        this.audit('return', a.requestedBy, null, null, a.reason, { taskId: a.taskId, to: found.inst.prev }, this.atTask(found.task));
         this.cancelInstance(found.inst, 'RETURNED');
         // the earlier step may lie outside the sub-process(es) the task runs in: leave them
         const targetScope = this.el(found.inst.prev).scope;
@@ -680,8 +707,21 @@ export class Engine {
 
   comment(taskId: string | null, actor: Actor, text: string, now: string): void {
     this.now = now;
-    if (taskId) this.findTask(taskId);
-    this.audit('comment', actor, null, null, text, { taskId });
+    const task = taskId ? this.findTask(taskId).task : null;
+    this.audit('comment', actor, null, null, text, { taskId }, task ? this.atTask(task) : undefined);
+  }
+
+  /**
+   * 立案 classified the case (a task completed with a category): later deadlines on the category's
+   * limits, `department:home` and gateway conditions see the new category.
+   */
+  classify(c: { category: string; categoryMajor: string | null; homeDepartment: string | null }): void {
+    this.facts.category = c.category;
+    this.facts.categoryMajor = c.categoryMajor;
+    this.facts.homeDepartment = c.homeDepartment;
+    this.state.vars.category = c.category;
+    this.state.vars.categoryMajor = c.categoryMajor;
+    this.caseDirty = true;
   }
 
   /** 催办 by hand: reminds whoever holds the open tasks (or one task). */
@@ -801,8 +841,21 @@ export class Engine {
     return `${prefix}${this.state.nextId++}`;
   }
 
-  private audit(action: string, actor: Actor, fromStatus: CaseStatusCode | null, toStatus: CaseStatusCode | null, reason: string | null, payload: Record<string, unknown>): void {
-    this.outbox.push({ action, actor, fromStatus, toStatus, tier: this.state.tier, reason, payload, at: this.now });
+  private audit(
+    action: string,
+    actor: Actor,
+    fromStatus: CaseStatusCode | null,
+    toStatus: CaseStatusCode | null,
+    reason: string | null,
+    payload: Record<string, unknown>,
+    where: { tier?: Tier; at?: string } = {},
+  ): void {
+    this.outbox.push({ action, actor, fromStatus, toStatus, tier: where.tier ?? this.state.tier, reason, payload, at: where.at ?? this.now });
+  }
+
+  /** Where a row of a task's own work happened: at the task's tier (patch `audit-task-tier`), else the case's. */
+  private atTask(task: TaskInfo): { tier?: Tier } {
+    return this.patched('audit-task-tier') ? { tier: task.tier } : {};
   }
 
   private notify(n: NotificationRecord): void {
@@ -829,6 +882,7 @@ export class Engine {
     const from = this.state.status;
     if (el.status && el.status !== from) {
       this.state.status = el.status;
+      if (from === 'REPORTED' && !FINAL_STATUSES.includes(el.status)) this.state.acceptedAt ??= this.now;
       this.audit('status', SYSTEM_ACTOR, from, el.status, null, { element: el.id, label: el.statusLabel });
     }
     if (el.statusLabel) this.state.statusLabel = el.statusLabel;
@@ -922,7 +976,9 @@ export class Engine {
 
   /** The instance an activity or catch event runs as, its status applied and its boundary timers armed. */
   private activate(el: ElementModel, token: Token, kind: Instance['kind'], prefix: string, state: Instance['state']): Instance {
-    this.setStatus(el);
+    // 结案 writes its own transition, from the status the case had
+    const closes = el.type === 'serviceTask' && el.action === 'close' && this.patched('close-once');
+    if (!closes) this.setStatus(el);
     const inst: Instance = { id: this.newId(prefix), elementId: el.id, scope: token.scope, kind, state, prev: token.prev };
     this.state.instances[inst.id] = inst;
     this.armBoundaries(inst);

@@ -15,6 +15,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -89,7 +90,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   // The model normally comes with the input (so the handlers below exist from the first workflow
   // task); a caller that gives only the version id has it loaded.
   const model = input.model ?? (await acts.loadProcessModel({ processVersionId: input.processVersionId })).model;
-  const engine = new Engine(model, facts, input.carried?.engine ?? newEngineState(facts, input.vars ?? {}));
+  // behaviour added after the first release is guarded where it acts (see EnginePatch)
+  const engine = new Engine(model, facts, input.carried?.engine ?? newEngineState(facts, input.vars ?? {}), (id) => patched(id));
   let seq = input.carried?.seq ?? 0;
   let created = !!input.carried;
   const run = input.carried?.run ?? 1;
@@ -105,6 +107,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     dueAt: engine.state.ended ? null : engine.dueAt(),
     closedTier: engine.state.closedTier,
     closedAt: engine.state.closedAt,
+    acceptedAt: engine.state.acceptedAt ?? null,
   });
 
   const view = (): CaseView => ({
@@ -213,8 +216,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     }
   }
 
-  /** Runs an action under the lock, writes it, and turns engine refusals into update failures. */
-  const act = <T>(fn: () => T): Promise<T> =>
+  /**
+   * Runs an action under the lock, then what must be known before its change is written (`then`),
+   * writes it, and turns engine refusals into update failures.
+   */
+  const act = <T>(fn: () => T, then?: () => Promise<void>): Promise<T> =>
     lock.run(async () => {
       let result: T;
       try {
@@ -222,9 +228,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       } catch (e) {
         throw asFailure(e);
       }
+      if (then) await then();
       await settle();
       return result;
     });
+
+  /**
+   * A task completed with a category (立案 classifies an unclassified report, or corrects the
+   * category): the case's facts take it before the next tasks are dispatched, so their deadlines
+   * use its limits (patch `register-classifies`; an unknown code changes nothing).
+   */
+  const classify = async (data: Record<string, unknown> | undefined): Promise<void> => {
+    const code = data?.category;
+    if (typeof code !== 'string' || code === facts.category || !patched('register-classifies')) return;
+    const found = await acts.loadCategoryFacts({ code });
+    if (found) engine.classify(found);
+  };
 
   const validate = (fn: () => void) => {
     try {
@@ -265,7 +284,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
 
   setHandler(
     completeUpdate,
-    ({ taskId, actor, outcome, data }) => act(() => ({ ...engine.complete(taskId, actor, outcome, data, now()) })).then((task) => ({ task, case: view() })),
+    ({ taskId, actor, outcome, data }) =>
+      act(
+        () => ({ ...engine.complete(taskId, actor, outcome, data, now()) }),
+        () => classify(data),
+      ).then((task) => ({ task, case: view() })),
     {
       validator: ({ taskId, actor, outcome, data }) => admit(actor, () => engine.validateComplete(taskId, actor, outcome, data)),
     },

@@ -245,6 +245,7 @@ export async function actOnTask(deps: ApiDeps, c: Caller, taskId: string, action
     throw unprocessable('body.duration', text('时长必须大于零，且不能以年或月计', 'the duration must be longer than zero and not in years or months'), 'DURATION_INVALID');
   }
   if (body.data && Array.isArray(body.data.photos)) await checkPhotos(deps, t.caseId, body.data.photos as unknown[]);
+  if (action === 'complete' && body.data?.category !== undefined && body.data.category !== null) await checkCategory(deps, body.data.category);
   const handle = deps.temporal.client.workflow.getHandle(t.caseId);
   const updateId = updateIdOf(c, action, taskId, idempotencyKey);
   const actor = actorOf(c);
@@ -297,6 +298,20 @@ function positiveMs(iso: string): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * A category given with a completion classifies the case (立案): like at intake, it must be an
+ * active category that is not a class with sub-items.
+ */
+async function checkCategory(deps: ApiDeps, code: unknown) {
+  const field = 'body.data.category';
+  const cat =
+    typeof code === 'string' && code.length <= 32
+      ? await deps.prisma.category.findUnique({ where: { code }, select: { active: true, level: true, _count: { select: { children: { where: { active: true } } } } } })
+      : null;
+  if (!cat || !cat.active) throw unprocessable(field, text(`案件类别 ${String(code)} 不存在或已停用`, `category ${String(code)} does not exist or is inactive`), 'UNKNOWN_CATEGORY');
+  if (cat.level === 'MAJOR' && cat._count.children > 0) throw unprocessable(field, text(`${code} 是大类，请选择其下的小类`, `${code} is a class: choose one of its sub-items`), 'CATEGORY_NOT_LEAF');
 }
 
 /** Photos named in a form must be attachments of the same case. */

@@ -91,6 +91,30 @@ async function main() {
       await handle.result();
       await save(handle, 'caseWorkflow-rejected-v1');
     }
+    // unclassified: 立案 classifies it (the workflow loads the category's facts), handled at the
+    // village, the reporter verifies at GRID, 结案 is one row (patches register-classifies,
+    // audit-task-tier, close-once, report-at-reported)
+    {
+      const std = await prisma.processVersion.findFirstOrThrow({ where: { definition: { key: 'standard-closed-loop' } }, orderBy: { version: 'desc' }, select: { id: true } });
+      const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: '', uncategorized: true, processVersionId: std.id, caseId: newCaseId('RH'), description: '小区门口路灯不亮' });
+      const steps: [string, string | undefined, Record<string, unknown> | undefined][] = [
+        ['Task_Accept', 'accept', undefined],
+        ['Task_Register', undefined, { category: 'SS03' }],
+        ['Task_Dispatch', undefined, undefined],
+      ];
+      for (const [step, outcome, data] of steps) {
+        const t = await openTask(handle, step, prisma);
+        await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler, outcome, data }] });
+      }
+      const h = await openTask(handle, 'Task_Handle', prisma);
+      await handle.executeUpdate(claimUpdate, { args: [{ taskId: h.taskId, actor: handler }] });
+      await handle.executeUpdate(completeUpdate, { args: [{ taskId: h.taskId, actor: handler, outcome: 'done', data: { feedback: '已更换灯泡' } }] });
+      const check = await openTask(handle, 'Task_Verify', prisma);
+      await handle.executeUpdate(claimUpdate, { args: [{ taskId: check.taskId, actor: wangfang }] });
+      await handle.executeUpdate(completeUpdate, { args: [{ taskId: check.taskId, actor: wangfang, outcome: 'pass' }] });
+      await handle.result();
+      await save(handle, 'caseWorkflow-classified-at-register-v2');
+    }
   } finally {
     worker.shutdown();
     await running;
