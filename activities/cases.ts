@@ -34,9 +34,17 @@ export interface CaseRowInput {
   address: string | null;
   categoryId: number | null;
   processVersionId: number;
-  lat: number;
-  lng: number;
-  gridId: number;
+  /** WGS-84; null for a report without a point (facts.locateMe) */
+  lat: number | null;
+  lng: number | null;
+  /** the point as it was sent */
+  sentCrs?: 'WGS84' | 'GCJ02' | 'BD09';
+  sentLat?: number;
+  sentLng?: number;
+  /** Open311: postal code and photo URL */
+  zipcode?: string;
+  mediaUrl?: string;
+  gridId: number | null;
   orgPath: string;
   channel: string;
   reporterId: number | null;
@@ -49,6 +57,18 @@ export interface CaseRowInput {
   possibleDuplicateOfId?: string | null;
   /** photos sent with the report (their bytes are already in the attachment store) */
   attachments?: IntakeAttachment[];
+}
+
+/** Where the 受理 task placed a case reported without a point (written with that change). */
+export interface CasePlace {
+  gridId: number;
+  /** org path of the grid */
+  orgPath: string;
+  units: { TOWNSHIP: number; VILLAGE: number; GRID: number };
+  /** WGS-84 */
+  lat: number;
+  lng: number;
+  sent: { crs: 'WGS84' | 'GCJ02' | 'BD09'; lat: number; lng: number };
 }
 
 export interface IntakeAttachment {
@@ -83,6 +103,8 @@ export interface CaseChange {
   approvals: (Approval & { approverUnitId: number })[];
   notifications: NotificationRecord[];
   facts: CaseFacts;
+  /** a case reported without a point is placed (its grid, village, township and point) */
+  place?: CasePlace;
 }
 
 const ROLE_OF: Record<string, string> = {
@@ -113,6 +135,11 @@ export function createCaseActivities({ prisma }: CaseDeps) {
   /** Rule → who may act, at which unit and tier. */
   async function resolve(ruleText: string, tier: Tier, facts: CaseFacts, vars: Record<string, unknown>) {
     const rule = parseAssigneeRule(ruleText);
+    // a case without a point yet: whatever the rule, its district's dispatchers and handlers place it
+    if (facts.locateMe) {
+      const unit = facts.units.DISTRICT;
+      return { tier: 'DISTRICT' as Tier, orgUnitId: unit, departmentId: null, principals: [`unit:${unit}:DISPATCHER`, `unit:${unit}:HANDLER`] };
+    }
     switch (rule.kind) {
       case 'tier': {
         const t = tierOf(rule.tier, tier);
@@ -228,15 +255,20 @@ export function createCaseActivities({ prisma }: CaseDeps) {
                 address: c.address,
                 categoryId: c.categoryId,
                 processVersionId: c.processVersionId,
-                lat: new Prisma.Decimal(c.lat.toFixed(7)),
-                lng: new Prisma.Decimal(c.lng.toFixed(7)),
+                lat: decimal(c.lat),
+                lng: decimal(c.lng),
+                sentCrs: c.sentCrs ?? null,
+                sentLat: decimal(c.sentLat),
+                sentLng: decimal(c.sentLng),
+                zipcode: c.zipcode ?? null,
+                mediaUrl: c.mediaUrl ?? null,
                 gridId: c.gridId,
-                villageId: change.facts.units.VILLAGE,
-                townshipId: change.facts.units.TOWNSHIP,
+                villageId: change.facts.locateMe ? null : change.facts.units.VILLAGE,
+                townshipId: change.facts.locateMe ? null : change.facts.units.TOWNSHIP,
                 districtId: change.facts.units.DISTRICT,
                 orgPath: c.orgPath,
-                currentTier: 'VILLAGE',
-                currentUnitId: change.facts.units.VILLAGE,
+                currentTier: change.facts.locateMe ? 'DISTRICT' : 'VILLAGE',
+                currentUnitId: change.facts.locateMe ? change.facts.units.DISTRICT : change.facts.units.VILLAGE,
                 channel: c.channel as never,
                 reporterId: c.reporterId,
                 reporterName: c.reporterName,
@@ -304,6 +336,7 @@ export function createCaseActivities({ prisma }: CaseDeps) {
               ...(s.acceptedAt ? { acceptedAt: new Date(s.acceptedAt) } : {}),
               ...(merged ? { duplicateOfId: String(merged.data!.duplicateOf).slice(0, 40) } : {}),
               ...(category ? { categoryId: category.id } : {}),
+              ...(change.place ? placeData(change.place) : {}),
               ...(change.audit.length ? { lastEventSeq: lastSeq } : {}),
             },
           });
@@ -393,3 +426,20 @@ export function createCaseActivities({ prisma }: CaseDeps) {
 }
 
 export type CaseActivities = ReturnType<typeof createCaseActivities>;
+
+const decimal = (x: number | null | undefined) => (x === null || x === undefined ? null : new Prisma.Decimal(x.toFixed(7)));
+
+/** The case row's places and point once a case reported without a point is placed. */
+function placeData(p: CasePlace) {
+  return {
+    gridId: p.gridId,
+    villageId: p.units.VILLAGE,
+    townshipId: p.units.TOWNSHIP,
+    orgPath: p.orgPath,
+    lat: decimal(p.lat),
+    lng: decimal(p.lng),
+    sentCrs: p.sent.crs,
+    sentLat: decimal(p.sent.lat),
+    sentLng: decimal(p.sent.lng),
+  };
+}

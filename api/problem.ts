@@ -100,6 +100,8 @@ const WORKFLOW_REFUSALS: Record<string, 409 | 422 | 404> = {
   DURATION_INVALID: 422,
   DURATION_REQUIRED: 422,
   DEADLINE_INVALID: 422,
+  LOCATION_REQUIRED: 422,
+  OUTSIDE_DISTRICT: 422,
   TASK_NOT_FOUND: 404,
   APPROVAL_NOT_FOUND: 404,
 };
@@ -110,6 +112,8 @@ const REFUSAL_FIELD: Record<string, string> = {
   DURATION_INVALID: 'body.duration',
   DURATION_REQUIRED: 'body.duration',
   DEADLINE_INVALID: 'body.newDeadline',
+  LOCATION_REQUIRED: 'body.data.location',
+  OUTSIDE_DISTRICT: 'body.data.location',
   TASK_NOT_FOUND: 'path.id',
   APPROVAL_NOT_FOUND: 'path.id',
 };
@@ -123,6 +127,9 @@ const REFUSAL_ZH: Record<string, string> = {
   DURATION_INVALID: '时长格式无效',
   DURATION_REQUIRED: '请填写时长',
   DEADLINE_INVALID: '期限无效',
+  LOCATION_REQUIRED: '该案件上报时没有坐标：请在 data.location 中标注位置后再办结',
+  OUTSIDE_DISTRICT: '该位置不在本案件所属的区内',
+  NOT_LOCATED: '该案件尚未定位：请先标注位置',
   TASK_NOT_FOUND: '该案件没有这个任务',
   TASK_NOT_ACTIVE: '任务已结束',
   TASK_NOT_READY: '任务尚未派出',

@@ -155,6 +155,12 @@ export interface CaseFacts {
   reportedAt: string;
   /** org unit ids along the case's path */
   units: { GRID: number; VILLAGE: number; TOWNSHIP: number; DISTRICT: number; CITY: number };
+  /**
+   * Reported without a point (Open311 with only an address): the units below the district are
+   * the district until the first task places the point (workflows/case.ts). The engine itself
+   * never reads it.
+   */
+  locateMe?: boolean;
 }
 
 export interface EngineState {

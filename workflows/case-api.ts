@@ -4,7 +4,7 @@
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CaseRowInput } from '../activities/cases';
+import type { CasePlace, CaseRowInput } from '../activities/cases';
 import type { Actor, Approval, CaseFacts, EngineState, TaskInfo } from '../process/engine';
 import type { CaseStatusCode, ProcessModel, Tier } from '../process/model';
 
@@ -67,7 +67,8 @@ export interface CaseView {
 
 export const claimUpdate = defineUpdate<TaskActionResult, [Actionable]>('claim');
 export const unclaimUpdate = defineUpdate<TaskActionResult, [Actionable]>('unclaim');
-export const completeUpdate = defineUpdate<TaskActionResult, [Actionable & { outcome?: string; data?: Record<string, unknown> }]>('complete');
+/** `place`: where a case reported without a point lies (the API resolves data.location to it). */
+export const completeUpdate = defineUpdate<TaskActionResult, [Actionable & { outcome?: string; data?: Record<string, unknown>; place?: CasePlace }]>('complete');
 export const escalateUpdate = defineUpdate<TaskActionResult, [Actionable & { reason: string }]>('escalate');
 export const returnUpdate = defineUpdate<{ approval: Approval; case: CaseView }, [Actionable & { reason: string }]>('return');
 export const extendUpdate = defineUpdate<{ approval: Approval; case: CaseView }, [Actionable & { duration: string; reason: string }]>('requestExtension');

@@ -21,7 +21,7 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CaseActivities, CaseSnapshot } from '../activities/cases';
+import type { CaseActivities, CasePlace, CaseSnapshot } from '../activities/cases';
 import { Engine, EngineError, newEngineState, type Actor } from '../process/engine';
 import {
   claimUpdate,
@@ -42,6 +42,16 @@ import {
   type CaseWorkflowInput,
   type RequestUpdate,
 } from './case-api';
+
+/**
+ * Cases reported without a point (facts.locateMe, added after the first release): they start at
+ * the district, and completing their first task places them (grid, village, township; the tier
+ * back to the village, where a located report starts). Only such cases reach the patch, so the
+ * histories of every other case replay unchanged.
+ */
+export const LOCATE_ME_PATCH = 'locate-me';
+/** Outcomes that end a case at 受理 (invalid, duplicate): they need no point. */
+const ENDS_WITHOUT_PLACE = ['reject', 'duplicate'];
 
 const acts = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
@@ -79,6 +89,18 @@ function checkActor(actor: unknown): asserts actor is Actor {
   }
 }
 
+function checkPlace(place: unknown, districtId: number): asserts place is CasePlace {
+  const p = place as CasePlace | undefined;
+  const ints = (...xs: unknown[]) => xs.every((x) => Number.isInteger(x));
+  const finite = (...xs: unknown[]) => xs.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (!p || typeof p !== 'object' || !p.units || !p.sent || typeof p.orgPath !== 'string' || !ints(p.gridId, p.units.TOWNSHIP, p.units.VILLAGE, p.units.GRID) || !finite(p.lat, p.lng, p.sent.lat, p.sent.lng)) {
+    throw ApplicationFailure.create({ message: 'this case was reported without a point: place it (data.location) to complete the task', type: 'LOCATION_REQUIRED', nonRetryable: true });
+  }
+  if (!p.orgPath.includes(`/${districtId}/`)) {
+    throw ApplicationFailure.create({ message: "the point lies outside the case's district", type: 'OUTSIDE_DISTRICT', nonRetryable: true });
+  }
+}
+
 function checkText(value: unknown, field: string, max = 2000): void {
   if (typeof value !== 'string' || !value.trim() || value.length > max) {
     throw ApplicationFailure.create({ message: `${field} must be a non-empty string of at most ${max} characters`, type: 'BAD_INPUT', nonRetryable: true });
@@ -98,6 +120,14 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   const lock = new Lock();
   const armed = new Map<string, CancellationScope>();
   let failure: unknown;
+  // a case reported without a point (see LOCATE_ME_PATCH)
+  const locating = facts.locateMe === true && patched(LOCATE_ME_PATCH);
+  if (locating && !input.carried) {
+    engine.state.tier = 'DISTRICT';
+    engine.state.vars.tier = 'DISTRICT';
+  }
+  /** the place the next change writes (set when the case is placed) */
+  let pendingPlace: CasePlace | undefined;
 
   const snapshot = (): CaseSnapshot => ({
     status: engine.state.status,
@@ -147,7 +177,9 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
       approvals: out.approvals.map((a) => ({ ...a, approverUnitId: facts.units[a.approverTier] })),
       notifications: out.notifications,
       facts,
+      ...(pendingPlace ? { place: pendingPlace } : {}),
     });
+    pendingPlace = undefined;
     seq += out.audit.length;
     created = true;
   }
@@ -282,15 +314,44 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
     },
   );
 
+  /** Whether completing the task with this outcome places the case (it has no point yet). */
+  const mustPlace = (taskId: string, outcome: string | undefined, place: unknown) => {
+    if (!locating || !facts.locateMe) return false;
+    const { el } = engine.findTask(taskId);
+    const o = outcome ?? (el.outcomes.length === 1 ? el.outcomes[0] : undefined);
+    return place !== undefined || !ENDS_WITHOUT_PLACE.includes(o ?? '');
+  };
+
+  /** A completion that places the case first gives it its grid, village and township, at the village as a located report. */
+  const completeTask = (taskId: string, actor: Actor, outcome: string | undefined, data: Record<string, unknown> | undefined, place: CasePlace | undefined) => {
+    if (mustPlace(taskId, outcome, place)) {
+      engine.validateComplete(taskId, actor, outcome, data);
+      const p = place as CasePlace;
+      facts.units.TOWNSHIP = p.units.TOWNSHIP;
+      facts.units.VILLAGE = p.units.VILLAGE;
+      facts.units.GRID = p.units.GRID;
+      delete facts.locateMe;
+      engine.state.tier = 'VILLAGE';
+      engine.state.vars.tier = 'VILLAGE';
+      pendingPlace = p;
+    }
+    return engine.complete(taskId, actor, outcome, data, now());
+  };
+
+  const validateCompletion = (taskId: string, actor: Actor, outcome: string | undefined, data: unknown, place: unknown) => {
+    engine.validateComplete(taskId, actor, outcome, data);
+    if (mustPlace(taskId, outcome, place)) checkPlace(place, facts.units.DISTRICT);
+  };
+
   setHandler(
     completeUpdate,
-    ({ taskId, actor, outcome, data }) =>
+    ({ taskId, actor, outcome, data, place }) =>
       act(
-        () => ({ ...engine.complete(taskId, actor, outcome, data, now()) }),
+        () => ({ ...completeTask(taskId, actor, outcome, data, place) }),
         () => classify(data),
       ).then((task) => ({ task, case: view() })),
     {
-      validator: ({ taskId, actor, outcome, data }) => admit(actor, () => engine.validateComplete(taskId, actor, outcome, data)),
+      validator: ({ taskId, actor, outcome, data, place }) => admit(actor, () => validateCompletion(taskId, actor, outcome, data, place)),
     },
   );
 
@@ -302,6 +363,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         admit(actor, () => {
           checkText(reason, 'reason');
           engine.validateEscalate(taskId, actor);
+          if (locating && facts.locateMe) throw ApplicationFailure.create({ message: 'a case without a point is placed by its district before it goes up a tier', type: 'NOT_LOCATED', nonRetryable: true });
         }),
     },
   );

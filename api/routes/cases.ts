@@ -9,12 +9,13 @@ import { input, validate } from '../http/validate';
 import { caseHistory, getCase, historyCsv, listCases, verifyHistory, visibleCase, type CaseListQuery } from '../services/cases';
 import { rateCase } from '../services/satisfaction';
 import { intakeCase, type Channel } from '../services/intake';
+import type { Crs } from '../../platform/geo/crs';
 import { addAttachments, mergeCase, readAttachment, superviseCase, urgeCase } from '../services/supervision';
 
 interface CaseCreate {
   category?: string | null;
   description: string;
-  location: { lat: number; lng: number; address?: string };
+  location: { lat: number; lng: number; crs?: Crs; address?: string };
   channel?: Channel;
   severity?: number;
   reporter?: { name: string; phone?: string };
@@ -50,8 +51,7 @@ export function caseRoutes(deps: ApiDeps): Router {
     const result = await intakeCase(deps, {
       categoryCode: b.category ?? null,
       description: b.description,
-      lat: b.location.lat,
-      lng: b.location.lng,
+      location: { lat: b.location.lat, lng: b.location.lng, crs: b.location.crs },
       address: b.location.address ?? null,
       channel: b.channel ?? (c.roles.has('GRID_WORKER') ? 'GRID_APP' : 'WEB'),
       severity: b.severity,

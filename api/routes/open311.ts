@@ -10,14 +10,20 @@
  * also catches what fails before the router, such as an unreadable body; it passes on every
  * error of other paths.
  *
- * POST requests: rate limit (per client address and per api_key, ../http/rate-limit.ts) → api_key
- * → validation (schema/api/open311.json) → Idempotency-Key (scope open311:<client id>) → intake.
- * A successful POST answers 200, as the spec's examples and existing Open311 clients expect.
+ * POST requests: form-urlencoded, or multipart/form-data with a photo in `media` and every other
+ * field (api_key too) as a form field, as published Open311 clients send a photo (the photo is
+ * checked as intake's: ../http/upload.ts) → rate limit (per client address and per api_key,
+ * ../http/rate-limit.ts) → api_key → validation (schema/api/open311.json) → Idempotency-Key
+ * (scope open311:<client id>) → intake. A successful POST answers 200, as the spec's examples and
+ * existing Open311 clients expect.
+ *
+ * requests/{id}: an id that is not a case number of ours, unknown or malformed, is a 404.
  */
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { ApiDeps } from '../deps';
 import { DomainError, text, type LocalText } from '../http/errors';
 import { idempotent } from '../http/idempotency';
+import { OPEN311_MEDIA, photosOf, uploadPhotos } from '../http/upload';
 import { rateLimit, SlidingWindow } from '../http/rate-limit';
 import { input, validate } from '../http/validate';
 import { xmlDocument, type XmlValue } from '../http/xml';
@@ -152,6 +158,19 @@ export const open311Errors: ErrorRequestHandler = (err: unknown, req, res, next)
   send(req, res, 'errors', out.errors as unknown as XmlValue, out.status);
 };
 
+/** Case numbers (DC-20261124-00042); any other service_request_id names nothing. */
+const REQUEST_ID = /^[A-Za-z0-9-]{1,40}$/;
+
+/** GeoReport v2 answers a request id it does not know with 404, whether unknown or malformed. */
+const requestId: RequestHandler = (req, _res, next) => {
+  const id = String(req.params.service_request_id ?? '');
+  if (!REQUEST_ID.test(id)) {
+    const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
+    throw new DomainError(404, 'service_request_id', text(`没有诉求 ${shown}`, `service_request_id ${shown} was not found`), 'NOT_FOUND');
+  }
+  next();
+};
+
 const unknownPath: RequestHandler = (req) => {
   throw new DomainError(404, undefined, text(`没有 ${req.method} ${req.path} 这个接口`, `no resource ${req.method} ${req.path}`), 'NOT_FOUND');
 };
@@ -182,6 +201,7 @@ export function open311Routes(deps: ApiDeps): [Router, ErrorRequestHandler] {
   r.post(
     `${OPEN311_BASE}/requests.:format`,
     format,
+    uploadPhotos(deps.attachmentMaxBytes, OPEN311_MEDIA),
     dropEmpty,
     rateLimit(window, (req) => {
       const key = apiKeyOf(req);
@@ -192,7 +212,8 @@ export function open311Routes(deps: ApiDeps): [Router, ErrorRequestHandler] {
     idempotent(deps.prisma, (req) => `open311:${clients.get(req)!.id}`),
     async (req, res) => {
       const form = input<RequestForm>(req).body;
-      const created = await createServiceRequest(deps, clients.get(req)!, form, localeOf(req), req.idempotency);
+      const photos = photosOf(req.files as Express.Multer.File[] | undefined, OPEN311_MEDIA.field);
+      const created = await createServiceRequest(deps, clients.get(req)!, form, localeOf(req), req.idempotency, photos);
       send(req, res, 'service_requests', created as unknown as XmlValue);
     },
   );
@@ -202,8 +223,8 @@ export function open311Routes(deps: ApiDeps): [Router, ErrorRequestHandler] {
     send(req, res, 'service_requests', (await findServiceRequests(deps, q, localeOf(req))) as unknown as XmlValue);
   });
 
-  r.get(`${OPEN311_BASE}/requests/:service_request_id.:format`, format, validate({ params: 'Open311RequestParams' }), async (req, res) => {
-    const { service_request_id } = input<unknown, unknown, { service_request_id: string }>(req).params;
+  r.get(`${OPEN311_BASE}/requests/:service_request_id.:format`, format, requestId, async (req, res) => {
+    const service_request_id = String(req.params.service_request_id);
     send(req, res, 'service_requests', (await getServiceRequest(deps, service_request_id, localeOf(req))) as unknown as XmlValue);
   });
 

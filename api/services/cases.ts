@@ -46,12 +46,26 @@ export const caseSummarySelect = {
   duplicateOfId: true,
   lat: true,
   lng: true,
+  sentCrs: true,
+  sentLat: true,
+  sentLng: true,
   category: { select: { code: true, name: true, nameEn: true } },
   currentUnit: { select: { id: true, name: true, level: true } },
   grid: { select: { id: true, orgUnit: { select: { name: true } } } },
 } satisfies Prisma.CaseSelect;
 
 type CaseSummaryRow = Prisma.CaseGetPayload<{ select: typeof caseSummarySelect }>;
+
+/**
+ * Where the case is: the WGS-84 point that placed it in its grid and, in `sent`, the point as the
+ * reporter sent it (crs WGS84, GCJ02 or BD09; null for cases from before it was kept). null
+ * while a report that came without a point waits to be located.
+ */
+export function locationOf(c: Pick<CaseSummaryRow, 'lat' | 'lng' | 'sentCrs' | 'sentLat' | 'sentLng'>) {
+  if (c.lat === null || c.lng === null) return null;
+  const sent = c.sentCrs && c.sentLat !== null && c.sentLng !== null ? { crs: c.sentCrs, lat: Number(c.sentLat), lng: Number(c.sentLng) } : null;
+  return { lat: Number(c.lat), lng: Number(c.lng), crs: 'WGS84' as const, sent };
+}
 
 export function caseSummary(c: CaseSummaryRow, now = new Date()) {
   const ended = (ENDED_STATUSES as readonly string[]).includes(c.status);
@@ -64,8 +78,8 @@ export function caseSummary(c: CaseSummaryRow, now = new Date()) {
     category: c.category,
     tier: c.currentTier,
     currentUnit: c.currentUnit,
-    grid: { id: c.grid.id, name: c.grid.orgUnit.name },
-    location: { lat: Number(c.lat), lng: Number(c.lng) },
+    grid: c.grid ? { id: c.grid.id, name: c.grid.orgUnit.name } : null,
+    location: locationOf(c),
     channel: c.channel,
     severity: c.severity,
     reportedAt: c.reportedAt.toISOString(),

@@ -1,6 +1,8 @@
 /**
- * Intake (受理 starts here): a report from any channel becomes a case. The GPS point decides the
- * grid and so the village, township and district; the category (or, unclassified, the default
+ * Intake (受理 starts here): a report from any channel becomes a case. The point decides the
+ * grid and so the village, township and district (a point sent in GCJ-02 or BD-09, as Chinese map
+ * SDKs give it, is converted to WGS-84 first; both are kept); a report without a point (Open311
+ * with only an address) is accepted at a district, to be located by the 受理 task; the category (or, unclassified, the default
  * process) decides the process version the case is pinned to; photos go to the attachment store;
  * an earlier case of the same category within 50 m and 24 h is flagged as a possible duplicate;
  * the case number is allocated and the case workflow started. Nothing is written when any step
@@ -14,7 +16,8 @@ import type { IntakeAttachment } from '../../activities/cases';
 import { buildCaseInput, CaseStartError, startCase } from '../../platform/cases/start';
 import type { IdempotencyHold } from '../http/idempotency';
 import { formatCaseNumber, nextCaseNumber, parseCaseNumber, type CaseNumber } from '../../platform/cases/number';
-import { boxAround, distanceMetres, locateGrid } from '../../platform/geo/locate';
+import { toWgs84, type Crs } from '../../platform/geo/crs';
+import { boxAround, distanceMetres, locateGrid, type GridPlace } from '../../platform/geo/locate';
 import type { ApiDeps } from '../deps';
 import { conflict, text, unprocessable } from '../http/errors';
 import type { Photo } from '../http/upload';
@@ -33,9 +36,14 @@ const ROW_WAIT_MS = 5_000;
 export interface IntakeRequest {
   categoryCode: string | null;
   description: string;
-  lat: number;
-  lng: number;
+  /** the point as sent (crs WGS84 when absent); null: a report without a point, at `districtId` */
+  location: { lat: number; lng: number; crs?: Crs } | null;
+  /** the district that locates a report without a point */
+  districtId?: number;
   address: string | null;
+  /** Open311: postal code and photo URL */
+  zipcode?: string | null;
+  mediaUrl?: string | null;
   channel: Channel;
   reporter: { userId: number | null; name: string; phone: string | null };
   severity?: number;
@@ -55,10 +63,13 @@ export interface IntakeResult {
   dueAt: string | null;
   reportedAt: string;
   category: string | null;
-  grid: { id: number; name: string };
-  village: { id: number; name: string };
-  township: { id: number; name: string };
+  /** null until a report without a point is located */
+  grid: { id: number; name: string } | null;
+  village: { id: number; name: string } | null;
+  township: { id: number; name: string } | null;
   district: { id: number; name: string };
+  /** WGS-84 and, in sent, as sent; null for a report without a point */
+  location: { lat: number; lng: number; crs: 'WGS84'; sent: { crs: Crs; lat: number; lng: number } } | null;
   possibleDuplicateOf: string | null;
   attachments: { id: string; fileName: string; mediaType: string; size: number; sha256: string }[];
   processVersion: { key: string; version: number };
@@ -86,12 +97,22 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
   const { prisma } = deps;
   const fCategory = req.fields?.category ?? 'body.category';
   const fLocation = req.fields?.location ?? 'body.location';
-  const place = await locateGrid(prisma, req.lat, req.lng);
-  if (!place) {
-    throw unprocessable(fLocation, text(`坐标 (${req.lat}, ${req.lng}) 不在任何网格内`, `the point (${req.lat}, ${req.lng}) lies outside every grid`), 'OUTSIDE_GRIDS');
+  const point = req.location ? toWgs84(req.location.lat, req.location.lng, req.location.crs) : null;
+  let place: GridPlace | null = null;
+  let districtId: number;
+  let townshipId: number | null = null;
+  let villageId: number | null = null;
+  if (point) {
+    place = await locateGrid(prisma, point.lat, point.lng);
+    if (!place) {
+      const shown = point.crs === 'WGS84' ? `(${point.lat}, ${point.lng})` : `(${point.sent.lat}, ${point.sent.lng}) ${point.crs} → WGS84 (${point.lat}, ${point.lng})`;
+      throw unprocessable(fLocation, text(`坐标 ${shown} 不在任何网格内`, `the point ${shown} lies outside every grid`), 'OUTSIDE_GRIDS');
+    }
+    [, districtId, townshipId, villageId] = place.orgPath.split('/').filter(Boolean).map(Number);
+  } else {
+    if (req.districtId === undefined) throw unprocessable(fLocation, text('缺少位置', 'the location is missing'), 'LOCATION_REQUIRED');
+    districtId = req.districtId;
   }
-  const ids = place.orgPath.split('/').filter(Boolean).map(Number);
-  const [, districtId, townshipId, villageId] = ids;
 
   const categoryCode = req.categoryCode;
   let categoryId: number | null = null;
@@ -110,7 +131,7 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
   }
 
   const reportedAt = new Date();
-  const possibleDuplicateOf = categoryId !== null ? await findPossibleDuplicate(deps, categoryId, req.lat, req.lng, reportedAt) : null;
+  const possibleDuplicateOf = categoryId !== null && point ? await findPossibleDuplicate(deps, categoryId, point.lat, point.lng, reportedAt) : null;
   const hold = req.hold;
   // a retry that took over a dead request's key continues with the number that request reserved
   const inherited = hold?.reserved ? parseCaseNumber(hold.reserved) : undefined;
@@ -132,11 +153,15 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
       input = await buildCaseInput(prisma, {
         caseId,
         categoryCode: categoryCode ?? '',
-        gridId: place.gridId,
+        gridId: place?.gridId ?? null,
+        districtId,
         description: req.description,
         address: req.address,
-        lat: req.lat,
-        lng: req.lng,
+        lat: point?.lat ?? null,
+        lng: point?.lng ?? null,
+        sent: point ? { crs: point.crs, ...point.sent } : undefined,
+        zipcode: req.zipcode,
+        mediaUrl: req.mediaUrl,
         channel: req.channel,
         reporter: req.reporter,
         severity: req.severity,
@@ -181,8 +206,10 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
   }
 
   const row = await waitForRow(deps, caseId);
-  const units = await prisma.orgUnit.findMany({ where: { id: { in: [place.gridUnitId, villageId, townshipId, districtId] } }, select: { id: true, name: true } });
+  const unitIds = [districtId, ...(place ? [place.gridUnitId] : []), ...(villageId !== null ? [villageId] : []), ...(townshipId !== null ? [townshipId] : [])];
+  const units = await prisma.orgUnit.findMany({ where: { id: { in: unitIds } }, select: { id: true, name: true } });
   const name = (id: number) => units.find((u) => u.id === id)?.name ?? '';
+  const unit = (id: number | null) => (id === null ? null : { id, name: name(id) });
   const version = await prisma.processVersion.findUniqueOrThrow({ where: { id: pinned }, select: { version: true, definition: { select: { key: true } } } });
   return {
     id: caseId,
@@ -191,10 +218,11 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
     dueAt: row?.dueAt?.toISOString() ?? null,
     reportedAt: reportedAt.toISOString(),
     category: categoryCode ?? null,
-    grid: { id: place.gridId, name: place.name },
-    village: { id: villageId, name: name(villageId) },
-    township: { id: townshipId, name: name(townshipId) },
+    grid: place ? { id: place.gridId, name: place.name } : null,
+    village: unit(villageId),
+    township: unit(townshipId),
     district: { id: districtId, name: name(districtId) },
+    location: point ? { lat: point.lat, lng: point.lng, crs: 'WGS84', sent: { crs: point.crs, ...point.sent } } : null,
     possibleDuplicateOf,
     attachments: (row?.attachments ?? []).map((a) => ({ id: a.id, fileName: a.fileName, mediaType: a.mediaType, size: a.size, sha256: a.sha256 })),
     processVersion: { key: version.definition.key, version: version.version },

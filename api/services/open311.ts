@@ -5,7 +5,13 @@
  *     sub-items; service_code = category code, group = the class's name, type realtime (the case
  *     number comes back at once); attributes per process (./open311-attributes.ts).
  *   - POST requests: an api client (api_clients, sha-256 of the key) reports through intake like
- *     any channel; the answer carries the case number and a token (intake_tokens).
+ *     any channel; the answer carries the case number and a token (intake_tokens). lat/long are
+ *     WGS-84 unless the extension field `crs` says GCJ02 (AMap, Tencent) or BD09 (Baidu). A
+ *     photo comes as multipart/form-data in the field `media` (checked as intake's photos). A
+ *     request with only an address_string (the hotline's usual case) is accepted "to be located":
+ *     a case without a grid at the client's district (api_clients.districtId; for a client
+ *     without one, the one district of the city its address names), whose 受理 task goes to that
+ *     district's dispatchers and handlers and is completed by placing the point (./locate.ts).
  *   - GET requests: every case, whatever its channel, in the citizen-safe projection below.
  *
  * The citizen-safe projection (public reads need no key):
@@ -20,7 +26,9 @@
  *     points at a household (PRIVATE_CATEGORIES; a per-category "public" flag in the catalogue
  *     would be the lasting place for this);
  *   - address_id: the 15-digit unit grid code (单元网格编码), the addressing system of grid
- *     management; zipcode and media_url: not stored, so null.
+ *     management (null until a request without a point is located); zipcode and media_url: as
+ *     the request sent them (a photo uploaded in `media` is an attachment of the case, not
+ *     public, so it has no media_url).
  * Date-times are in Beijing time with their offset (2026-11-23T14:05:00+08:00), as the spec's w3
  * format asks.
  */
@@ -32,6 +40,8 @@ import { DomainError, notFound, text } from '../http/errors';
 import type { Locale } from '../i18n';
 import { eventPhrase, PUBLIC_ACTIONS, statusWord } from './citizen';
 import { intakeCase, type Channel } from './intake';
+import type { Photo } from '../http/upload';
+import { isCrs, type Crs } from '../../platform/geo/crs';
 import type { IdempotencyHold } from '../http/idempotency';
 import { attributeDefs, checkAttributes, renderAttributes, type Open311Attribute } from './open311-attributes';
 
@@ -178,6 +188,8 @@ export interface ApiClientRef {
   id: number;
   name: string;
   channel: Channel;
+  /** the district that locates the client's requests without a point */
+  districtId: number | null;
 }
 
 export const keyHash = (key: string) => crypto.createHash('sha256').update(key, 'utf8').digest('hex');
@@ -185,9 +197,9 @@ export const keyHash = (key: string) => crypto.createHash('sha256').update(key, 
 /** The active client holding the key; a missing or unknown key is a 403, as the spec says. */
 export async function apiClientByKey(deps: Pick<ApiDeps, 'prisma'>, key: string | undefined): Promise<ApiClientRef> {
   if (!key) throw new DomainError(403, 'api_key', text('缺少 api_key', 'api_key is missing'), 'API_KEY_MISSING');
-  const c = await deps.prisma.apiClient.findUnique({ where: { keyHash: keyHash(key) }, select: { id: true, name: true, channel: true, active: true } });
+  const c = await deps.prisma.apiClient.findUnique({ where: { keyHash: keyHash(key) }, select: { id: true, name: true, channel: true, active: true, districtId: true } });
   if (!c || !c.active) throw new DomainError(403, 'api_key', text('api_key 无效，无法提交诉求', "invalid api_key received: can't proceed with create_request"), 'API_KEY_INVALID');
-  return { id: c.id, name: c.name, channel: c.channel };
+  return { id: c.id, name: c.name, channel: c.channel, districtId: c.districtId };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -200,7 +212,10 @@ export interface RequestForm {
   service_code: string;
   lat?: string | number;
   long?: string | number;
+  /** extension: the coordinate system of lat/long (WGS84 by default, GCJ02, BD09) */
+  crs?: string;
   address_string?: string;
+  zipcode?: string;
   address_id?: string;
   email?: string;
   device_id?: string;
@@ -234,39 +249,64 @@ function badLocation(field: string, zh: string, en: string): DomainError {
   return new DomainError(400, field, text(zh, en), 'BAD_LOCATION');
 }
 
-/** lat + long, or an explanation of why not: we place a request by its point only (no geocoding of addresses). */
-function pointOf(form: RequestForm): { lat: number; lng: number } {
+/**
+ * lat + long (in `crs`), or null for a request with only an address_string (located by a person
+ * at 受理: addresses are not geocoded), or an explanation of why not.
+ */
+function pointOf(form: RequestForm): { lat: number; lng: number; crs: Crs } | null {
   const hasLat = form.lat !== undefined;
   const hasLong = form.long !== undefined;
+  const crs = form.crs ?? 'WGS84';
+  if (!isCrs(crs)) throw badLocation('crs', 'crs 只能是 WGS84、GCJ02 或 BD09', 'crs must be WGS84, GCJ02 or BD09');
   if (!hasLat && !hasLong) {
-    if (form.address_string !== undefined) throw badLocation('address_string', 'address_string 无法定位：请同时提供 lat 和 long（本系统按坐标确定网格，不做地址解析）', 'address_string alone cannot be located: send lat and long as well (requests are placed in their grid by the point; addresses are not geocoded)');
-    if (form.address_id !== undefined) throw badLocation('address_id', 'address_id 无法定位：请同时提供 lat 和 long', 'address_id alone cannot be located: send lat and long as well');
+    if (form.address_string !== undefined && form.address_string.trim()) return null;
+    if (form.address_id !== undefined) throw badLocation('address_id', 'address_id 无法定位：请同时提供 lat 和 long，或提供 address_string', 'address_id alone cannot be located: send lat and long, or an address_string');
     throw badLocation('lat', '缺少位置：请提供 lat 和 long', 'the location is missing: send lat and long');
   }
   if (!hasLat) throw badLocation('lat', '有 long 时必须同时提供 lat', 'lat is required with long');
   if (!hasLong) throw badLocation('long', '有 lat 时必须同时提供 long', 'long is required with lat');
   const lat = Number(form.lat);
   const lng = Number(form.long);
-  if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw badLocation('lat', 'lat 须为 -90 到 90 之间的 WGS84 纬度', 'lat must be a WGS84 latitude from -90 to 90');
-  if (!Number.isFinite(lng) || lng < -180 || lng > 180) throw badLocation('long', 'long 须为 -180 到 180 之间的 WGS84 经度', 'long must be a WGS84 longitude from -180 to 180');
-  return { lat, lng };
+  if (!Number.isFinite(lat) || lat < -90 || lat > 90) throw badLocation('lat', 'lat 须为 -90 到 90 之间的纬度', 'lat must be a latitude from -90 to 90');
+  if (!Number.isFinite(lng) || lng < -180 || lng > 180) throw badLocation('long', 'long 须为 -180 到 180 之间的经度', 'long must be a longitude from -180 to 180');
+  return { lat, lng, crs };
 }
 
-export async function createServiceRequest(deps: ApiDeps, client: ApiClientRef, form: RequestForm, l: Locale, hold?: IdempotencyHold): Promise<CreatedRequest[]> {
+/**
+ * The district that locates a request without a point: the client's own (api_clients.districtId,
+ * e.g. a district's 12345 desk), else the one district of the city whose name its address_string
+ * contains ("西城区…"); a request that names none, or several, cannot be routed: 400.
+ */
+async function districtForAddress(deps: Pick<ApiDeps, 'prisma'>, client: ApiClientRef, address: string): Promise<number> {
+  if (client.districtId !== null) return client.districtId;
+  const districts = await deps.prisma.orgUnit.findMany({ where: { level: 'DISTRICT' }, select: { id: true, name: true } });
+  const named = districts.filter((d) => address.includes(d.name));
+  if (named.length === 1) return named[0].id;
+  throw badLocation(
+    'address_string',
+    `无法确定 address_string 所在的区：请同时提供 lat 和 long，或在地址中写明区名（${districts.map((d) => d.name).join('、')}）`,
+    `the district of address_string cannot be told: send lat and long, or name the district in the address (${districts.map((d) => d.name).join(', ')})`,
+  );
+}
+
+export async function createServiceRequest(deps: ApiDeps, client: ApiClientRef, form: RequestForm, l: Locale, hold?: IdempotencyHold, photos: Photo[] = []): Promise<CreatedRequest[]> {
   const point = pointOf(form);
   const category = await serviceCategory(deps, form.service_code);
   const checked = checkAttributes(attributeDefs(processOf(category)), form.attribute);
+  const districtId = point ? undefined : await districtForAddress(deps, client, form.address_string!);
   const result = await intakeCase(deps, {
     categoryCode: category.code,
     // the spec lets a request come without text: the service's name stands in for it
     description: form.description?.trim() || category.name,
-    lat: point.lat,
-    lng: point.lng,
+    location: point,
+    districtId,
     address: form.address_string?.trim() || null,
+    zipcode: form.zipcode?.trim() || null,
+    mediaUrl: form.media_url ?? null,
     channel: client.channel,
     reporter: { userId: null, name: reporterName(form.first_name, form.last_name), phone: form.phone?.trim() || null },
     severity: checked.severity,
-    photos: [],
+    photos,
     hold,
     vars: {
       open311: {
@@ -284,10 +324,14 @@ export async function createServiceRequest(deps: ApiDeps, client: ApiClientRef, 
   const token = crypto.randomBytes(16).toString('hex');
   await deps.prisma.intakeToken.create({ data: { token, caseId: result.id, apiClientId: client.id } });
   const due = w3(result.dueAt ? new Date(result.dueAt) : null);
-  const notice =
-    l === 'en'
-      ? `Registered as case ${result.id}, with ${result.village.name} (${result.township.name}).${due ? ` Expected by ${due}.` : ''} ${serviceNotice(category, l)}`
-      : `已登记为案件 ${result.id}，由${result.township.name}${result.village.name}受理。${due ? `预计 ${due.slice(0, 16).replace('T', ' ')} 前处理。` : ''}${serviceNotice(category, l)}`;
+  const at = result.village && result.township ? { en: `${result.village.name} (${result.township.name})`, zh: `${result.township.name}${result.village.name}` } : null;
+  const notice = !at
+    ? l === 'en'
+      ? `Registered as case ${result.id}, to be located by ${result.district.name} from the address.${due ? ` Taken on by ${due}.` : ''} ${serviceNotice(category, l)}`
+      : `已登记为案件 ${result.id}，待${result.district.name}按地址定位后受理。${due ? `预计 ${due.slice(0, 16).replace('T', ' ')} 前受理。` : ''}${serviceNotice(category, l)}`
+    : l === 'en'
+      ? `Registered as case ${result.id}, with ${at.en}.${due ? ` Expected by ${due}.` : ''} ${serviceNotice(category, l)}`
+      : `已登记为案件 ${result.id}，由${at.zh}受理。${due ? `预计 ${due.slice(0, 16).replace('T', ' ')} 前处理。` : ''}${serviceNotice(category, l)}`;
   return [{ service_request_id: result.id, service_notice: notice, account_id: form.account_id ?? null, token }];
 }
 
@@ -320,6 +364,8 @@ const requestSelect = {
   address: true,
   lat: true,
   lng: true,
+  zipcode: true,
+  mediaUrl: true,
   status: true,
   statusLabel: true,
   reportedAt: true,
@@ -357,11 +403,11 @@ function toRequest(c: CaseRow, last: LastEvent | undefined, l: Locale): ServiceR
     updated_datetime: w3(closed ? (c.closedAt ?? c.updatedAt) : c.updatedAt)!,
     expected_datetime: w3(c.dueAt),
     address: hidden ? null : c.address,
-    address_id: hidden ? null : c.grid.orgUnit.code,
-    zipcode: null,
-    lat: hidden ? null : Number(c.lat),
-    long: hidden ? null : Number(c.lng),
-    media_url: null,
+    address_id: hidden || !c.grid ? null : c.grid.orgUnit.code,
+    zipcode: hidden ? null : c.zipcode,
+    lat: hidden || c.lat === null ? null : Number(c.lat),
+    long: hidden || c.lng === null ? null : Number(c.lng),
+    media_url: hidden ? null : c.mediaUrl,
   };
 }
 

@@ -23,6 +23,7 @@ import { caseScope, isCandidate } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, text, unprocessable } from '../http/errors';
 import { afterCursor, decodeCursor, INDEX_WALK, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
+import { placeForCase } from './locate';
 import { caseSummary, caseSummarySelect } from './cases';
 import { modelOf, userTaskOf } from './models';
 
@@ -245,6 +246,8 @@ export async function actOnTask(deps: ApiDeps, c: Caller, taskId: string, action
     throw unprocessable('body.duration', text('时长必须大于零，且不能以年或月计', 'the duration must be longer than zero and not in years or months'), 'DURATION_INVALID');
   }
   if (body.data && Array.isArray(body.data.photos)) await checkPhotos(deps, t.caseId, body.data.photos as unknown[]);
+  // a case reported without a point is placed by the completion that carries data.location
+  const place = action === 'complete' ? await placeForCase(deps, t.caseId, body.data?.location) : undefined;
   if (action === 'complete' && body.data?.category !== undefined && body.data.category !== null) await checkCategory(deps, body.data.category);
   const handle = deps.temporal.client.workflow.getHandle(t.caseId);
   const updateId = updateIdOf(c, action, taskId, idempotencyKey);
@@ -259,7 +262,7 @@ export async function actOnTask(deps: ApiDeps, c: Caller, taskId: string, action
       await handle.executeUpdate(unclaimUpdate, { args: [base], updateId });
       break;
     case 'complete':
-      await handle.executeUpdate(completeUpdate, { args: [{ ...base, outcome: body.outcome, data: body.data }], updateId });
+      await handle.executeUpdate(completeUpdate, { args: [{ ...base, outcome: body.outcome, data: body.data, ...(place ? { place } : {}) }], updateId });
       break;
     case 'escalate':
       await handle.executeUpdate(escalateUpdate, { args: [{ ...base, reason: body.reason! }], updateId });

@@ -2,10 +2,16 @@
  * Starting a case: resolves the grid's org path, the category's process (newest deployed
  * version, pinned for the case's life) and home department, and starts the case workflow with
  * the case number as its workflow id. Used by the API's intake and by tests.
+ *
+ * A report without a point (an Open311 request with only an address) starts "to be located"
+ * (facts.locateMe): no grid, village or township yet, every unit below the district is the
+ * district, and its tasks go to the district's dispatchers and handlers until the 受理 task
+ * places the point (workflows/case.ts).
  */
 import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { CaseFacts } from '../../process/engine';
+import type { Crs } from '../geo/crs';
 import type { ProcessModel } from '../../process/model';
 import type { CaseWorkflowInput } from '../../workflows/case-api';
 import { CASE_WORKFLOW_TYPE } from '../../workflows/case-api';
@@ -13,11 +19,20 @@ import { CASE_WORKFLOW_TYPE } from '../../workflows/case-api';
 export interface CaseRequest {
   caseId: string;
   categoryCode: string;
-  gridId: number;
+  /** the grid the point lies in; null for a report without a point (then districtId) */
+  gridId: number | null;
+  /** the district of a report without a point */
+  districtId?: number;
   description: string;
   address?: string | null;
-  lat: number;
-  lng: number;
+  /** WGS-84 (null without a point) */
+  lat: number | null;
+  lng: number | null;
+  /** the point as it was sent, when it was not WGS-84 or to keep it as sent */
+  sent?: { crs: Crs; lat: number; lng: number };
+  /** Open311: postal code and photo URL */
+  zipcode?: string | null;
+  mediaUrl?: string | null;
   channel: 'GRID_APP' | 'HOTLINE_12345' | 'CITIZEN_APP' | 'SMS' | 'WEB' | 'PATROL';
   reporter: { userId: number | null; name: string; phone?: string | null };
   severity?: number;
@@ -41,11 +56,8 @@ export class CaseStartError extends Error {
 }
 
 export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest): Promise<CaseWorkflowInput> {
-  const grid = await prisma.grid.findUnique({ where: { id: req.gridId }, select: { id: true, orgUnit: { select: { id: true, path: true } } } });
-  if (!grid) throw new CaseStartError('gridId', `grid ${req.gridId} does not exist`);
-  const ids = grid.orgUnit.path.split('/').filter(Boolean).map(Number);
-  if (ids.length !== 5) throw new CaseStartError('gridId', `grid ${req.gridId} is not under a city → district → township → village path`);
-  const [city, district, township, village, gridUnit] = ids;
+  const place = await placeOf(prisma, req);
+  const [city, district, township, village, gridUnit] = place.units;
   let category: { id: number; code: string; major: string; homeDepartment: string | null } | null = null;
   let version: { id: number; model: unknown } | null;
   if (req.uncategorized) {
@@ -77,6 +89,7 @@ export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest): Pr
     reporter: { userId: req.reporter.userId, name: req.reporter.name },
     reportedAt,
     units: { CITY: city, DISTRICT: district, TOWNSHIP: township, VILLAGE: village, GRID: gridUnit },
+    ...(place.gridId === null ? { locateMe: true } : {}),
   };
   return {
     caseId: req.caseId,
@@ -93,8 +106,11 @@ export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest): Pr
       processVersionId: version.id,
       lat: req.lat,
       lng: req.lng,
-      gridId: grid.id,
-      orgPath: grid.orgUnit.path,
+      ...(req.sent ? { sentCrs: req.sent.crs, sentLat: req.sent.lat, sentLng: req.sent.lng } : {}),
+      ...(req.zipcode ? { zipcode: req.zipcode } : {}),
+      ...(req.mediaUrl ? { mediaUrl: req.mediaUrl } : {}),
+      gridId: place.gridId,
+      orgPath: place.orgPath,
       channel: req.channel,
       reporterId: req.reporter.userId,
       reporterName: req.reporter.name,
@@ -104,6 +120,22 @@ export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest): Pr
       duplicateOfId: null,
     },
   };
+}
+
+/** The org units along the case's path; a case without a grid stands at its district on every lower tier. */
+async function placeOf(prisma: PrismaClient, req: CaseRequest): Promise<{ gridId: number | null; orgPath: string; units: number[] }> {
+  if (req.gridId === null) {
+    if (req.districtId === undefined) throw new CaseStartError('gridId', 'a case without a grid needs its district');
+    const d = await prisma.orgUnit.findUnique({ where: { id: req.districtId }, select: { level: true, path: true } });
+    if (!d || d.level !== 'DISTRICT') throw new CaseStartError('gridId', `org unit ${req.districtId} is not a district`);
+    const [city, district] = d.path.split('/').filter(Boolean).map(Number);
+    return { gridId: null, orgPath: d.path, units: [city, district, district, district, district] };
+  }
+  const grid = await prisma.grid.findUnique({ where: { id: req.gridId }, select: { id: true, orgUnit: { select: { id: true, path: true } } } });
+  if (!grid) throw new CaseStartError('gridId', `grid ${req.gridId} does not exist`);
+  const ids = grid.orgUnit.path.split('/').filter(Boolean).map(Number);
+  if (ids.length !== 5) throw new CaseStartError('gridId', `grid ${req.gridId} is not under a city → district → township → village path`);
+  return { gridId: grid.id, orgPath: grid.orgUnit.path, units: ids };
 }
 
 /** Starts the case workflow; `memo` marks who started it (intake leaves its idempotency token). */

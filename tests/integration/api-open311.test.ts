@@ -10,6 +10,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { completeUpdate } from '../../workflows/case-api';
 import { startApiSuite, type ApiSuite } from '../support/api';
+import { act, inboxTask } from '../support/api-flow';
 import { actor, closeAtVillage, openTask, wangfangGrid } from '../support/cases';
 import { uniqueSuffix } from '../support/env';
 
@@ -204,11 +205,40 @@ describe('Open311 GeoReport v2 (story 7)', () => {
       expect(res.body).toEqual([{ code: 400, description: expect.stringMatching(/^lat: .*(grid|网格)/) }]);
     });
 
-    it('given only an address_string, when posting, then 400 naming address_string (requests are placed by their point)', async () => {
-      const { lat: _lat, long: _long, ...fields } = example();
-      const res = await post(fields);
-      expect(res.status).toBe(400);
-      expect(res.body[0].description).toMatch(/^address_string/);
+    it('given a point in GCJ-02 with the crs extension, when posting, then the request is placed by its WGS-84 conversion and keeps the point as sent', async () => {
+      // a GPS point 26 m inside 王芳's grid, as AMap renders it (530 m east, in the next community's grid)
+      const gcj = { lat: '39.9089016', long: '116.3981695' };
+      const res = await post(example({ ...gcj, crs: 'GCJ02' }));
+      expect(res.status).toBe(200);
+      const id = res.body[0].service_request_id;
+      cases.push(id);
+      const row = await s.prisma.case.findUniqueOrThrow({ where: { id }, select: { lat: true, lng: true, sentCrs: true, sentLat: true, sentLng: true, grid: { select: { orgUnit: { select: { name: true } } } } } });
+      expect(row.grid?.orgUnit.name).toBe('东华门第一社区第3网格');
+      expect({ crs: row.sentCrs, lat: Number(row.sentLat), lng: Number(row.sentLng) }).toEqual({ crs: 'GCJ02', lat: 39.9089016, lng: 116.3981695 });
+      expect(Number(row.lng)).toBeCloseTo(116.391928, 6);
+      // GeoReport's lat/long are WGS-84
+      const read = await request(s.app).get(`/open311/v2/requests/${id}.json`);
+      expect(read.body[0]).toMatchObject({ lat: expect.closeTo(39.9075, 6), long: expect.closeTo(116.391928, 6) });
+      // without crs the same numbers are a GPS point in the next community's grid
+      const wgs = await post(example(gcj));
+      cases.push(wgs.body[0].service_request_id);
+      expect(wgs.body[0].service_notice).toContain('东华门第二社区');
+      const bad = await post(example({ ...gcj, crs: 'EPSG3857' }));
+      expect(bad.status).toBe(400);
+      expect(bad.body[0].description).toMatch(/^crs/);
+    });
+
+    it('given zipcode and media_url, when posted, then both are stored and returned on the request', async () => {
+      const res = await post(example({ zipcode: '100006', media_url: 'https://img.example.cn/manhole/42.jpg' }));
+      expect(res.status).toBe(200);
+      const id = res.body[0].service_request_id;
+      cases.push(id);
+      expect(await s.prisma.case.findUniqueOrThrow({ where: { id }, select: { zipcode: true, mediaUrl: true } })).toEqual({ zipcode: '100006', mediaUrl: 'https://img.example.cn/manhole/42.jpg' });
+      const json = await request(s.app).get(`/open311/v2/requests/${id}.json`);
+      expect(json.body[0]).toMatchObject({ zipcode: '100006', media_url: 'https://img.example.cn/manhole/42.jpg' });
+      const xml = await request(s.app).get(`/open311/v2/requests/${id}.xml`);
+      expect(xml.text).toContain('<zipcode>100006</zipcode>');
+      expect(xml.text).toContain('<media_url>https://img.example.cn/manhole/42.jpg</media_url>');
     });
 
     it('given attributes outside the definition, when posting, then 400 naming each attribute', async () => {
@@ -252,7 +282,7 @@ describe('Open311 GeoReport v2 (story 7)', () => {
         zipcode: null,
         lat: expect.closeTo(point.lat, 6),
         long: expect.closeTo(point.lng, 6),
-        media_url: null,
+        media_url: 'http://farm3.static.flickr.com/2002/2212426634_5ed477a060.jpg',
       });
       expect(res.text).not.toContain('王小明');
       expect(res.text).not.toContain(shared.phone);
@@ -270,6 +300,17 @@ describe('Open311 GeoReport v2 (story 7)', () => {
       const res = await request(s.app).get('/open311/v2/requests/DC-19990101-99999.json');
       expect(res.status).toBe(404);
       expect(res.body).toEqual([{ code: 404, description: expect.stringContaining('service_request_id') }]);
+    });
+
+    it('given a malformed id, when requests/{id}.json or .xml is polled, then it names nothing: 404 in the spec\'s format', async () => {
+      for (const id of ['DC_2026!', '%E4%B8%8D%E5%AD%98%E5%9C%A8', 'x'.repeat(41), 'a%20b', "1'OR'1"]) {
+        const json = await request(s.app).get(`/open311/v2/requests/${id}.json`);
+        expect(json.status).toBe(404);
+        expect(json.body).toEqual([{ code: 404, description: expect.stringContaining('service_request_id') }]);
+        const xml = await request(s.app).get(`/open311/v2/requests/${id}.xml`);
+        expect(xml.status).toBe(404);
+        expect(xml.text).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<errors>\n {2}<error>\n {4}<code>404<\/code>\n {4}<description>service_request_id/);
+      }
     });
 
     it('given the token of a POST, when tokens/{token}.json is asked, then it gives the service_request_id', async () => {
@@ -340,6 +381,176 @@ describe('Open311 GeoReport v2 (story 7)', () => {
       expect(en.body[0]).toMatchObject({ status: 'closed', status_notes: 'closed', service_name: 'Missing manhole cover' });
       const closedList = await request(s.app).get('/open311/v2/requests.json?status=closed&service_code=SS01');
       expect(closedList.body.map((x: { service_request_id: string }) => x.service_request_id)).toEqual(expect.arrayContaining([done.service_request_id, rejected.service_request_id]));
+    });
+  });
+
+  describe('POST requests with a photo (multipart/form-data, as published Open311 clients send it)', () => {
+    /** The smallest JPEG header and end: enough for the type to be read from the bytes. */
+    const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
+
+    /**
+     * A body as the Android clients' HttpMime MultipartEntity writes it: every field a text part
+     * with its charset and transfer encoding, the photo a binary part named media, CRLF lines.
+     */
+    function multipart(fields: Record<string, string>, file?: { name: string; type: string; bytes: Buffer; field?: string }) {
+      const boundary = `-------------${crypto.randomBytes(12).toString('hex')}`;
+      const parts: Buffer[] = [];
+      for (const [k, v] of Object.entries(fields)) {
+        parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${v}\r\n`, 'utf8'));
+      }
+      if (file) {
+        parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'media'}"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\nContent-Transfer-Encoding: binary\r\n\r\n`, 'utf8'), file.bytes, Buffer.from('\r\n'));
+      }
+      parts.push(Buffer.from(`--${boundary}--\r\n`));
+      return { type: `multipart/form-data; boundary=${boundary}`, body: Buffer.concat(parts) };
+    }
+
+    function postMultipart(m: { type: string; body: Buffer }, fmt = 'json') {
+      return request(s.app).post(`/open311/v2/requests.${fmt}`).set('Content-Type', m.type).send(m.body);
+    }
+
+    it('given a photo in media and every field, api_key included, as form fields, when posted, then the request is created with the photo as its attachment', async () => {
+      const fields = example();
+      const res = await postMultipart(multipart(fields, { name: 'IMG_20261204_101500.jpg', type: 'image/jpeg', bytes: JPEG }));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual([{ service_request_id: expect.stringMatching(/^DC-\d{8}-\d+$/), service_notice: expect.stringContaining('东华门第一社区'), account_id: '123456', token: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
+      const id = res.body[0].service_request_id;
+      cases.push(id);
+      const row = await s.prisma.case.findUniqueOrThrow({ where: { id }, include: { attachments: true, category: true } });
+      expect(row).toMatchObject({ channel: 'CITIZEN_APP', reporterName: '王小明', severity: 1, description: fields.description, mediaUrl: fields.media_url });
+      expect(row.category?.code).toBe('SS01');
+      expect(row.attachments).toEqual([expect.objectContaining({ fileName: 'IMG_20261204_101500.jpg', mediaType: 'image/jpeg', size: JPEG.length })]);
+      // the photo is the case's own: staff read it with the case
+      const photo = await request(s.app).get(`/api/cases/${id}/attachments/${row.attachments[0].id}`).set('Authorization', await s.auth('dhm1.handler'));
+      expect(photo.status).toBe(200);
+      expect(Buffer.compare(photo.body as Buffer, JPEG)).toBe(0);
+    });
+
+    it('given a multipart request without a photo, or answered in XML, then it is read like a form post', async () => {
+      const res = await postMultipart(multipart(example()), 'xml');
+      expect(res.status).toBe(200);
+      const id = res.text.match(/<service_request_id>([^<]+)<\/service_request_id>/)?.[1];
+      expect(id).toBeDefined();
+      cases.push(id!);
+    });
+
+    it('given a file that is not a photo, an empty one, or one in another field, then the intake photo checks refuse it and nothing is created', async () => {
+      const before = await s.prisma.case.count({ where: { description: { startsWith: '照片检查' } } });
+      const notPhoto = await postMultipart(multipart(example({ description: '照片检查 1' }), { name: 'report.pdf', type: 'image/jpeg', bytes: Buffer.from('%PDF-1.4 not a photo') }));
+      expect(notPhoto.status).toBe(415);
+      expect(notPhoto.body).toEqual([{ code: 415, description: expect.stringContaining('media[0]') }]);
+      const empty = await postMultipart(multipart(example({ description: '照片检查 2' }), { name: 'empty.jpg', type: 'image/jpeg', bytes: Buffer.alloc(0) }));
+      expect(empty.status).toBe(400);
+      const elsewhere = await postMultipart(multipart(example({ description: '照片检查 3' }), { name: 'a.jpg', type: 'image/jpeg', bytes: JPEG, field: 'photo' }));
+      expect(elsewhere.status).toBe(400);
+      expect(elsewhere.body[0].description).toContain('media');
+      expect(await s.prisma.case.count({ where: { description: { startsWith: '照片检查' } } })).toBe(before);
+    });
+
+    it('given a wrong api_key in the form fields, then 403 in the spec\'s format', async () => {
+      const res = await postMultipart(multipart(example({ api_key: 'not-a-key' }), { name: 'a.jpg', type: 'image/jpeg', bytes: JPEG }));
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual([{ code: 403, description: expect.stringContaining('api_key') }]);
+    });
+  });
+
+  describe('POST requests with only an address (the hotline\'s usual case): located at 受理', () => {
+    /** a GPS point 26 m inside 王芳's grid as AMap renders it (the dispatcher's map gives GCJ-02) */
+    const PLACE_GCJ02 = { lat: 39.9089016, lng: 116.3981695, crs: 'GCJ02' };
+
+    function addressOnly(extra: Record<string, string> = {}) {
+      const { lat: _lat, long: _long, ...fields } = example({ address_string: `东城区东华门大街12号 ${uniqueSuffix()}`, ...extra });
+      return fields;
+    }
+
+    it('given only an address_string naming 东城区, when posted, then a case without a grid waits at 东城区 and its 受理 task goes to the district\'s dispatchers', async () => {
+      const res = await post(addressOnly());
+      expect(res.status).toBe(200);
+      const r = res.body[0];
+      cases.push(r.service_request_id);
+      expect(r.service_notice).toContain('待东城区按地址定位后受理');
+      const row = await s.prisma.case.findUniqueOrThrow({ where: { id: r.service_request_id }, include: { district: true } });
+      expect(row).toMatchObject({ gridId: null, villageId: null, townshipId: null, lat: null, lng: null, sentCrs: null, currentTier: 'DISTRICT', currentUnitId: row.districtId });
+      expect(row.district.name).toBe('东城区');
+      const accept = await inboxTask(s, 'dc.dispatcher', r.service_request_id, 'Task_Accept');
+      expect(accept).toMatchObject({ tier: 'DISTRICT' });
+      // the community and the street do not see it before it is placed
+      const village = await request(s.app).get('/api/tasks').query({ caseId: r.service_request_id }).set('Authorization', await s.auth('dhm1.handler'));
+      expect(village.body.items).toEqual([]);
+      // the public read has no place yet
+      const read = await request(s.app).get(`/open311/v2/requests/${r.service_request_id}.json`);
+      expect(read.body[0]).toMatchObject({ status: 'open', address: row.address, address_id: null, lat: null, long: null });
+      const view = await request(s.app).get(`/api/cases/${r.service_request_id}`).set('Authorization', await s.auth('dc.dispatcher'));
+      expect(view.status).toBe(200);
+      expect(view.body).toMatchObject({ grid: null, location: null });
+    });
+
+    it('given the 受理 task of such a case, when completed without a point, outside every grid or in another district, then 422 naming body.data.location and the case stays unplaced', async () => {
+      const res = await post(addressOnly());
+      const id = res.body[0].service_request_id;
+      cases.push(id);
+      const accept = await inboxTask(s, 'dc.dispatcher', id, 'Task_Accept');
+      const none = await act(s, 'dc.dispatcher', accept.id, 'complete', { outcome: 'accept' });
+      expect(none.status).toBe(422);
+      expect(none.body).toMatchObject({ code: 'LOCATION_REQUIRED', field: 'body.data.location' });
+      const shanghai = await act(s, 'dc.dispatcher', accept.id, 'complete', { outcome: 'accept', data: { location: { lat: 31.2304, lng: 121.4737 } } });
+      expect(shanghai.status).toBe(422);
+      expect(shanghai.body).toMatchObject({ code: 'OUTSIDE_GRIDS', field: 'body.data.location' });
+      // 西长安街 (西城区)
+      const xicheng = await act(s, 'dc.dispatcher', accept.id, 'complete', { outcome: 'accept', data: { location: { lat: 39.9066, lng: 116.3868 } } });
+      expect(xicheng.status).toBe(422);
+      expect(xicheng.body).toMatchObject({ code: 'OUTSIDE_DISTRICT', field: 'body.data.location' });
+      const malformed = await act(s, 'dc.dispatcher', accept.id, 'complete', { outcome: 'accept', data: { location: { lat: 'north', lng: 116.39, crs: 'WGS84' } } });
+      expect(malformed.status).toBe(400);
+      expect(await s.prisma.case.findUniqueOrThrow({ where: { id }, select: { gridId: true, status: true } })).toEqual({ gridId: null, status: 'REPORTED' });
+      // a report that is not valid is refused without placing it
+      const rejected = await act(s, 'dc.dispatcher', accept.id, 'complete', { outcome: 'reject' });
+      expect(rejected.status).toBe(200);
+      expect(await s.prisma.case.findUniqueOrThrow({ where: { id }, select: { gridId: true, status: true } })).toEqual({ gridId: null, status: 'REJECTED' });
+    });
+
+    it('given the dispatcher places the point (GCJ-02 from the map) when completing 受理, then the case gets its grid, village, township and tier, and 立案 goes to the community', async () => {
+      const res = await post(addressOnly());
+      const id = res.body[0].service_request_id;
+      cases.push(id);
+      const accept = await inboxTask(s, 'dc.dispatcher', id, 'Task_Accept');
+      const done = await act(s, 'dc.dispatcher', accept.id, 'complete', { outcome: 'accept', data: { location: PLACE_GCJ02 } });
+      expect(done.status).toBe(200);
+      expect(done.body.task).toMatchObject({ state: 'COMPLETED', outcome: 'accept' });
+      const row = await s.prisma.case.findUniqueOrThrow({ where: { id }, include: { grid: { include: { orgUnit: true } }, village: true, township: true, currentUnit: true } });
+      expect(row.grid?.orgUnit.name).toBe('东华门第一社区第3网格');
+      expect(row.village?.name).toBe('东华门第一社区');
+      expect(row.township?.name).toBe('东华门街道');
+      expect(row).toMatchObject({ currentTier: 'VILLAGE', currentUnitId: row.villageId, sentCrs: 'GCJ02' });
+      expect(row.orgPath).toBe(row.grid?.orgUnit.path);
+      expect(Number(row.lng)).toBeCloseTo(116.391928, 6);
+      expect({ lat: Number(row.sentLat), lng: Number(row.sentLng) }).toEqual({ lat: PLACE_GCJ02.lat, lng: PLACE_GCJ02.lng });
+      // the next step is the community's, as for a located report
+      const register = await inboxTask(s, 'dhm1.handler', id, 'Task_Register');
+      expect(register.tier).toBe('VILLAGE');
+      const view = await request(s.app).get(`/api/cases/${id}`).set('Authorization', await s.auth('dhm1.handler'));
+      expect(view.body).toMatchObject({ grid: { name: '东华门第一社区第3网格' }, location: { crs: 'WGS84', sent: { crs: 'GCJ02', lat: PLACE_GCJ02.lat, lng: PLACE_GCJ02.lng } } });
+      const read = await request(s.app).get(`/open311/v2/requests/${id}.json`);
+      expect(read.body[0]).toMatchObject({ address_id: expect.stringMatching(/^\d{15}$/), lat: expect.closeTo(39.9075, 6), long: expect.closeTo(116.391928, 6), agency_responsible: '东华门第一社区' });
+    });
+
+    it('given a client configured with a district, when it posts an address without a district name, then the case waits at that district; a client without one needs the district named', async () => {
+      const xicheng = await s.prisma.orgUnit.findFirstOrThrow({ where: { name: '西城区', level: 'DISTRICT' } });
+      const key = `test-xc-desk-${uniqueSuffix()}`;
+      await s.prisma.apiClient.create({ data: { name: '西城区12345分中心', channel: 'HOTLINE_12345', keyHash: sha256(key), districtId: xicheng.id } });
+      const { lat: _lat, long: _long, ...fields } = example({ api_key: key, address_string: '西长安街1号' });
+      const res = await post(fields);
+      expect(res.status).toBe(200);
+      cases.push(res.body[0].service_request_id);
+      expect(res.body[0].service_request_id).toMatch(/^XC-/);
+      await inboxTask(s, 'xc.dispatcher', res.body[0].service_request_id, 'Task_Accept');
+      const unnamed = await post({ ...fields, api_key: apiKey });
+      expect(unnamed.status).toBe(400);
+      expect(unnamed.body[0].description).toContain('address_string');
+      const { lat: _a, long: _b, address_string: _c, ...noPlace } = example();
+      const nothing = await post(noPlace);
+      expect(nothing.status).toBe(400);
+      expect(nothing.body[0].description).toContain('lat');
     });
   });
 
