@@ -17,6 +17,7 @@ import { connectTemporal } from '../../platform/temporal/client';
 import { connectWorker, createWorker, installRuntime } from '../../platform/temporal/worker';
 import { claimUpdate, commentUpdate, completeUpdate, escalateUpdate, urgeSignal } from '../../workflows/case-api';
 import { actor, newCaseId, openTask, reportCase } from '../support/cases';
+import { locateGrid } from '../../platform/geo/locate';
 
 async function main() {
   const cfg = loadConfig();
@@ -114,6 +115,42 @@ async function main() {
       await handle.executeUpdate(completeUpdate, { args: [{ taskId: check.taskId, actor: wangfang, outcome: 'pass' }] });
       await handle.result();
       await save(handle, 'caseWorkflow-classified-at-register-v2');
+    }
+    // reported without a point (Open311 with only an address): 受理 at the district's
+    // dispatchers places it (a GCJ-02 point from their map), then the village works it as a
+    // located report (patch locate-me)
+    {
+      const district = await prisma.orgUnit.findFirstOrThrow({ where: { name: '东城区', level: 'DISTRICT' }, select: { id: true } });
+      const dispatcher = await actor(prisma, 'dc.dispatcher');
+      const { handle } = await reportCase(prisma, temporal.client, taskQueue, {
+        categoryCode: 'SS01',
+        caseId: newCaseId('RH'),
+        description: '热线来电：东华门大街12号门前井盖缺失',
+        gridId: null,
+        districtId: district.id,
+        lat: null,
+        lng: null,
+        channel: 'HOTLINE_12345',
+        reporter: { userId: null, name: '王先生' },
+      });
+      const sent = { crs: 'GCJ02' as const, lat: 39.9089016, lng: 116.3981695 };
+      const wgs = { lat: 39.9075, lng: 116.391928 };
+      const g = await locateGrid(prisma, wgs.lat, wgs.lng);
+      if (!g) throw new Error('the demo point lies outside every grid');
+      const [, , township, village, grid] = g.orgPath.split('/').filter(Boolean).map(Number);
+      const place = { gridId: g.gridId, orgPath: g.orgPath, units: { TOWNSHIP: township, VILLAGE: village, GRID: grid }, ...wgs, sent };
+      const accept = await openTask(handle, 'Task_Accept', prisma);
+      await handle.executeUpdate(completeUpdate, { args: [{ taskId: accept.taskId, actor: dispatcher, outcome: 'accept', data: { location: sent }, place }] });
+      for (const step of ['Task_Register', 'Task_Dispatch']) {
+        const t = await openTask(handle, step, prisma);
+        await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler }] });
+      }
+      const h = await openTask(handle, 'Task_Handle', prisma);
+      await handle.executeUpdate(completeUpdate, { args: [{ taskId: h.taskId, actor: handler, outcome: 'done', data: { feedback: '已补装井盖' } }] });
+      const check = await openTask(handle, 'Task_Verify', prisma);
+      await handle.executeUpdate(completeUpdate, { args: [{ taskId: check.taskId, actor: wangfang, outcome: 'pass' }] });
+      await handle.result();
+      await save(handle, 'caseWorkflow-located-at-accept-v3');
     }
   } finally {
     worker.shutdown();
