@@ -244,6 +244,8 @@ export function createCaseActivities({ prisma }: CaseDeps) {
     async applyCaseChange(change: CaseChange): Promise<{ written: boolean; lastSeq: number }> {
       const lastSeq = change.firstSeq + change.audit.length - 1;
       return prisma.$transaction(async (tx) => {
+        /** hash of the last audit row this change writes */
+        let head: string | undefined;
         if (change.create) {
           const c = change.create;
           const exists = await tx.case.findUnique({ where: { id: c.caseId }, select: { id: true } });
@@ -316,6 +318,9 @@ export function createCaseActivities({ prisma }: CaseDeps) {
             return out;
           });
           await tx.caseEvent.createMany({ data: rows });
+          // the chain head on the case row, in the same transaction: rows cut from the end no longer verify
+          if (!change.snapshot) await tx.case.update({ where: { id: change.caseId }, data: { lastEventSeq: lastSeq, auditHeadHash: prevHash } });
+          head = prevHash;
         }
         if (change.snapshot) {
           const s = change.snapshot;
@@ -337,7 +342,7 @@ export function createCaseActivities({ prisma }: CaseDeps) {
               ...(merged ? { duplicateOfId: String(merged.data!.duplicateOf).slice(0, 40) } : {}),
               ...(category ? { categoryId: category.id } : {}),
               ...(change.place ? placeData(change.place) : {}),
-              ...(change.audit.length ? { lastEventSeq: lastSeq } : {}),
+              ...(head ? { lastEventSeq: lastSeq, auditHeadHash: head } : {}),
             },
           });
         }

@@ -2,6 +2,7 @@
 import express from 'express';
 import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client';
+import type { AuditKey } from '../platform/audit/keys';
 import { FsAttachmentStore, type AttachmentStore } from '../platform/storage/attachments';
 import type { TemporalHandle } from '../platform/temporal/client';
 import { tokenKeys } from './auth/tokens';
@@ -37,6 +38,8 @@ export interface AppDeps {
   eventIntervalMs?: number;
   /** the built web console (designer/dist) served at /; without it only the API answers */
   consoleDir?: string;
+  /** the audit checkpoint key (GRIDCASE_AUDIT_KEY): verification checks checkpoint signatures with it; without it they are reported unchecked */
+  auditKey?: AuditKey;
 }
 
 /** JSON bodies larger than this are refused with 413 (uploads go through multipart, limited per file). */
@@ -52,6 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
     attachments: deps.attachments ?? new FsAttachmentStore(deps.attachmentDir ?? path.resolve(__dirname, '..', '.data', 'attachments')),
     attachmentMaxBytes: deps.attachmentMaxBytes ?? 10 * 1024 * 1024,
     open311RateLimit: deps.open311RateLimit ?? 30,
+    auditKey: deps.auditKey,
   };
   const app = express();
   app.disable('x-powered-by');

@@ -1,5 +1,6 @@
 /** What the API's routes and services are given (built once by createApp). */
 import type { PrismaClient } from '../generated/prisma/client';
+import type { AuditKey } from '../platform/audit/keys';
 import type { AttachmentStore } from '../platform/storage/attachments';
 import type { TemporalHandle } from '../platform/temporal/client';
 import type { TokenKeys } from './auth/tokens';
@@ -16,4 +17,6 @@ export interface ApiDeps {
   /** Open311 POSTs per client address per minute */
   open311RateLimit: number;
   version: string;
+  /** checks the signatures of audit checkpoints (GRIDCASE_AUDIT_KEY) */
+  auditKey?: AuditKey;
 }

@@ -3,6 +3,8 @@
  * Nothing else in the code base reads process.env (the bootstrap passes what it resolved here).
  */
 import path from 'node:path';
+import { parseAuditKey } from './audit/keys';
+import { parseDatabaseUrl } from './db/url';
 
 export type Mode = 'start' | 'test';
 
@@ -13,8 +15,12 @@ export interface Config {
   dataDir: string;
   http: { host: string; port: number };
   database: {
-    /** Set when DATABASE_URL is given: an external MySQL/MariaDB is used as is. */
+    /** Set when DATABASE_URL is given: an external MySQL/MariaDB is used as is. The API, the
+     * worker and the seed use this account: rows only (SELECT, INSERT, UPDATE, DELETE). */
     url: string | undefined;
+    /** DATABASE_OWNER_URL: the account that owns the schema (migrations, creating and dropping
+     * databases); the same server and database as DATABASE_URL. Unset: DATABASE_URL's account. */
+    ownerUrl: string | undefined;
     /** Port and database names of the private MariaDB started under dataDir otherwise. */
     localPort: number;
     name: string;
@@ -42,6 +48,12 @@ export interface Config {
     dir: string;
     /** largest accepted file, bytes */
     maxBytes: number;
+  };
+  audit: {
+    /** GRIDCASE_AUDIT_KEY: the Ed25519 key that signs the audit checkpoints (platform/audit/keys.ts);
+     * npm start and npm test generate one under dataDir when it is unset, the production API and
+     * worker require it. */
+    key: string | undefined;
   };
   /** Open311 POST requests.json allowed per client address per minute */
   open311RateLimit: number;
@@ -106,6 +118,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
   if (databaseUrl !== undefined && !/^(mysql|mariadb):\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL', 'must start with mysql:// or mariadb://');
   }
+  const ownerUrl = optional(env, 'DATABASE_OWNER_URL');
+  if (ownerUrl !== undefined) {
+    if (!/^(mysql|mariadb):\/\//.test(ownerUrl)) throw new ConfigError('DATABASE_OWNER_URL', 'must start with mysql:// or mariadb://');
+    if (databaseUrl === undefined) throw new ConfigError('DATABASE_OWNER_URL', 'is given without DATABASE_URL (the application\'s account); set both, or neither for the local MariaDB');
+    let owner, app;
+    try {
+      owner = parseDatabaseUrl(ownerUrl);
+    } catch (e) {
+      throw new ConfigError('DATABASE_OWNER_URL', (e as Error).message.replace(/^Invalid DATABASE_URL /, ''));
+    }
+    try {
+      app = parseDatabaseUrl(databaseUrl);
+    } catch (e) {
+      throw new ConfigError('DATABASE_URL', (e as Error).message.replace(/^Invalid DATABASE_URL /, ''));
+    }
+    const where = (p: typeof owner) => `${p.socketPath ?? `${p.host}:${p.port}`}/${p.database ?? ''}`;
+    if (where(owner) !== where(app)) {
+      throw new ConfigError('DATABASE_OWNER_URL', `must name the same server and database as DATABASE_URL (${where(app)}), got ${where(owner)}`);
+    }
+  }
+  const auditKey = optional(env, 'GRIDCASE_AUDIT_KEY');
+  if (auditKey !== undefined) {
+    try {
+      parseAuditKey(auditKey);
+    } catch (e) {
+      throw new ConfigError('GRIDCASE_AUDIT_KEY', `${(e as Error).message} (generate one with \`openssl rand -base64 32\`)`);
+    }
+  }
   const temporalAddress = optional(env, 'TEMPORAL_ADDRESS');
   if (temporalAddress !== undefined && !/^[^\s:]+:\d{1,5}$/.test(temporalAddress)) {
     throw new ConfigError('TEMPORAL_ADDRESS', `must be host:port, got "${temporalAddress}"`);
@@ -132,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
     root,
     dataDir,
     auth: { jwtSecret, tokenTtl: positive(env, 'GRIDCASE_TOKEN_TTL', 8 * 3600) },
+    audit: { key: auditKey },
     attachments: {
       dir: path.resolve(root, optional(env, 'GRIDCASE_ATTACHMENT_DIR') ?? path.join(dataDir, 'attachments')),
       maxBytes: positive(env, 'GRIDCASE_ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
@@ -141,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
     http: { host: optional(env, 'HOST') ?? '127.0.0.1', port: port(env, 'PORT', 3000) },
     database: {
       url: databaseUrl,
+      ownerUrl,
       localPort: port(env, 'GRIDCASE_DB_PORT', 3307),
       name: identifier(env, 'GRIDCASE_DB_NAME', 'gridcase'),
       testName: identifier(env, 'GRIDCASE_TEST_DB_NAME', 'gridcase_test'),

@@ -1,7 +1,7 @@
 /** Reading cases within the caller's scope: lists, one case, its audit history and its attachments. */
 import type { Prisma } from '../../generated/prisma/client';
 import { CaseStatus } from '../../generated/prisma/enums';
-import { verifyChain } from '../../activities/audit';
+import { verifyCaseAudit } from '../../platform/audit/verify';
 import type { Caller } from '../auth/caller';
 import { caseScope } from '../auth/scope';
 import type { ApiDeps } from '../deps';
@@ -235,13 +235,11 @@ export async function caseHistory(deps: ApiDeps, caller: Caller, id: string) {
   }));
 }
 
+/** The chain, against the head on the case row and the latest signed checkpoint holding the case (platform/audit/verify.ts). */
 export async function verifyHistory(deps: ApiDeps, caller: Caller, id: string) {
   await visibleCase(deps, caller, id, { id: true });
-  const rows = await deps.prisma.caseEvent.findMany({ where: { caseId: id }, orderBy: { seq: 'asc' } });
-  const r = verifyChain(rows.map((x) => ({ ...x, tier: x.tier as string | null })));
-  const checkedAt = new Date().toISOString();
-  if (r.intact) return { caseId: id, intact: true, rows: rows.length, lastHash: rows.at(-1)?.hash ?? null, checkedAt };
-  return { caseId: id, intact: false, rows: rows.length, firstBroken: { seq: r.seq, reason: r.reason }, checkedAt };
+  const r = await verifyCaseAudit(deps.prisma, id, deps.auditKey);
+  return { ...r, checkedAt: new Date().toISOString() };
 }
 
 const CSV_COLUMNS = ['seq', 'at', 'actorId', 'actorName', 'action', 'fromStatus', 'toStatus', 'tier', 'reason', 'data', 'prevHash', 'hash'] as const;

@@ -16,8 +16,10 @@ export interface BenchContext {
   /** `--quick`: every section at a small scale (a smoke run of the harness, not numbers to report) */
   quick: boolean;
   log(line: string): void;
-  /** the bench database (recreated, migrated and seeded at the start of the run) */
+  /** the bench database (recreated, migrated and seeded at the start of the run), as the application's account */
   databaseUrl: string;
+  /** the same database as the schema owner (for scratch tables: DDL) */
+  ownerUrl: string;
   /** the same server without a database (to create scratch databases) */
   serverUrl: string;
   prisma: PrismaClient;

@@ -37,7 +37,8 @@ export const baselineSection: BenchSection = {
     const plan = throughputPlan(ctx.quick);
     const taskQueue = `${ctx.taskQueue}-baseline`;
     const run = crypto.randomBytes(3).toString('hex');
-    const pool = mariadb.createPool({ ...connectionOptions(ctx.databaseUrl), connectionLimit: 16 });
+    // the owner creates and drops the scratch table; the baseline worker writes its rows as the application
+    const pool = mariadb.createPool({ ...connectionOptions(ctx.ownerUrl), connectionLimit: 16 });
     await pool.query(CREATE_BASELINE_TABLE);
     const logDir = path.join(cfg.dataDir, 'logs');
     fs.mkdirSync(logDir, { recursive: true });

@@ -1,6 +1,12 @@
 /**
- * MySQL for GridCase: an external server named by DATABASE_URL, or a private MariaDB instance
- * under .data/mariadb/ on its own port and socket (installed from Debian's packages if missing).
+ * MySQL for GridCase: an external server named by DATABASE_URL (and DATABASE_OWNER_URL), or a
+ * private MariaDB instance under .data/mariadb/ on its own port and socket (installed from
+ * Debian's packages if missing).
+ *
+ * Two accounts: the owner (`gridcase`: all privileges on the gridcase* databases) applies the
+ * migrations and creates and drops databases; the application (`gridcase_app`: SELECT, INSERT,
+ * UPDATE, DELETE on them, nothing else) is what the API, the worker, the seed and the CLI's data
+ * commands use, so it cannot drop or alter a table or a trigger (the append-only triggers stay).
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -12,9 +18,11 @@ import { connectionOptions, maskDatabaseUrl, parseDatabaseUrl } from '../db/url'
 import { BootstrapError, isAlive, isPortOpen, isSocketOpen, readPid, run, spawnDetached, waitFor, which } from './proc';
 
 export interface DatabaseService {
-  /** URL of the product database (or the test database in test mode). */
+  /** URL of the product database (or the test database in test mode), as the application's account. */
   url: string;
-  /** URL of the server without a database, for creating and dropping test databases. */
+  /** The same database as the schema owner's account: migrations, and what needs DDL. */
+  ownerUrl: string;
+  /** URL of the server without a database, as the owner, for creating and dropping test databases. */
   serverUrl: string;
   source: 'external' | 'reused' | 'started';
   startedPid: number | undefined;
@@ -82,58 +90,113 @@ function installMariadb(log: (l: string) => void): string {
   return bin;
 }
 
-function credentials(file: string): { user: string; password: string } {
+export interface Account {
+  user: string;
+  password: string;
+}
+
+/** .data/mariadb/credentials.json: the owner at the top level (as written by every version), the application's account under `app`. */
+export interface LocalCredentials extends Account {
+  app: Account;
+}
+
+/** What the application's account may do on the gridcase* databases: rows, nothing else. */
+export const APP_PRIVILEGES = 'SELECT, INSERT, UPDATE, DELETE';
+
+/**
+ * The local accounts, created on first use. A file from an earlier version holds only the owner:
+ * the application's account is added, its password derived from the owner's (so two bootstraps
+ * running at once on an old file agree on it without a lock).
+ */
+export function localCredentials(file: string): LocalCredentials {
+  let c: Partial<LocalCredentials> = {};
   try {
-    const c = JSON.parse(fs.readFileSync(file, 'utf8')) as { user: string; password: string };
-    if (c.user && c.password) return c;
+    c = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<LocalCredentials>;
   } catch {
     /* create below */
   }
-  const c = { user: 'gridcase', password: crypto.randomBytes(18).toString('base64url') };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(c), { mode: 0o600 });
-  return c;
+  let changed = false;
+  if (!c.user || !c.password) {
+    c = { user: 'gridcase', password: crypto.randomBytes(18).toString('base64url') };
+    changed = true;
+  }
+  if (!c.app?.user || !c.app?.password) {
+    const password = crypto.createHmac('sha256', c.password!).update('gridcase_app').digest('base64url').slice(0, 24);
+    c.app = { user: 'gridcase_app', password };
+    changed = true;
+  }
+  if (changed) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(c), { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  }
+  return c as LocalCredentials;
 }
 
-/** Creates the application user and grants it the gridcase* databases (runs as the OS user over the socket). */
-function provision(socket: string, user: string, password: string, database: string): void {
+const accountUrl = (a: Account, port: number) => `mysql://${encodeURIComponent(a.user)}:${encodeURIComponent(a.password)}@127.0.0.1:${port}/`;
+
+/** Runs SQL as the OS user over the private server's socket (root by socket authentication). */
+export function socketSql(socket: string, sql: string): void {
   const client = which('mariadb') ?? which('mysql');
   if (!client) throw new BootstrapError('the mariadb command-line client is missing: run `apt-get install mariadb-client`');
-  const osUser = os.userInfo().username;
+  const r = run(client, ['--no-defaults', `--socket=${socket}`, '-u', os.userInfo().username], { input: sql, timeoutMs: 60_000 });
+  if (r.status !== 0) throw new BootstrapError(`could not create the MariaDB users and database: ${(r.stderr || '').trim().split('\n').slice(-1)[0]}`);
+}
+
+/**
+ * Creates (or repairs) both accounts and the database: the owner with all privileges on the
+ * gridcase* databases, the application with rows only (its grants are reset to exactly that).
+ */
+function provision(socket: string, cred: LocalCredentials, database: string): void {
   const q = (s: string) => s.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-  const sql = ['127.0.0.1', 'localhost']
-    .map((h) => `CREATE USER IF NOT EXISTS '${q(user)}'@'${h}' IDENTIFIED BY '${q(password)}';
-ALTER USER '${q(user)}'@'${h}' IDENTIFIED BY '${q(password)}';
-GRANT ALL PRIVILEGES ON \`gridcase%\`.* TO '${q(user)}'@'${h}';`)
-    .join('\n') + `\nCREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\nFLUSH PRIVILEGES;\n`;
-  const r = run(client, ['--no-defaults', `--socket=${socket}`, '-u', osUser], { input: sql, timeoutMs: 60_000 });
-  if (r.status !== 0) throw new BootstrapError(`could not create the MariaDB user and database: ${(r.stderr || '').trim().split('\n').slice(-1)[0]}`);
+  const account = (a: Account, h: string, grant: string) => `CREATE USER IF NOT EXISTS '${q(a.user)}'@'${h}' IDENTIFIED BY '${q(a.password)}';
+ALTER USER '${q(a.user)}'@'${h}' IDENTIFIED BY '${q(a.password)}';
+${grant}`;
+  const sql =
+    ['127.0.0.1', 'localhost']
+      .map(
+        (h) =>
+          `${account(cred, h, `GRANT ALL PRIVILEGES ON \`gridcase%\`.* TO '${q(cred.user)}'@'${h}';`)}
+${account(cred.app, h, `REVOKE ALL PRIVILEGES, GRANT OPTION FROM '${q(cred.app.user)}'@'${h}';
+GRANT ${APP_PRIVILEGES} ON \`gridcase%\`.* TO '${q(cred.app.user)}'@'${h}';`)}`,
+      )
+      .join('\n') + `\nCREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\nFLUSH PRIVILEGES;\n`;
+  socketSql(socket, sql);
 }
 
 export async function ensureDatabase(cfg: Config, database: string, log: (line: string) => void): Promise<DatabaseService> {
   if (cfg.database.url) {
-    const url = database === parseDatabaseUrl(cfg.database.url).database ? cfg.database.url : withDatabase(cfg.database.url, database);
-    const err = await probe(cfg.database.url, 5_000);
-    if (err) throw new BootstrapError(`the database at ${maskDatabaseUrl(cfg.database.url)} (DATABASE_URL) is unreachable: ${err}`);
-    await createDatabaseIfMissing(url).catch((e: Error) => {
-      throw new BootstrapError(`database "${database}" at ${maskDatabaseUrl(url)} is missing and could not be created: ${e.message.split('\n')[0]}`);
+    const named = (u: string) => (database === parseDatabaseUrl(u).database ? u : withDatabase(u, database));
+    const owner = cfg.database.ownerUrl ?? cfg.database.url;
+    const variable = cfg.database.ownerUrl ? 'DATABASE_OWNER_URL' : 'DATABASE_URL';
+    const url = named(cfg.database.url);
+    const ownerUrl = named(owner);
+    for (const [u, v] of [[cfg.database.url, 'DATABASE_URL'], ...(cfg.database.ownerUrl ? [[cfg.database.ownerUrl, 'DATABASE_OWNER_URL']] : [])]) {
+      const err = await probe(u, 5_000);
+      if (err) throw new BootstrapError(`the database at ${maskDatabaseUrl(u)} (${v}) is unreachable: ${err}`);
+    }
+    await createDatabaseIfMissing(ownerUrl).catch((e: Error) => {
+      throw new BootstrapError(`database "${database}" at ${maskDatabaseUrl(ownerUrl)} (${variable}) is missing and could not be created: ${e.message.split('\n')[0]}`);
     });
-    return { url, serverUrl: withDatabase(cfg.database.url, ''), source: 'external', startedPid: undefined };
+    return { url, ownerUrl, serverUrl: withDatabase(owner, ''), source: 'external', startedPid: undefined };
   }
 
   const p = mariadbPaths(cfg);
   const port = cfg.database.localPort;
-  const cred = credentials(p.credentials);
-  const serverUrl = `mysql://${encodeURIComponent(cred.user)}:${encodeURIComponent(cred.password)}@127.0.0.1:${port}/`;
-  const url = withDatabase(serverUrl, database);
+  const cred = localCredentials(p.credentials);
+  const serverUrl = accountUrl(cred, port);
+  const ownerUrl = withDatabase(serverUrl, database);
+  const url = withDatabase(accountUrl(cred.app, port), database);
 
   if (await isSocketOpen(p.socket)) {
     if (!(await isPortOpen('127.0.0.1', port))) {
       throw new BootstrapError(`the GridCase MariaDB is running on another port than ${port} (GRIDCASE_DB_PORT changed?); run \`npm run stop\` first`);
     }
-    if ((await probe(serverUrl, 3_000)) !== undefined) provision(p.socket, cred.user, cred.password, database);
-    await createDatabaseIfMissing(url);
-    return { url, serverUrl, source: 'reused', startedPid: undefined };
+    // either account missing (a data directory from an earlier version has only the owner): create it
+    if ((await probe(serverUrl, 3_000)) !== undefined || (await probe(accountUrl(cred.app, port), 3_000)) !== undefined) provision(p.socket, cred, database);
+    await createDatabaseIfMissing(ownerUrl);
+    return { url, ownerUrl, serverUrl, source: 'reused', startedPid: undefined };
   }
   if (await isPortOpen('127.0.0.1', port)) {
     throw new BootstrapError(`port ${port} is taken by another program; stop it or set GRIDCASE_DB_PORT to a free port`);
@@ -185,6 +248,6 @@ export async function ensureDatabase(cfg: Config, database: string, log: (line: 
     60_000,
     p.logFile,
   );
-  provision(p.socket, cred.user, cred.password, database);
-  return { url, serverUrl, source: 'started', startedPid: pid };
+  provision(p.socket, cred, database);
+  return { url, ownerUrl, serverUrl, source: 'started', startedPid: pid };
 }

@@ -5,6 +5,7 @@
 import type { Server } from 'node:http';
 import { createApp } from '../../api/app';
 import { CONSOLE_DIR, ensureConsole } from '../../designer/build';
+import { parseAuditKey } from '../audit/keys';
 import { config, ConfigError } from '../config';
 import { createPrisma } from '../db/prisma';
 import { connectTemporal } from '../temporal/client';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   if (!cfg.database.url) throw new ConfigError('DATABASE_URL', 'is required by the production API (npm start runs a local database instead)');
   if (!cfg.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS', 'is required by the production API (npm start runs a local Temporal instead)');
   if (!cfg.auth.jwtSecret) throw new ConfigError('GRIDCASE_JWT_SECRET', 'is required by the production API: the key that signs bearer tokens, shared by every API instance');
+  if (!cfg.audit.key) throw new ConfigError('GRIDCASE_AUDIT_KEY', 'is required by the production API: the Ed25519 key the audit checkpoints are checked with');
   ensureConsole({ log });
   const prisma = createPrisma(cfg.database.url, { connectionLimit: 20 });
   const temporal = await connectTemporal({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     attachmentDir: cfg.attachments.dir,
     attachmentMaxBytes: cfg.attachments.maxBytes,
     open311RateLimit: cfg.open311RateLimit,
+    auditKey: parseAuditKey(cfg.audit.key),
   });
   const server: Server = app.listen(cfg.http.port, cfg.http.host, () => log(`API listening on ${cfg.http.host}:${cfg.http.port}`));
   const shutdown = () => {

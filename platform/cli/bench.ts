@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mariadb from 'mariadb';
 import type { BenchContext, SectionResult } from '../../bench/lib/types';
+import { localAuditKeyText } from '../audit/keys';
 import { bootstrap, describeServices } from '../bootstrap';
 import { entryProcess } from '../bootstrap/child';
 import { freePort } from '../bootstrap/proc';
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
   const { createPrisma } = await import('../db/prisma');
   const { seedDemo } = await import('../../seed');
   const { connectTemporal } = await import('../temporal/client');
-  await migrate(services.database.url, { log: () => undefined });
+  await migrate(services.database.ownerUrl, { log: () => undefined });
   const prisma = createPrisma(services.database.url, { connectionLimit: 20 });
   await seedDemo(prisma);
   log(`bench database ${dbName} migrated and seeded`);
@@ -144,6 +145,8 @@ async function main(): Promise<void> {
     ...process.env,
     NODE_ENV: 'production',
     DATABASE_URL: services.database.url,
+    DATABASE_OWNER_URL: services.database.ownerUrl,
+    GRIDCASE_AUDIT_KEY: cfg.audit.key ?? localAuditKeyText(cfg.dataDir),
     TEMPORAL_ADDRESS: services.temporal.address,
     TEMPORAL_NAMESPACE: services.temporal.namespace,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -172,6 +175,7 @@ async function main(): Promise<void> {
     quick,
     log: (line) => log(`  ${line}`),
     databaseUrl: services.database.url,
+    ownerUrl: services.database.ownerUrl,
     serverUrl: services.database.serverUrl,
     prisma,
     temporalTarget,

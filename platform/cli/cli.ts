@@ -5,6 +5,13 @@
  *   migrate  apply pending SQL migrations to the database (DATABASE_URL, or the local MariaDB)
  *   drift    compare the database with the Prisma schema; exit 1 when they differ
  *   seed     load or repair the demo city, categories, users and calendar (idempotent)
+ *   audit verify --district <code>
+ *            verify every audit chain of a district (chain, head, signed checkpoint); prints the
+ *            first broken link of each broken case; exit 1 when any is broken
+ *   audit checkpoint [--district <code>]
+ *            write a signed audit checkpoint now (the worker's schedule writes one daily)
+ *   audit checkpoints --district <code> [--after <n>]
+ *            print a district's signed checkpoints as JSON lines, for auditors to keep elsewhere
  *   process compile <file.bpmn>
  *            compile a BPMN diagram: prints the process model JSON and exits 0, or prints
  *            {"errors":[{"element","type","message"}…]} and exits 1; exits 2 on unreadable input
@@ -16,14 +23,17 @@ import { ensurePrismaClient } from '../bootstrap/prisma';
 import { probeTemporal } from '../bootstrap/temporal';
 import { config } from '../config';
 import { maskDatabaseUrl } from '../db/url';
+import { AUDIT_USAGE } from './audit';
 import { fail, log } from './common';
 
-const USAGE = 'usage: npm run -s cli -- status | migrate | drift | seed | process compile <file.bpmn>';
+const USAGE = `usage: npm run -s cli -- status | migrate | drift | seed | ${AUDIT_USAGE} | process compile <file.bpmn>`;
 
-async function databaseUrl(): Promise<string> {
+/** The product database: as the schema owner (migrate, drift) or as the application's account (everything else). */
+async function databaseUrl(account: 'owner' | 'app' = 'app'): Promise<string> {
   const cfg = config();
   ensurePrismaClient(cfg.root, log);
-  return (await ensureDatabase(cfg, cfg.database.name, log)).url;
+  const db = await ensureDatabase(cfg, cfg.database.name, log);
+  return account === 'owner' ? db.ownerUrl : db.url;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -34,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
       const t = await probeTemporal({ address: temporalAddress, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey }, 3_000);
       log(`Temporal ${temporalAddress} (${cfg.temporal.address ? 'TEMPORAL_ADDRESS' : 'local'}): ${t.ok ? 'up' : `down — ${t.reason}`}`);
       if (cfg.database.url) {
-        log(`MySQL ${maskDatabaseUrl(cfg.database.url)} (DATABASE_URL)`);
+        log(`MySQL ${maskDatabaseUrl(cfg.database.url)} (DATABASE_URL)${cfg.database.ownerUrl ? `, owner ${maskDatabaseUrl(cfg.database.ownerUrl)} (DATABASE_OWNER_URL)` : ''}`);
       } else {
         const up = (await isSocketOpen(mariadbPaths(cfg).socket)) && (await isPortOpen('127.0.0.1', cfg.database.localPort));
         log(`MySQL 127.0.0.1:${cfg.database.localPort} (local MariaDB): ${up ? 'up' : 'down'}`);
@@ -43,14 +53,14 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'migrate': {
       const { migrate } = await import('../db/migrate');
-      const url = await databaseUrl();
+      const url = await databaseUrl('owner');
       const r = await migrate(url, { log });
       log(r.applied.length ? `applied ${r.applied.length} migration(s): ${r.applied.join(', ')}` : `up to date (${r.alreadyApplied.length} migration(s) applied before)`);
       return 0;
     }
     case 'drift': {
       const { schemaDrift } = await import('../db/drift');
-      const url = await databaseUrl();
+      const url = await databaseUrl('owner');
       const diffs = await schemaDrift(url, path.join(cfg.root, 'schema', 'prisma', 'schema.prisma'));
       if (!diffs.length) {
         log('no drift: the database matches schema/prisma/schema.prisma');
@@ -70,6 +80,18 @@ async function main(argv: string[]): Promise<number> {
         await prisma.$disconnect();
       }
       return 0;
+    }
+    case 'audit': {
+      const { createPrisma } = await import('../db/prisma');
+      const { auditCommand } = await import('./audit');
+      const prisma = createPrisma(await databaseUrl());
+      try {
+        const code = await auditCommand(cfg, prisma, argv.slice(1), log);
+        if (code !== undefined) return code;
+      } finally {
+        await prisma.$disconnect();
+      }
+      break;
     }
     case 'process': {
       if (argv[1] !== 'compile' || !argv[2] || argv.length > 3) break;

@@ -18,7 +18,7 @@ const env: NodeJS.ProcessEnv = {
   GRIDCASE_TEMPORAL_UI_PORT: process.env.GRIDCASE_FAULTS_TEMPORAL_UI_PORT || '8243',
   GRIDCASE_FAULTS_DB_NAME: 'gridcase_faults',
 };
-const cfg = loadConfig({ ...process.env, DATABASE_URL: '', TEMPORAL_ADDRESS: '', ...env });
+const cfg = loadConfig({ ...process.env, DATABASE_URL: '', DATABASE_OWNER_URL: '', GRIDCASE_AUDIT_KEY: '', TEMPORAL_ADDRESS: '', ...env });
 runJest(cfg, {
   database: 'gridcase_faults',
   jestArgs: ['--config', 'jest.faults.config.js', ...process.argv.slice(2)],

@@ -10,6 +10,7 @@ import mariadb from 'mariadb';
 import { bootstrap, describeServices, stopService, type Services } from '../bootstrap';
 import { ensureBrowser } from '../bootstrap/browser';
 import { stopPid } from '../bootstrap/proc';
+import { localAuditKeyText } from '../audit/keys';
 import type { Config } from '../config';
 import { connectionOptions } from '../db/url';
 import { log, seconds } from './common';
@@ -52,7 +53,7 @@ export async function runJest(
 
     await recreateDatabase(services.database.serverUrl, opts.database);
     const { migrate } = await import('../db/migrate');
-    await migrate(services.database.url, { log: () => undefined });
+    await migrate(services.database.ownerUrl, { log: () => undefined });
     const { createPrisma } = await import('../db/prisma');
     const { seedDemo } = await import('../../seed');
     const prisma = createPrisma(services.database.url);
@@ -81,7 +82,10 @@ export async function runJest(
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: 'test',
+      // the application's account, as the API and the worker run; tests that tamper use the owner explicitly
       DATABASE_URL: services.database.url,
+      DATABASE_OWNER_URL: services.database.ownerUrl,
+      GRIDCASE_AUDIT_KEY: cfg.audit.key ?? localAuditKeyText(cfg.dataDir),
       TEMPORAL_ADDRESS: services.temporal.address,
       TEMPORAL_NAMESPACE: services.temporal.namespace,
       GRIDCASE_TEST_LOCAL_SERVICES: [services.database.source !== 'external' ? 'database' : '', services.temporal.source !== 'external' ? 'temporal' : '']

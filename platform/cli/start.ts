@@ -28,7 +28,8 @@ async function main(): Promise<void> {
   const { CONSOLE_DIR, ensureConsole } = await import('../../designer/build');
   ensureConsole({ log });
 
-  await migrate(services.database.url, { log });
+  // the schema owner migrates; the API, the worker and the seed use the application's account (rows only)
+  await migrate(services.database.ownerUrl, { log });
   const prisma = createPrisma(services.database.url);
   const seeded = await seedDemo(prisma);
   log(`demo data ready (${summarise(seeded)})`);
@@ -36,8 +37,12 @@ async function main(): Promise<void> {
   installRuntime(cfg.logLevel === 'debug' ? 'INFO' : 'WARN');
   const temporal = await connectTemporal(services.temporal);
   const workerConnection = await connectWorker(services.temporal);
-  const worker = await createWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma }, maxCachedWorkflows: cfg.worker.maxCachedWorkflows });
+  const { auditKeyFor } = await import('../audit/keys');
+  const auditKey = auditKeyFor(cfg);
+  const worker = await createWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma, auditKey }, maxCachedWorkflows: cfg.worker.maxCachedWorkflows });
   const workerRun = worker.run();
+  const { ensureAuditSchedule } = await import('../temporal/schedules');
+  await ensureAuditSchedule(temporal.client, cfg.temporal.taskQueue);
 
   const { localJwtSecret } = await import('../auth/secret');
   const app = createApp({
@@ -51,6 +56,7 @@ async function main(): Promise<void> {
     attachmentDir: cfg.attachments.dir,
     attachmentMaxBytes: cfg.attachments.maxBytes,
     open311RateLimit: cfg.open311RateLimit,
+    auditKey,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(cfg.http.port, cfg.http.host, () => resolve(s));

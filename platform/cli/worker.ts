@@ -2,7 +2,10 @@
  * Production worker entry (`npm run worker`): runs the case workflows and activities against the
  * external services named by DATABASE_URL and TEMPORAL_ADDRESS. Scale out by running more.
  */
+import { parseAuditKey } from '../audit/keys';
 import { config, ConfigError } from '../config';
+import { connectTemporal } from '../temporal/client';
+import { auditScheduleId, ensureAuditSchedule } from '../temporal/schedules';
 import { createPrisma } from '../db/prisma';
 import { connectWorker, createWorker, installRuntime } from '../temporal/worker';
 import { fail, log } from './common';
@@ -11,10 +14,15 @@ async function main(): Promise<void> {
   const cfg = config();
   if (!cfg.database.url) throw new ConfigError('DATABASE_URL', 'is required by the production worker');
   if (!cfg.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS', 'is required by the production worker');
+  if (!cfg.audit.key) throw new ConfigError('GRIDCASE_AUDIT_KEY', 'is required by the production worker: the Ed25519 key that signs the daily audit checkpoints');
   installRuntime(cfg.logLevel === 'debug' ? 'INFO' : 'WARN');
   const prisma = createPrisma(cfg.database.url, { connectionLimit: 20 });
   const connection = await connectWorker({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
-  const worker = await createWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma }, maxCachedWorkflows: cfg.worker.maxCachedWorkflows });
+  const worker = await createWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma, auditKey: parseAuditKey(cfg.audit.key) }, maxCachedWorkflows: cfg.worker.maxCachedWorkflows });
+  // the daily audit checkpoint: created by the first worker that finds it missing
+  const temporal = await connectTemporal({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
+  const schedule = await ensureAuditSchedule(temporal.client, cfg.temporal.taskQueue).finally(() => temporal.close());
+  log(`audit checkpoint schedule ${auditScheduleId(cfg.temporal.taskQueue)}: ${schedule}`);
   log(`worker polling ${cfg.temporal.namespace}/${cfg.temporal.taskQueue} (sticky cache: up to ${worker.options.maxCachedWorkflows} workflows)`);
   await worker.run(); // resolves after SIGINT/SIGTERM (the SDK shuts down on them)
   await Promise.all([prisma.$disconnect(), connection.close()]);

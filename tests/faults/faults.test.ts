@@ -142,7 +142,7 @@ describe('fault tolerance under load', () => {
   const dbName = process.env.GRIDCASE_FAULTS_DB_NAME;
   const run = crypto.randomBytes(3).toString('hex');
   const marker = `故障演练-${run}`;
-  const local = loadConfig({ ...process.env, DATABASE_URL: '', TEMPORAL_ADDRESS: '' });
+  const local = loadConfig({ ...process.env, DATABASE_URL: '', DATABASE_OWNER_URL: '', TEMPORAL_ADDRESS: '' });
   const log = (line: string) => process.stdout.write(`faults: ${line}\n`);
   let prisma: PrismaClient;
   let temporal: TemporalHandle;
@@ -163,6 +163,8 @@ describe('fault tolerance under load', () => {
       NODE_ENV: 'production',
       TEMPORAL_TASK_QUEUE: `faults-${run}`,
       GRIDCASE_JWT_SECRET: crypto.randomBytes(32).toString('base64url'),
+      // the demo accounts sign in with the demo password: the production entry refuses that otherwise
+      GRIDCASE_ALLOW_DEMO_PASSWORDS: '1',
       GRIDCASE_ATTACHMENT_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'gridcase-faults-')),
       HOST: '127.0.0.1',
       PORT: String(port),

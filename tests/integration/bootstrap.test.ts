@@ -96,7 +96,7 @@ describe('service bootstrap', () => {
   const bothLocal = env.local.includes('database') && env.local.includes('temporal');
   (bothLocal ? it : it.skip)('given the local services already run, reuses them instead of starting new ones', async () => {
     // The same settings the runner used, minus the addresses it exported for the tests.
-    const cfg = loadConfig({ ...process.env, DATABASE_URL: '', TEMPORAL_ADDRESS: '' }, root);
+    const cfg = loadConfig({ ...process.env, DATABASE_URL: '', DATABASE_OWNER_URL: '', TEMPORAL_ADDRESS: '' }, root);
     const services = await bootstrap(cfg, { database: cfg.database.testName, log: quiet });
     expect(services.temporal.source).toBe('reused');
     expect(services.database.source).toBe('reused');

@@ -20,7 +20,8 @@ const INIT = '20261123000000_init';
 /** every migration of the repository, in the order they apply */
 const ALL = readdirSync(MIGRATIONS_DIR).filter((d) => /^\d{14}_/.test(d)).sort();
 
-const BASE_URL = process.env.DATABASE_URL;
+// the schema owner: the test creates and drops databases and alters tables
+const BASE_URL = process.env.DATABASE_OWNER_URL || process.env.DATABASE_URL;
 const describeWithDb = BASE_URL ? describe : describe.skip;
 if (!BASE_URL) {
   console.warn('tests/integration/migrations.test.ts skipped: DATABASE_URL is not set');

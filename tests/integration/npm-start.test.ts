@@ -8,7 +8,7 @@ import { testServices, uniqueSuffix } from '../support/env';
 import { freePort, runCommand, waitForOutput, type Command } from '../support/processes';
 
 function startGridCase(port: number, dbName: string): Command {
-  return runCommand('start', { PORT: String(port), GRIDCASE_DB_NAME: dbName, DATABASE_URL: '', TEMPORAL_ADDRESS: '', NODE_ENV: 'production' });
+  return runCommand('start', { PORT: String(port), GRIDCASE_DB_NAME: dbName, DATABASE_URL: '', DATABASE_OWNER_URL: '', TEMPORAL_ADDRESS: '', NODE_ENV: 'production' });
 }
 
 const env = testServices();
@@ -20,7 +20,7 @@ const bothLocal = env.local.includes('database') && env.local.includes('temporal
 
   afterAll(async () => {
     for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL');
-    const conn = await mariadb.createConnection(connectionOptions(env.databaseUrl, { database: null }));
+    const conn = await mariadb.createConnection(connectionOptions(env.ownerUrl, { database: null }));
     await conn.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
     await conn.end();
   });

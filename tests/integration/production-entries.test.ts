@@ -23,7 +23,7 @@ describe('production entry points', () => {
   });
 
   it('given no DATABASE_URL, the worker refuses to start and names the variable', async () => {
-    const p = runCommand('worker', { DATABASE_URL: '' });
+    const p = runCommand('worker', { DATABASE_URL: '', DATABASE_OWNER_URL: '' });
     procs.push(p);
     expect(await p.exited).toBe(1);
     expect(p.output()).toContain('DATABASE_URL: is required by the production worker');

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../api/app';
+import { testServices } from './env';
 import { startSuiteWorker, type SuiteWorker } from './worker';
 
 export const DEMO_PASSWORD = 'GridCase#2026';
@@ -32,6 +33,7 @@ export async function startApiSuite(prefix: string, opts: { open311RateLimit?: n
     attachmentMaxBytes: 512 * 1024,
     open311RateLimit: opts.open311RateLimit ?? 1000,
     consoleDir: opts.consoleDir,
+    auditKey: testServices().auditKey,
   });
   const tokens = new Map<string, Promise<string>>();
   const token = (username: string) => {

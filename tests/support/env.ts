@@ -1,5 +1,6 @@
 /** What the test runner (platform/cli/test.ts) resolved: real services, already migrated and seeded. */
 import type { PrismaClient } from '../../generated/prisma/client';
+import { parseAuditKey } from '../../platform/audit/keys';
 import { loadConfig } from '../../platform/config';
 import { createPrisma } from '../../platform/db/prisma';
 import { connectTemporal, type TemporalHandle } from '../../platform/temporal/client';
@@ -11,8 +12,13 @@ export function testServices() {
   }
   return {
     cfg,
+    /** the application's account (rows only), as the API and the worker use it */
     databaseUrl: cfg.database.url,
+    /** the schema owner (creates and drops databases, migrates; what an attacker holding it could do) */
+    ownerUrl: cfg.database.ownerUrl ?? cfg.database.url,
     temporal: { address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey },
+    /** the audit checkpoint key the runner exported (GRIDCASE_AUDIT_KEY) */
+    auditKey: cfg.audit.key ? parseAuditKey(cfg.audit.key) : undefined,
     /** Which services the runner manages locally (so tests may exercise the local bootstrap). */
     local: (process.env.GRIDCASE_TEST_LOCAL_SERVICES ?? '').split(',').filter(Boolean),
   };

@@ -23,7 +23,7 @@ export async function startSuiteWorker(prefix: string): Promise<SuiteWorker> {
   let running: Promise<void> | undefined;
   try {
     connection = await connectWorker(env.temporal);
-    worker = await createWorker({ connection, namespace: env.temporal.namespace, taskQueue, deps: { prisma } });
+    worker = await createWorker({ connection, namespace: env.temporal.namespace, taskQueue, deps: { prisma, auditKey: env.auditKey } });
     running = worker.run();
   } catch (e) {
     await connection?.close();

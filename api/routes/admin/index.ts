@@ -1,12 +1,14 @@
 /**
  * The administration API under /api/admin: process definitions and versions, the category tree,
- * the org tree with grids and departments, users and their roles, and the business calendar.
+ * the org tree with grids and departments, users and their roles, the business calendar, and the
+ * audit log of all these changes with the signed audit checkpoints.
  * Everything needs ADMINISTRATOR; reads also allow AUDITOR. Org data is scoped to the caller's
  * subtree (services/admin/scope.ts); city-wide settings are changed at the city only.
  */
 import { Router } from 'express';
 import type { ApiDeps } from '../../deps';
 import { authenticate } from '../../auth/middleware';
+import { auditRoutes } from './audit';
 import { calendarRoutes } from './calendar';
 import { categoryRoutes } from './categories';
 import { adminRoles } from './guards';
@@ -17,7 +19,7 @@ import { userRoutes } from './users';
 export function adminRoutes(deps: ApiDeps): Router {
   const admin = Router();
   admin.use(authenticate(deps.prisma, deps.tokens), adminRoles);
-  admin.use(processRoutes(deps), categoryRoutes(deps), orgRoutes(deps), userRoutes(deps), calendarRoutes(deps));
+  admin.use(processRoutes(deps), categoryRoutes(deps), orgRoutes(deps), userRoutes(deps), calendarRoutes(deps), auditRoutes(deps));
   const r = Router();
   r.use('/api/admin', admin);
   return r;

@@ -1,0 +1,153 @@
+/**
+ * Verifies one case's audit trail, or every case of a district: the hash chain itself (the first
+ * broken row), the chain against the head kept on the case row (rows missing at the end, rows
+ * added or changed at the end), and against the latest signed checkpoint that holds the case
+ * (rows missing or changed since it was signed, a checkpoint whose signature does not hold).
+ * Used by GET /api/cases/{id}/history/verify and `npm run -s cli -- audit verify`.
+ */
+import type { PrismaClient } from '../../generated/prisma/client';
+import { verifyChain } from '../../activities/audit';
+import { checkpointStatement, checkSignature } from './checkpoints';
+import type { AuditKey } from './keys';
+
+export type AuditProblemCode = 'ROW_BROKEN' | 'ROWS_MISSING' | 'HEAD_MISMATCH' | 'CHECKPOINT_MISMATCH' | 'CHECKPOINT_SIGNATURE';
+
+export interface AuditProblem {
+  code: AuditProblemCode;
+  /** the first row concerned */
+  seq: number;
+  reason: string;
+  /** ROWS_MISSING: the last row that is there */
+  afterSeq?: number;
+  /** CHECKPOINT_*: which checkpoint */
+  checkpoint?: { district: string; number: number };
+}
+
+export interface CaseAuditResult {
+  caseId: string;
+  intact: boolean;
+  rows: number;
+  lastHash: string | null;
+  /** the head kept on the case row */
+  head: { seq: number; hash: string | null };
+  /** the latest checkpoint holding this case, and what it recorded */
+  checkpoint: { district: string; number: number; createdAt: string; seq: number; hash: string; signature: 'valid' | 'invalid' | 'unchecked' } | null;
+  /** the first problem (kept for clients of the first version of this answer) */
+  firstBroken?: { seq: number; reason: string };
+  problems: AuditProblem[];
+}
+
+type EventRow = Parameters<typeof verifyChain>[0][number];
+
+/** The checks, on rows already read (pure; the CLI reads a district in batches). */
+export function auditProblems(
+  rows: EventRow[],
+  head: { seq: number; hash: string | null },
+  checkpoint: { district: string; number: number; seq: number; hash: string; signature: 'valid' | 'invalid' | 'unchecked'; keyId: string } | null,
+  key: AuditKey | undefined,
+): AuditProblem[] {
+  const problems: AuditProblem[] = [];
+  const sorted = [...rows].sort((a, b) => a.seq - b.seq);
+  const chain = verifyChain(sorted);
+  if (!chain.intact) problems.push({ code: 'ROW_BROKEN', seq: chain.seq, reason: chain.reason });
+  const last = sorted.at(-1);
+  const lastSeq = last?.seq ?? 0;
+  const bySeq = new Map(sorted.map((r) => [r.seq, r]));
+
+  if (head.seq > 0 || head.hash !== null) {
+    const at = bySeq.get(head.seq);
+    if (lastSeq < head.seq) {
+      problems.push({ code: 'ROWS_MISSING', seq: lastSeq + 1, afterSeq: lastSeq, reason: `rows ${lastSeq + 1}–${head.seq} are missing: the chain ends at seq ${lastSeq}, the head on the case row is seq ${head.seq}` });
+    } else if (lastSeq > head.seq) {
+      problems.push({ code: 'HEAD_MISMATCH', seq: head.seq + 1, reason: `rows after the head were added outside the application: the chain ends at seq ${lastSeq}, the head on the case row is seq ${head.seq}` });
+    } else if (!at || at.hash !== head.hash) {
+      problems.push({ code: 'HEAD_MISMATCH', seq: head.seq, reason: `row ${head.seq} does not match the head on the case row (hash ${head.hash ?? 'none'})` });
+    }
+  } else if (lastSeq > 0) {
+    problems.push({ code: 'HEAD_MISMATCH', seq: 1, reason: `the case row records no head, yet the chain has ${lastSeq} rows` });
+  }
+
+  if (checkpoint) {
+    const ref = { district: checkpoint.district, number: checkpoint.number };
+    const name = `checkpoint ${checkpoint.district} #${checkpoint.number}`;
+    if (checkpoint.signature === 'invalid') {
+      const why = key && checkpoint.keyId !== key.keyId ? `it names key ${checkpoint.keyId}, not the audit key ${key.keyId}` : 'it was altered after it was signed';
+      problems.push({ code: 'CHECKPOINT_SIGNATURE', seq: checkpoint.seq, checkpoint: ref, reason: `the signature of ${name} does not verify: ${why}` });
+    }
+    const at = bySeq.get(checkpoint.seq);
+    if (!at) {
+      problems.push({ code: 'CHECKPOINT_MISMATCH', seq: Math.min(checkpoint.seq, lastSeq + 1), afterSeq: lastSeq, checkpoint: ref, reason: `${name} recorded the chain up to seq ${checkpoint.seq}, the chain now ends at seq ${lastSeq}: rows after ${lastSeq} are missing` });
+    } else if (at.hash !== checkpoint.hash) {
+      problems.push({ code: 'CHECKPOINT_MISMATCH', seq: checkpoint.seq, checkpoint: ref, reason: `row ${checkpoint.seq} differs from ${name} (hash ${checkpoint.hash})` });
+    }
+  }
+  return problems.sort((a, b) => a.seq - b.seq);
+}
+
+/** The latest checkpoint holding the case, its signature checked with `key`. */
+async function latestCheckpoint(prisma: PrismaClient, caseId: string, key: AuditKey | undefined) {
+  const entry = await prisma.auditCheckpointHead.findFirst({ where: { caseId }, orderBy: { seq: 'desc' }, select: { checkpointId: true, seq: true, hash: true } });
+  if (!entry) return null;
+  const cp = await prisma.auditCheckpoint.findUniqueOrThrow({ where: { id: entry.checkpointId }, include: { heads: { select: { caseId: true, seq: true, hash: true } } } });
+  const district = await prisma.orgUnit.findUnique({ where: { id: cp.districtId }, select: { id: true, code: true } });
+  let signature: 'valid' | 'invalid' | 'unchecked' = 'unchecked';
+  if (key) {
+    const statement = checkpointStatement({ district: district ?? { id: cp.districtId, code: '?' }, number: cp.number, createdAt: cp.createdAt, previousSignature: cp.previousSignature, keyId: cp.keyId, heads: cp.heads });
+    signature = cp.keyId === key.keyId && checkSignature(key.publicKey, statement, cp.signature) ? 'valid' : 'invalid';
+  }
+  return { district: district?.code ?? String(cp.districtId), number: cp.number, createdAt: cp.createdAt.toISOString(), seq: entry.seq, hash: entry.hash, signature, keyId: cp.keyId };
+}
+
+/** Verifies one case (it must exist). */
+export async function verifyCaseAudit(prisma: PrismaClient, caseId: string, key: AuditKey | undefined): Promise<CaseAuditResult> {
+  const c = await prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { lastEventSeq: true, auditHeadHash: true } });
+  const rows = await prisma.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+  const cp = await latestCheckpoint(prisma, caseId, key);
+  const head = { seq: c.lastEventSeq, hash: c.auditHeadHash };
+  const problems = auditProblems(
+    rows.map((x) => ({ ...x, tier: x.tier as string | null })),
+    head,
+    cp,
+    key,
+  );
+  const checkpoint = cp && { district: cp.district, number: cp.number, createdAt: cp.createdAt, seq: cp.seq, hash: cp.hash, signature: cp.signature };
+  return {
+    caseId,
+    intact: problems.length === 0,
+    rows: rows.length,
+    lastHash: rows.at(-1)?.hash ?? null,
+    head,
+    checkpoint,
+    ...(problems.length ? { firstBroken: { seq: problems[0].seq, reason: problems[0].reason } } : {}),
+    problems,
+  };
+}
+
+/** Verifies every case of a district (by code or case-number prefix), calling `broken` for each case that does not verify. */
+export async function verifyDistrict(
+  prisma: PrismaClient,
+  districtCode: string,
+  key: AuditKey | undefined,
+  broken: (r: CaseAuditResult) => void,
+): Promise<{ district: { id: number; code: string; name: string }; cases: number; broken: number } | null> {
+  // the 15-digit code or the case-number prefix (DC)
+  const district = await prisma.orgUnit.findFirst({ where: { level: 'DISTRICT', OR: [{ code: districtCode }, { casePrefix: districtCode }] }, select: { id: true, code: true, name: true } });
+  if (!district) return null;
+  let cases = 0;
+  let bad = 0;
+  let after: string | undefined;
+  for (;;) {
+    const page = await prisma.case.findMany({ where: { districtId: district.id, ...(after ? { id: { gt: after } } : {}) }, select: { id: true }, orderBy: { id: 'asc' }, take: 200 });
+    if (!page.length) break;
+    for (const { id } of page) {
+      const r = await verifyCaseAudit(prisma, id, key);
+      cases++;
+      if (!r.intact) {
+        bad++;
+        broken(r);
+      }
+    }
+    after = page.at(-1)!.id;
+  }
+  return { district, cases, broken: bad };
+}
