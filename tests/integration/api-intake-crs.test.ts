@@ -9,7 +9,8 @@
  *   - P, a GPS point 26 m inside A: its GCJ-02 rendering lies 530 m east, in B; its BD-09
  *     rendering further north-east, in 东华门第三社区第2网格;
  *   - Q, a point 66 m inside B: read as a GCJ-02 point it is a phone standing in A.
- * Real Temporal and MySQL.
+ * The district's dispatcher reports (a hotline operator placing a caller's point), so both grids
+ * lie in the reporter's area. Real Temporal and MySQL.
  */
 import request from 'supertest';
 import { locateGrid } from '../../platform/geo/locate';
@@ -39,7 +40,7 @@ describe('intake: points in WGS-84, GCJ-02 and BD-09 near a grid boundary', () =
   async function report(location: Record<string, unknown>, extra: Record<string, unknown> = {}) {
     const res = await request(s.app)
       .post('/api/cases')
-      .set('Authorization', await s.auth('wangfang'))
+      .set('Authorization', await s.auth('dc.dispatcher'))
       .send({ category: 'SS01', description: `井盖缺失（边界测试）`, location, ...extra });
     if (res.status === 201) cases.push(res.body.id);
     return res;
@@ -102,7 +103,7 @@ describe('intake: points in WGS-84, GCJ-02 and BD-09 near a grid boundary', () =
   it('given a multipart report with crs in its case JSON, then the point is converted as in a JSON report', async () => {
     const res = await request(s.app)
       .post('/api/cases')
-      .set('Authorization', await s.auth('wangfang'))
+      .set('Authorization', await s.auth('dc.dispatcher'))
       .field('case', JSON.stringify({ category: 'SS01', description: '井盖缺失（边界测试，带照片）', location: { ...P_GCJ02, crs: 'GCJ02' } }))
       .attach('photos', PNG_1x1, { filename: 'cover.png', contentType: 'image/png' });
     expect(res.status).toBe(201);
@@ -115,7 +116,7 @@ describe('intake: points in WGS-84, GCJ-02 and BD-09 near a grid boundary', () =
     const before = await s.prisma.case.count({ where: { description: '井盖缺失（坐标系未知）' } });
     const res = await request(s.app)
       .post('/api/cases')
-      .set('Authorization', await s.auth('wangfang'))
+      .set('Authorization', await s.auth('dc.dispatcher'))
       .send({ category: 'SS01', description: '井盖缺失（坐标系未知）', location: { ...P_GCJ02, crs: 'EPSG3857' } });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain('body.location.crs');
