@@ -17,6 +17,7 @@ import { citizenRoutes } from './routes/citizen';
 import { open311Routes } from './routes/open311';
 import { caseRoutes } from './routes/cases';
 import { taskRoutes } from './routes/tasks';
+import { DEFAULT_SIGN_IN_POLICY, type SignInPolicy } from './services/sign-in';
 import { eventRoutes } from './routes/events';
 import { consoleRoutes } from './console';
 
@@ -36,6 +37,10 @@ export interface AppDeps {
   open311RateLimit?: number;
   /** how often the inbox event stream looks for changes, ms (default 500) */
   eventIntervalMs?: number;
+  /** how often the event stream re-reads its caller's account, roles and scope, ms (default 5000) */
+  eventRecheckMs?: number;
+  /** sign-in throttling and locks, over the defaults (api/services/sign-in.ts) */
+  signIn?: Partial<SignInPolicy>;
   /** the built web console (designer/dist) served at /; without it only the API answers */
   consoleDir?: string;
   /** the audit checkpoint key (GRIDCASE_AUDIT_KEY): verification checks checkpoint signatures with it; without it they are reported unchecked */
@@ -55,6 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
     attachments: deps.attachments ?? new FsAttachmentStore(deps.attachmentDir ?? path.resolve(__dirname, '..', '.data', 'attachments')),
     attachmentMaxBytes: deps.attachmentMaxBytes ?? 10 * 1024 * 1024,
     open311RateLimit: deps.open311RateLimit ?? 30,
+    signIn: { ...DEFAULT_SIGN_IN_POLICY, ...deps.signIn },
     auditKey: deps.auditKey,
   };
   const app = express();
@@ -81,7 +87,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(adminRoutes(api));
   app.use(caseRoutes(api));
   app.use(taskRoutes(api));
-  app.use(eventRoutes(api, deps.eventIntervalMs ?? 500));
+  app.use(eventRoutes(api, deps.eventIntervalMs ?? 500, deps.eventRecheckMs ?? 5000));
   // --- end of API areas ---
   if (deps.consoleDir) app.use(consoleRoutes(deps.consoleDir));
 

@@ -4,6 +4,7 @@ import type { AuditKey } from '../platform/audit/keys';
 import type { AttachmentStore } from '../platform/storage/attachments';
 import type { TemporalHandle } from '../platform/temporal/client';
 import type { TokenKeys } from './auth/tokens';
+import type { SignInPolicy } from './services/sign-in';
 
 export interface ApiDeps {
   prisma: PrismaClient;
@@ -17,6 +18,8 @@ export interface ApiDeps {
   /** Open311 POSTs per client address per minute */
   open311RateLimit: number;
   version: string;
+  /** how sign-ins are throttled and accounts locked (api/services/sign-in.ts) */
+  signIn: SignInPolicy;
   /** checks the signatures of audit checkpoints (GRIDCASE_AUDIT_KEY) */
   auditKey?: AuditKey;
 }

@@ -188,7 +188,7 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
   const known = err as { code?: string; meta?: { target?: unknown; modelName?: string } };
   if (known?.code === 'P2025') return sendProblem(req, res, { title: t(l, 'not-found.title'), status: 404, detail: t(l, 'record-not-found.detail'), field: 'path.id', code: 'NOT_FOUND' });
   if (known?.code === 'P2002') return sendProblem(req, res, { title: t(l, 'conflict.title'), status: 409, detail: t(l, 'duplicate.detail'), field: `body.${String(Array.isArray(known.meta?.target) ? known.meta.target[0] : (known.meta?.target ?? 'id'))}`, code: 'DUPLICATE' });
-  if (known?.code === 'P2003') return sendProblem(req, res, { title: t(l, 'conflict.title'), status: 409, detail: t(l, 'in-use.detail'), code: 'IN_USE' });
+  if (known?.code === 'P2003') return sendProblem(req, res, { title: t(l, 'conflict.title'), status: 409, detail: t(l, 'in-use.detail'), field: 'path.id', code: 'IN_USE' });
   const layer = httpLayerProblem(err, l);
   if (layer) return sendProblem(req, res, layer);
   console.error('unhandled error', err);

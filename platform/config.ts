@@ -42,6 +42,9 @@ export interface Config {
     jwtSecret: string | undefined;
     /** lifetime of a token, seconds */
     tokenTtl: number;
+    /** GRIDCASE_ALLOW_DEMO_PASSWORDS=1: `npm run api` starts even though active accounts still have
+     * the demo seed's password (a demo installation); without it, it refuses to start. */
+    allowDemoPasswords: boolean;
   };
   attachments: {
     /** where uploaded photos are stored (GRIDCASE_ATTACHMENT_DIR, default <dataDir>/attachments) */
@@ -98,6 +101,13 @@ function count(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(name, `must be an integer of 0 or more, got "${raw}"`);
   return n;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(name, `must be 1 or true (or 0, false, unset), got "${env[name]}"`);
 }
 
 function identifier(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
@@ -171,7 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
   return {
     root,
     dataDir,
-    auth: { jwtSecret, tokenTtl: positive(env, 'GRIDCASE_TOKEN_TTL', 8 * 3600) },
+    auth: { jwtSecret, tokenTtl: positive(env, 'GRIDCASE_TOKEN_TTL', 8 * 3600), allowDemoPasswords: flag(env, 'GRIDCASE_ALLOW_DEMO_PASSWORDS') },
     audit: { key: auditKey },
     attachments: {
       dir: path.resolve(root, optional(env, 'GRIDCASE_ATTACHMENT_DIR') ?? path.join(dataDir, 'attachments')),

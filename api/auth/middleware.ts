@@ -2,6 +2,7 @@
 import type { RequestHandler, Request } from 'express';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Role } from '../../generated/prisma/enums';
+import { roleList } from '../../platform/auth/roles';
 import { forbidden, text, unauthorized } from '../http/errors';
 import { loadCaller, type Caller } from './caller';
 import { verifyToken, type TokenKeys } from './tokens';
@@ -41,21 +42,16 @@ export function callerOf(req: Request): Caller {
   return req.caller;
 }
 
-const ROLE_ZH: Record<Role, string> = {
-  ADMINISTRATOR: '系统管理员',
-  DISPATCHER: '调度员',
-  HANDLER: '处置人员',
-  GRID_WORKER: '网格员',
-  SUPERVISOR: '督办人员',
-  AUDITOR: '审计人员',
-};
-
-/** The caller must hold at least one of the roles (anywhere); scope is checked by the service. */
+/**
+ * The caller must hold at least one of the roles (anywhere); scope is checked by the service.
+ * A refusal is 403 ROLE_REQUIRED naming `header.Authorization` (the token says who the caller is,
+ * and who they are is what is refused) and the roles, with their names from platform/auth/roles.
+ */
 export function allow(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     const c = callerOf(req);
     if (!roles.some((r) => c.roles.has(r))) {
-      throw forbidden(text(`需要以下角色之一：${roles.map((r) => ROLE_ZH[r]).join('、')}`, `requires one of the roles ${roles.join(', ')}`));
+      throw forbidden(text(`需要以下角色之一：${roleList(roles, 'zh-CN')}`, `requires one of the roles: ${roleList(roles, 'en')}`), 'header.Authorization', 'ROLE_REQUIRED', { roles });
     }
     next();
   };

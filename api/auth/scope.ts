@@ -38,3 +38,22 @@ export function isCandidate(c: Caller, principals: string[], assigneeId: number 
   if (assigneeId === c.userId) return true;
   return principals.some((p) => c.principals.includes(p));
 }
+
+/**
+ * Where the caller may report (POST /api/cases): a grid worker in their grids, staff (any role
+ * but grid worker and auditor) in their unit's subtree, a department's people in the subtree of
+ * the department's unit (its district). The public report through Open311 and the citizen page.
+ */
+export interface ReportArea {
+  gridIds: number[];
+  paths: string[];
+}
+
+export function reportArea(c: Caller): ReportArea {
+  const paths = c.memberships.filter((m) => m.role !== 'GRID_WORKER' && m.role !== 'AUDITOR').map((m) => m.orgPath);
+  return { gridIds: c.gridIds, paths: minimalPaths([...new Set(paths)]) };
+}
+
+export function inReportArea(area: ReportArea, place: { gridId: number; orgPath: string }): boolean {
+  return area.gridIds.includes(place.gridId) || area.paths.some((p) => place.orgPath.startsWith(p));
+}

@@ -28,7 +28,8 @@ export class DomainError extends Error {
 export const badRequest = (field: string, message: Text, code = 'BAD_INPUT') => new DomainError(400, field, message, code);
 export const unprocessable = (field: string, message: Text, code = 'INVALID', extra: Record<string, unknown> = {}) => new DomainError(422, field, message, code, extra);
 export const notFound = (field: string, message: Text) => new DomainError(404, field, message, 'NOT_FOUND');
-export const forbidden = (message: Text, field?: string) => new DomainError(403, field, message, 'FORBIDDEN');
+/** A refusal of something known; `field` names what is refused (a role refusal: header.Authorization, whose token names the caller). */
+export const forbidden = (message: Text, field: string, code = 'FORBIDDEN', extra: Record<string, unknown> = {}) => new DomainError(403, field, message, code, extra);
 export const conflict = (field: string | undefined, message: Text, code = 'CONFLICT', extra: Record<string, unknown> = {}) => new DomainError(409, field, message, code, extra);
 /** A conditional request (If-Match, If-None-Match) whose condition no longer holds: someone else changed the resource. */
 export const preconditionFailed = (field: string, message: Text, code = 'PRECONDITION_FAILED') => new DomainError(412, field, message, code);

@@ -66,7 +66,8 @@ export function rateLimit(window: SlidingWindow, keysOf: (req: Request) => strin
     const per = r.key.startsWith('ip:') ? text('该地址', 'this address') : r.key.startsWith('key:') ? text('该 api_key', 'this api_key') : text('该对象', 'this resource');
     throw new DomainError(
       429,
-      undefined,
+      // what is counted: the client's address, the api_key, or the resource of the path
+      r.key.startsWith('ip:') ? 'client.address' : r.key.startsWith('key:') ? 'api_key' : 'path.id',
       text(`${per['zh-CN']}的请求过于频繁：每分钟最多 ${window.limit} 次，请 ${seconds} 秒后重试`, `too many requests from ${per.en}: at most ${window.limit} a minute; retry in ${seconds} s`),
       'RATE_LIMITED',
       { retryAfter: seconds },

@@ -1,7 +1,8 @@
 /** /api/cases: intake, lists, one case, its history, supervision, merging, attachments. */
-import { Router, type RequestHandler } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import type { ApiDeps } from '../deps';
 import { allow, authenticate, callerOf } from '../auth/middleware';
+import { reportArea } from '../auth/scope';
 import { badRequest, DomainError, forbidden, text } from '../http/errors';
 import { idempotencyKey, idempotent } from '../http/idempotency';
 import { photosOf, uploadPhotos } from '../http/upload';
@@ -34,6 +35,12 @@ const caseFromMultipart: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/** Urge and supervise: 201 with the history row written (Location: the case's history), or 202 while the workflow has not written it yet. */
+function answerWritten(res: Response, caseId: string, answer: { event: unknown }) {
+  if (answer.event) res.status(201).location(`/api/cases/${caseId}/history`).json(answer);
+  else res.status(202).json(answer);
+}
+
 const REPORTERS = ['GRID_WORKER', 'DISPATCHER', 'HANDLER', 'SUPERVISOR', 'ADMINISTRATOR'] as const;
 const HANDLING = ['HANDLER', 'DISPATCHER', 'GRID_WORKER', 'SUPERVISOR'] as const;
 
@@ -58,6 +65,7 @@ export function caseRoutes(deps: ApiDeps): Router {
       reporter: b.reporter ? { userId: null, name: b.reporter.name, phone: b.reporter.phone ?? null } : { userId: c.userId, name: c.name, phone: me.phone },
       photos,
       hold: req.idempotency,
+      area: reportArea(c),
     });
     res.status(201).location(`/api/cases/${result.id}`).json(result);
   });
@@ -86,12 +94,12 @@ export function caseRoutes(deps: ApiDeps): Router {
 
   r.post('/api/cases/:id/urge', auth, allow('SUPERVISOR'), validate({ params: 'CaseIdParams', body: 'UrgeBody' }), once, async (req, res) => {
     const { params, body } = input<{ note?: string; taskId?: string }, unknown, { id: string }>(req);
-    res.status(202).json(await urgeCase(deps, callerOf(req), params.id, body));
+    answerWritten(res, params.id, await urgeCase(deps, callerOf(req), params.id, body));
   });
 
   r.post('/api/cases/:id/supervise', auth, allow('SUPERVISOR'), validate({ params: 'CaseIdParams', body: 'SuperviseBody' }), once, async (req, res) => {
     const { params, body } = input<{ instruction: string; newDeadline?: string }, unknown, { id: string }>(req);
-    res.status(202).json(await superviseCase(deps, callerOf(req), params.id, body));
+    answerWritten(res, params.id, await superviseCase(deps, callerOf(req), params.id, body));
   });
 
   r.post('/api/cases/:id/merge', auth, allow('DISPATCHER', 'HANDLER'), validate({ params: 'CaseIdParams', body: 'MergeBody' }), once, async (req, res) => {

@@ -96,6 +96,7 @@ interface SpecError {
 export function specField(field: string): string {
   const [where, ...rest] = field.split('.');
   if (where === 'header') return `${rest.join('.')} header`;
+  if (where === 'client') return `client ${rest.join(' ')}`;
   const parts = ['body', 'query', 'path'].includes(where) ? rest : [where, ...rest];
   if (!parts.length) return where;
   return parts[0] + parts.slice(1).map((p) => `[${p}]`).join('');
@@ -172,7 +173,7 @@ const requestId: RequestHandler = (req, _res, next) => {
 };
 
 const unknownPath: RequestHandler = (req) => {
-  throw new DomainError(404, undefined, text(`没有 ${req.method} ${req.path} 这个接口`, `no resource ${req.method} ${req.path}`), 'NOT_FOUND');
+  throw new DomainError(404, 'path', text(`没有 ${req.method} ${req.path} 这个接口`, `no resource ${req.method} ${req.path}`), 'NOT_FOUND');
 };
 
 // ---------------------------------------------------------------------------------------------

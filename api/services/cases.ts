@@ -6,6 +6,7 @@ import type { Caller } from '../auth/caller';
 import { caseScope } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { notFound, text } from '../http/errors';
+import { literal } from '../http/like';
 import { afterCursor, decodeCursor, INDEX_WALK, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
 
 export const ENDED_STATUSES = ['CLOSED', 'REJECTED', 'VOIDED', 'WITHDRAWN', 'MERGED'] as const;
@@ -119,7 +120,10 @@ export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery)
   if (q.dueAfter) and.push({ dueAt: { gte: new Date(q.dueAfter) } });
   if (q.createdBefore) and.push({ reportedAt: { lt: new Date(q.createdBefore) } });
   if (q.createdAfter) and.push({ reportedAt: { gte: new Date(q.createdAfter) } });
-  if (q.q) and.push({ OR: [{ id: { contains: q.q } }, { description: { contains: q.q } }, { address: { contains: q.q } }] });
+  if (q.q) {
+    const text = literal(q.q);
+    and.push({ OR: [{ id: { contains: text } }, { description: { contains: text } }, { address: { contains: text } }] });
+  }
   if (q.reportedByMe) and.push({ reporterId: caller.userId });
   const cursor = decodeCursor(spec, q.cursor);
   and.push(afterCursor(spec, cursor));
@@ -217,10 +221,9 @@ export async function getCase(deps: ApiDeps, caller: Caller, id: string) {
   };
 }
 
-export async function caseHistory(deps: ApiDeps, caller: Caller, id: string) {
-  await visibleCase(deps, caller, id, { id: true });
-  const rows = await deps.prisma.caseEvent.findMany({ where: { caseId: id }, orderBy: { seq: 'asc' } });
-  return rows.map((r) => ({
+/** One row of a case's history as the API shows it (GET /api/cases/{id}/history, and what urge and supervise wrote). */
+export function historyEvent(r: Prisma.CaseEventGetPayload<object>) {
+  return {
     seq: r.seq,
     at: r.createdAt.toISOString(),
     actor: { id: r.actorId, name: r.actorName },
@@ -232,7 +235,13 @@ export async function caseHistory(deps: ApiDeps, caller: Caller, id: string) {
     data: r.payload,
     prevHash: r.prevHash,
     hash: r.hash,
-  }));
+  };
+}
+
+export async function caseHistory(deps: ApiDeps, caller: Caller, id: string) {
+  await visibleCase(deps, caller, id, { id: true });
+  const rows = await deps.prisma.caseEvent.findMany({ where: { caseId: id }, orderBy: { seq: 'asc' } });
+  return rows.map(historyEvent);
 }
 
 /** The chain, against the head on the case row and the latest signed checkpoint holding the case (platform/audit/verify.ts). */

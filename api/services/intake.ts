@@ -19,7 +19,8 @@ import { formatCaseNumber, nextCaseNumber, parseCaseNumber, type CaseNumber } fr
 import { toWgs84, type Crs } from '../../platform/geo/crs';
 import { boxAround, distanceMetres, locateGrid, type GridPlace } from '../../platform/geo/locate';
 import type { ApiDeps } from '../deps';
-import { conflict, text, unprocessable } from '../http/errors';
+import { inReportArea, type ReportArea } from '../auth/scope';
+import { conflict, forbidden, text, unprocessable } from '../http/errors';
 import type { Photo } from '../http/upload';
 
 export type Channel = 'GRID_APP' | 'HOTLINE_12345' | 'CITIZEN_APP' | 'SMS' | 'WEB' | 'PATROL';
@@ -52,6 +53,8 @@ export interface IntakeRequest {
   vars?: Record<string, unknown>;
   /** how the caller's API names the inputs, for errors (Open311 says service_code, lat, long) */
   fields?: { category?: string; location?: string };
+  /** where the reporter may report (a signed-in caller: api/auth/scope.ts reportArea); outside it, 403 OUTSIDE_AREA */
+  area?: ReportArea;
   /** the request's Idempotency-Key hold, when it has one (api/http/idempotency.ts) */
   hold?: IdempotencyHold;
 }
@@ -109,6 +112,9 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
       throw unprocessable(fLocation, text(`坐标 ${shown} 不在任何网格内`, `the point ${shown} lies outside every grid`), 'OUTSIDE_GRIDS');
     }
     [, districtId, townshipId, villageId] = place.orgPath.split('/').filter(Boolean).map(Number);
+    if (req.area && !inReportArea(req.area, place)) {
+      throw forbidden(text(`您只能在自己的网格或辖区内上报：该位置属于${place.name}`, `you may report only in your own grids or your unit's area: the point lies in ${place.name}`), fLocation, 'OUTSIDE_AREA');
+    }
   } else {
     if (req.districtId === undefined) throw unprocessable(fLocation, text('缺少位置', 'the location is missing'), 'LOCATION_REQUIRED');
     districtId = req.districtId;

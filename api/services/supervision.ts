@@ -10,7 +10,7 @@ import { holdsAbove, isCandidate } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { conflict, DomainError, forbidden, notFound, text, unprocessable } from '../http/errors';
 import type { Photo } from '../http/upload';
-import { ENDED_STATUSES, visibleCase } from './cases';
+import { ENDED_STATUSES, historyEvent, visibleCase } from './cases';
 import { modelOf, userTaskOf } from './models';
 import { updateIdOf } from './tasks';
 
@@ -33,8 +33,9 @@ export async function urgeCase(deps: ApiDeps, c: Caller, id: string, body: { not
     const t = await deps.prisma.task.findFirst({ where: { id: body.taskId, caseId: id, state: { in: ['OPEN', 'CLAIMED'] } }, select: { id: true } });
     if (!t) throw unprocessable('body.taskId', text(`任务 ${body.taskId} 不是该案件的在办任务`, `task ${body.taskId} is not an open task of this case`));
   }
+  const after = await lastSeq(deps, id);
   await deps.temporal.client.workflow.getHandle(id).signal(urgeSignal, { actor: actorOf(c), note: body.note, taskId: body.taskId });
-  return { caseId: id, accepted: true };
+  return { caseId: id, accepted: true, event: await writtenRow(deps, id, after, 'urge', c, body.note ?? null) };
 }
 
 export async function superviseCase(deps: ApiDeps, c: Caller, id: string, body: { instruction: string; newDeadline?: string }) {
@@ -43,8 +44,32 @@ export async function superviseCase(deps: ApiDeps, c: Caller, id: string, body: 
   if (body.newDeadline && new Date(body.newDeadline).getTime() <= Date.now()) {
     throw unprocessable('body.newDeadline', text('新的期限必须在将来', 'the new deadline must lie in the future'));
   }
+  const after = await lastSeq(deps, id);
   await deps.temporal.client.workflow.getHandle(id).signal(superviseSignal, { actor: actorOf(c), instruction: body.instruction, newDeadline: body.newDeadline });
-  return { caseId: id, accepted: true };
+  return { caseId: id, accepted: true, event: await writtenRow(deps, id, after, 'supervise', c, body.instruction) };
+}
+
+/** how long urge and supervise wait for the workflow to write their history row */
+const ROW_WAIT_MS = 5_000;
+
+async function lastSeq(deps: ApiDeps, caseId: string): Promise<number> {
+  return (await deps.prisma.caseEvent.aggregate({ where: { caseId }, _max: { seq: true } }))._max.seq ?? 0;
+}
+
+/**
+ * The history row the signal made the workflow write (its first row of that action by this
+ * caller with this text after `after`). Signals cannot answer, so the row is read from MySQL,
+ * polled at 10, 20, 40, then every 50 ms; null when it is not there within ROW_WAIT_MS (the worker
+ * is away: Temporal keeps the signal and the row follows).
+ */
+async function writtenRow(deps: ApiDeps, caseId: string, after: number, action: 'urge' | 'supervise', c: Caller, reason: string | null) {
+  const until = Date.now() + ROW_WAIT_MS;
+  for (let wait = 10; ; wait = Math.min(wait * 2, 50)) {
+    const row = await deps.prisma.caseEvent.findFirst({ where: { caseId, seq: { gt: after }, action, actorId: c.userId, reason }, orderBy: { seq: 'asc' } });
+    if (row) return historyEvent(row);
+    if (Date.now() > until) return null;
+    await new Promise((r) => setTimeout(r, wait));
+  }
 }
 
 /** 并案: the open step that can declare the report a duplicate (受理) is completed as such, with the link. */

@@ -19,9 +19,11 @@ import {
 } from '../../workflows/case-api';
 import { durationMs } from '../../process/business-time';
 import { actorOf, type Caller } from '../auth/caller';
+import { namePrincipals, type NamedPrincipal } from '../auth/principals';
 import { caseScope, isCandidate } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, text, unprocessable } from '../http/errors';
+import { literal } from '../http/like';
 import { afterCursor, decodeCursor, INDEX_WALK, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
 import { placeForCase } from './locate';
 import { caseSummary, caseSummarySelect } from './cases';
@@ -91,7 +93,14 @@ export function allowedActions(c: Caller, t: { state: string; candidates: unknow
   return ['unclaim', 'complete', ...(escalatable ? (['escalate'] as const) : []), 'return', 'extend', 'defer', 'void', 'comment'];
 }
 
-async function taskView(deps: ApiDeps, c: Caller, t: TaskRow, now: Date) {
+/** The candidates of these tasks with their names, by key (one lookup for a whole page). */
+async function candidateNames(deps: ApiDeps, rows: TaskRow[]): Promise<Map<string, NamedPrincipal>> {
+  const named = await namePrincipals(deps.prisma, rows.flatMap((t) => (t.candidates as string[] | null) ?? []));
+  return new Map(named.map((p) => [p.key, p]));
+}
+
+async function taskView(deps: ApiDeps, c: Caller, t: TaskRow, now: Date, names?: Map<string, NamedPrincipal>) {
+  names ??= await candidateNames(deps, [t]);
   const model = t.case.processVersionId ? await modelOf(deps.prisma, t.case.processVersionId) : null;
   const drawn = userTaskOf(model, t.elementId);
   const dueMs = t.dueAt ? t.dueAt.getTime() - now.getTime() : null;
@@ -105,7 +114,8 @@ async function taskView(deps: ApiDeps, c: Caller, t: TaskRow, now: Date) {
     unit: t.orgUnit,
     department: t.department,
     candidateRule: t.candidateRule,
-    candidates: t.candidates,
+    // to whom the task is offered, named (the caller's own keys: GET /api/auth/me, principals)
+    candidates: ((t.candidates as string[] | null) ?? []).map((key) => names.get(key) ?? { key, kind: 'unknown' as const, role: null, name: key }),
     assignee: t.assignee ? { id: t.assignee.id, name: t.assignee.displayName } : null,
     priority: t.priority,
     createdAt: t.createdAt.toISOString(),
@@ -153,7 +163,10 @@ export async function listTasks(deps: ApiDeps, c: Caller, q: TaskListQuery) {
   if (q.createdBefore) and.push({ createdAt: { lt: new Date(q.createdBefore) } });
   if (q.createdAfter) and.push({ createdAt: { gte: new Date(q.createdAfter) } });
   if (q.caseId) and.push({ caseId: q.caseId });
-  if (q.q) and.push({ OR: [{ name: { contains: q.q } }, { caseId: { contains: q.q } }, { case: { description: { contains: q.q } } }, { case: { address: { contains: q.q } } }] });
+  if (q.q) {
+    const text = literal(q.q);
+    and.push({ OR: [{ name: { contains: text } }, { caseId: { contains: text } }, { case: { description: { contains: text } } }, { case: { address: { contains: text } } }] });
+  }
   const cursor = decodeCursor(spec, q.cursor);
   and.push(afterCursor(spec, cursor));
   const orderBy = orderByOf(spec) as Prisma.TaskOrderByWithRelationInput[];
@@ -164,7 +177,8 @@ export async function listTasks(deps: ApiDeps, c: Caller, q: TaskListQuery) {
     const ids = await dueOrderedIds(deps, and, spec, cursor, states, take);
     return deps.prisma.task.findMany({ where: { id: { in: ids } }, orderBy, take, select: taskSelect });
   });
-  return { items: await Promise.all(result.items.map((t) => taskView(deps, c, t, now))), nextCursor: result.nextCursor };
+  const names = await candidateNames(deps, result.items);
+  return { items: await Promise.all(result.items.map((t) => taskView(deps, c, t, now, names))), nextCursor: result.nextCursor };
 }
 
 /**
@@ -286,12 +300,13 @@ export async function actOnTask(deps: ApiDeps, c: Caller, taskId: string, action
   const now = new Date();
   const fresh = await deps.prisma.task.findUnique({ where: { id: taskId }, select: taskSelect });
   const next = await deps.prisma.task.findMany({ where: { AND: [{ caseId: t.caseId, state: { in: ACTIVE as never } }, taskScope(c)] }, select: taskSelect, orderBy: { createdAt: 'asc' } });
+  const names = await candidateNames(deps, [...(fresh ? [fresh] : []), ...next]);
   return {
-    task: fresh ? await taskView(deps, c, fresh, now) : null,
+    task: fresh ? await taskView(deps, c, fresh, now, names) : null,
     approval,
     case: fresh ? caseSummary(fresh.case, now) : null,
     /** the case's open tasks the caller can see now (e.g. the next step) */
-    openTasks: await Promise.all(next.map((x) => taskView(deps, c, x, now))),
+    openTasks: await Promise.all(next.map((x) => taskView(deps, c, x, now, names))),
   };
 }
 

@@ -7,6 +7,8 @@ import { createApp } from '../../api/app';
 import { CONSOLE_DIR, ensureConsole } from '../../designer/build';
 import { parseAuditKey } from '../audit/keys';
 import { config, ConfigError } from '../config';
+import type { PrismaClient } from '../../generated/prisma/client';
+import { accountsWithDemoPassword, DEMO_PASSWORD } from '../auth/demo-passwords';
 import { createPrisma } from '../db/prisma';
 import { connectTemporal } from '../temporal/client';
 import { fail, log, version } from './common';
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
   if (!cfg.audit.key) throw new ConfigError('GRIDCASE_AUDIT_KEY', 'is required by the production API: the Ed25519 key the audit checkpoints are checked with');
   ensureConsole({ log });
   const prisma = createPrisma(cfg.database.url, { connectionLimit: 20 });
+  await refuseDemoPasswords(prisma, cfg.auth.allowDemoPasswords);
   const temporal = await connectTemporal({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
   const app = createApp({
     prisma,
@@ -42,6 +45,25 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+}
+
+/**
+ * The demo seed's accounts share one published password: a production API does not start while
+ * an active account still has it, unless GRIDCASE_ALLOW_DEMO_PASSWORDS=1 says this is a demo.
+ */
+async function refuseDemoPasswords(prisma: PrismaClient, allowed: boolean): Promise<void> {
+  const n = await accountsWithDemoPassword(prisma);
+  if (!n) return;
+  const accounts = n === 1 ? '1 active account still has' : `${n} active accounts still have`;
+  if (allowed) {
+    log(`warning: ${accounts} the demo password ${DEMO_PASSWORD} (GRIDCASE_ALLOW_DEMO_PASSWORDS=1: a demo installation)`);
+    return;
+  }
+  await prisma.$disconnect();
+  throw new ConfigError(
+    'GRIDCASE_ALLOW_DEMO_PASSWORDS',
+    `${accounts} the demo password ${DEMO_PASSWORD}: change their passwords or disable them (PATCH /api/admin/users/{id} with "password" or "active": false), or set GRIDCASE_ALLOW_DEMO_PASSWORDS=1 for a demo installation`,
+  );
 }
 
 main().catch(fail);

@@ -152,6 +152,8 @@ async function main(): Promise<void> {
     TEMPORAL_TASK_QUEUE: taskQueue,
     GRIDCASE_JWT_SECRET: crypto.randomBytes(32).toString('base64url'),
     GRIDCASE_OPEN311_RATE_LIMIT: '1000000',
+    // the demo accounts sign in with the demo password: the production entry refuses that otherwise
+    GRIDCASE_ALLOW_DEMO_PASSWORDS: '1',
     GRIDCASE_ATTACHMENT_DIR: path.join(cfg.dataDir, 'bench', 'attachments'),
     HOST: '127.0.0.1',
     PORT: String(port),

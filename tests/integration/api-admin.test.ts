@@ -104,7 +104,7 @@ describe('administration API', () => {
       expect((await handler.get('/api/admin/org-units')).status).toBe(403);
       const res = await handler.post('/api/admin/categories').send({ code: 'X', name: 'x', level: 'MAJOR' });
       expect(res.status).toBe(403);
-      expect(problem(res)).toMatchObject({ code: 'FORBIDDEN' });
+      expect(problem(res)).toMatchObject({ code: 'ROLE_REQUIRED', field: 'header.Authorization' });
     });
 
     it('given an auditor of 东城区, then GETs answer 200 within 东城区 and a POST is 403', async () => {

@@ -7,7 +7,9 @@
  *
  * Scope rules under test: handlers see their unit's subtree or what is dispatched to their
  * department; grid workers see their grids and what they reported; supervisors urge, supervise
- * and approve within their subtree; auditors read and never write; administrators administer.
+ * and approve within their subtree; auditors read and never write; administrators administer;
+ * grid workers report in their grids and staff in their unit's subtree (a department's people in
+ * their department's district).
  * Outside one's scope: 404 (no existence leak); a known resource one may not act on, or an
  * endpoint one's role may never use: 403; no token: 401.
  *
@@ -103,8 +105,9 @@ const ROWS: Row[] = [
   //        wangf.    zhangw    dhm1.h    dhm.h     dhm.sup   dc.sup    dhm1.sup  dc.aud    dc.cg     xc.h      xc.sup    admin     anon
   { method: 'GET', path: '/api/auth/me',
     cells: [200,      200,      200,      200,      200,      200,      200,      200,      200,      200,      200,      200,      401] },
+  // reporting is limited to one's grids (grid workers) or one's unit's subtree (staff): 403 OUTSIDE_AREA elsewhere
   { method: 'POST', path: '/api/cases', body: () => report(), effect: { status: 'REPORTED', village: { name: '东华门第一社区' } },
-    cells: [201,      201,      201,      201,      201,      201,      201,      403,      201,      201,      201,      201,      401] },
+    cells: [201,      403,      201,      201,      201,      201,      201,      403,      201,      403,      403,      201,      401] },
   { method: 'GET', path: '/api/cases', fixture: 'accept', query: (f) => ({ q: f.caseId, limit: 100 }), listed: caseListed,
     cells: ['in',     'out',    'in',     'in',     'in',     'in',     'in',     'in',     'out',    'out',    'out',    'in',     401] },
   { method: 'GET', path: '/api/cases/{id}', fixture: 'accept',
@@ -113,10 +116,10 @@ const ROWS: Row[] = [
     cells: [200,      404,      200,      200,      200,      200,      200,      200,      404,      404,      404,      200,      401] },
   { method: 'GET', path: '/api/cases/{id}/history/verify', fixture: 'accept',
     cells: [200,      404,      200,      200,      200,      200,      200,      200,      404,      404,      404,      200,      401] },
-  { method: 'POST', path: '/api/cases/{id}/urge', fixture: 'accept', body: () => ({ note: '请尽快受理' }), effect: { accepted: true },
-    cells: [403,      403,      403,      403,      202,      202,      202,      403,      403,      403,      404,      403,      401] },
-  { method: 'POST', path: '/api/cases/{id}/supervise', fixture: 'accept', body: () => ({ instruction: '今日内受理并反馈' }), effect: { accepted: true },
-    cells: [403,      403,      403,      403,      202,      202,      202,      403,      403,      403,      404,      403,      401] },
+  { method: 'POST', path: '/api/cases/{id}/urge', fixture: 'accept', body: () => ({ note: '请尽快受理' }), effect: { accepted: true, event: { seq: expect.any(Number) } },
+    cells: [403,      403,      403,      403,      201,      201,      201,      403,      403,      403,      404,      403,      401] },
+  { method: 'POST', path: '/api/cases/{id}/supervise', fixture: 'accept', body: () => ({ instruction: '今日内受理并反馈' }), effect: { accepted: true, event: { seq: expect.any(Number) } },
+    cells: [403,      403,      403,      403,      201,      201,      201,      403,      403,      403,      404,      403,      401] },
   { method: 'POST', path: '/api/cases/{id}/merge', fixture: 'accept', consumes: true, body: (f) => ({ into: f.into, reason: '同一井盖重复上报' }), effect: { status: 'MERGED' },
     cells: [403,      403,      200,      403,      403,      403,      403,      403,      404,      404,      403,      403,      401] },
   { method: 'POST', path: '/api/cases/{id}/attachments', fixture: 'accept', upload: true, effect: { attachments: [{ mediaType: 'image/png' }] },
@@ -322,6 +325,8 @@ describe('authorization matrix of the case, task and approval endpoints', () => 
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
       const problem = JSON.parse(res.text);
       expect(problem).toMatchObject({ status: cell.expected, title: expect.any(String), detail: expect.any(String) });
+      // every refusal names its field and a code (a role refusal: header.Authorization)
+      expect(problem).toMatchObject({ field: expect.any(String), code: expect.any(String) });
       if (cell.expected === 401) expect(problem.field).toBe('header.Authorization');
       if (cell.expected === 404) expect(problem.field).toMatch(/^path\./);
     }
@@ -386,7 +391,7 @@ describe('authorization matrix of the case, task and approval endpoints', () => 
       const zh = await request(s.app).post(`/api/cases/${f.caseId}/urge`).set('Authorization', await s.auth('dc.auditor')).send({});
       expect(JSON.parse(zh.text)).toMatchObject({ status: 403, title: '无权操作', detail: '需要以下角色之一：督办人员' });
       const en = await request(s.app).post(`/api/cases/${f.caseId}/urge`).set('Authorization', await s.auth('dc.auditor')).set('Accept-Language', 'en').send({});
-      expect(JSON.parse(en.text)).toMatchObject({ status: 403, title: 'Forbidden', detail: 'requires one of the roles SUPERVISOR' });
+      expect(JSON.parse(en.text)).toMatchObject({ status: 403, title: 'Forbidden', detail: 'requires one of the roles: supervisor', field: 'header.Authorization', code: 'ROLE_REQUIRED' });
     });
 
     it('given a case out of scope, 404 says it does not exist, in Chinese, and in English with ?lang=en', async () => {

@@ -117,10 +117,15 @@ describe('the closed loop through the API', () => {
     expect((await act(s, 'dhm1.handler', atStreet.id, 'claim')).status).toBe(403);
 
     // the street's supervisor urges (催办); the district's supervisor supervises (督办)
+    // each answers with the history row it wrote (201, Location of the case's history)
     const urge = await request(s.app).post(`/api/cases/${c.id}/urge`).set('Authorization', await s.auth('dhm.supervisor')).send({ note: '请尽快处置' });
-    expect(urge.status).toBe(202);
+    expect(urge.status).toBe(201);
+    expect(urge.headers.location).toBe(`/api/cases/${c.id}/history`);
+    expect(urge.body).toMatchObject({ caseId: c.id, accepted: true, event: { action: 'urge', actor: { name: '韩立新' }, reason: '请尽快处置', data: { automatic: false, taskIds: [atStreet.id] }, seq: expect.any(Number), hash: expect.any(String) } });
     const sup = await request(s.app).post(`/api/cases/${c.id}/supervise`).set('Authorization', await s.auth('dc.supervisor')).send({ instruction: '三日内拆除并反馈' });
-    expect(sup.status).toBe(202);
+    expect(sup.status).toBe(201);
+    expect(sup.body).toMatchObject({ caseId: c.id, accepted: true, event: { action: 'supervise', actor: { name: '罗振华' }, reason: '三日内拆除并反馈' } });
+    expect(sup.body.event.seq).toBeGreaterThan(urge.body.event.seq);
     // a handler may not urge
     expect((await request(s.app).post(`/api/cases/${c.id}/urge`).set('Authorization', await s.auth('dhm.handler')).send({})).status).toBe(403);
 
@@ -143,6 +148,8 @@ describe('the closed loop through the API', () => {
     const history = await request(s.app).get(`/api/cases/${c.id}/history`).set('Authorization', await s.auth('dc.auditor'));
     const hop = history.body.events.find((e: { action: string }) => e.action === 'escalate');
     expect(hop).toMatchObject({ actor: { name: '李明' }, reason: '违法扩建需街道城管执法，社区无执法权', data: { fromTier: 'VILLAGE', toTier: 'TOWNSHIP' } });
+    // the rows the urge and the supervision answered are those of the history
+    expect(history.body.events).toEqual(expect.arrayContaining([urge.body.event, sup.body.event]));
     const acts = history.body.events.map((e: { action: string }) => e.action);
     expect(acts).toEqual(expect.arrayContaining(['urge', 'supervise', 'requestExtension', 'approve']));
     await s.temporal.client.workflow.getHandle(c.id).terminate('test done');

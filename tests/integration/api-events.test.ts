@@ -1,7 +1,10 @@
 /** GET /api/events: a handler's inbox updates without polling. */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { startApiSuite, type ApiSuite } from '../support/api';
+import { createApp } from '../../api/app';
+import { hashPassword } from '../../platform/auth/password';
+import { startApiSuite, DEMO_PASSWORD, type ApiSuite } from '../support/api';
+import { uniqueSuffix } from '../support/env';
 import { act, inboxTask, reportAs } from '../support/api-flow';
 
 interface SseEvent {
@@ -90,5 +93,114 @@ describe('GET /api/events', () => {
   it('given no token, answers 401', async () => {
     const res = await fetch(`${base}/api/events`);
     expect(res.status).toBe(401);
+  });
+
+  describe('a stream re-checks the caller while it runs', () => {
+    let app: ReturnType<typeof createApp>;
+    let own: Server;
+    let ownBase: string;
+    const made: number[] = [];
+
+    beforeAll(async () => {
+      // an instance that looks for changes every 100 ms and re-checks its callers every 200 ms
+      app = createApp({ prisma: s.prisma, temporal: s.temporal, version: 'test', taskQueue: s.taskQueue, jwtSecret: 'test-secret-test-secret-test-secret-0123456789', eventIntervalMs: 100, eventRecheckMs: 200 });
+      own = app.listen(0, '127.0.0.1');
+      await new Promise((r) => own.once('listening', r));
+      ownBase = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      own.closeAllConnections();
+      await new Promise((r) => own.close(r));
+      await s.prisma.user.deleteMany({ where: { id: { in: made } } });
+    });
+
+    /** A handler of 东华门第一社区 of this test only, signed in. */
+    async function communityHandler() {
+      const unit = await s.prisma.orgUnit.findFirstOrThrow({ where: { name: '东华门第一社区' }, select: { id: true } });
+      const u = await s.prisma.user.create({
+        data: { username: `events-${uniqueSuffix()}`, displayName: '临时处置人员', passwordHash: await hashPassword(DEMO_PASSWORD), memberships: { create: { role: 'HANDLER', orgUnitId: unit.id, scope: `unit:${unit.id}` } } },
+        select: { id: true, username: true },
+      });
+      made.push(u.id);
+      return { ...u, token: await s.token(u.username) };
+    }
+
+    /** Reads one stream incrementally: each wait consumes events until one matches (or the stream ends). */
+    function streamOf(body: ReadableStream<Uint8Array>) {
+      const reader = body.getReader();
+      const decoder = new TextDecoder();
+      const seen: SseEvent[] = [];
+      let buf = '';
+      let ended = false;
+      const next = async (match: (e: SseEvent) => boolean, timeoutMs = 15_000): Promise<SseEvent | null> => {
+        const until = Date.now() + timeoutMs;
+        for (let i = 0; ; i++) {
+          const hit = seen.find(match);
+          if (hit) return hit;
+          if (ended || Date.now() > until) return null;
+          const timer = new Promise<{ value?: Uint8Array; done: boolean; timeout: true }>((r) => setTimeout(() => r({ done: false, timeout: true }), Math.max(1, until - Date.now())));
+          const r = await Promise.race([reader.read(), timer]);
+          if ('timeout' in r) return seen.find(match) ?? null;
+          if (r.done) {
+            ended = true;
+            continue;
+          }
+          buf += decoder.decode(r.value, { stream: true });
+          let k;
+          while ((k = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, k);
+            buf = buf.slice(k + 2);
+            const e: SseEvent = {};
+            for (const line of block.split('\n')) {
+              if (line.startsWith('id: ')) e.id = line.slice(4);
+              else if (line.startsWith('event: ')) e.event = line.slice(7);
+              else if (line.startsWith('data: ')) e.data = JSON.parse(line.slice(6));
+            }
+            if (e.event) seen.push(e);
+          }
+        }
+      };
+      return { next, seen, ended: () => ended, close: () => reader.cancel().catch(() => undefined) };
+    }
+    const aboutCase = (caseId: string) => (e: SseEvent) => (e.data as { task?: { caseId: string } })?.task?.caseId === caseId;
+
+    it('given a handler listening, when his account is disabled, then his stream says so and ends', async () => {
+      const h = await communityHandler();
+      const res = await fetch(`${ownBase}/api/events`, { headers: { Authorization: `Bearer ${h.token}` } });
+      expect(res.status).toBe(200);
+      const stream = streamOf(res.body!);
+      await s.prisma.user.update({ where: { id: h.id }, data: { active: false } });
+      const end = await stream.next((e) => e.event === 'end');
+      expect(end).toMatchObject({ event: 'end', data: { reason: 'ACCOUNT_DISABLED' } });
+      // nothing follows: the server closed the stream
+      await stream.next(() => false, 5000);
+      expect(stream.ended()).toBe(true);
+      // and a reconnect is refused
+      expect((await fetch(`${ownBase}/api/events`, { headers: { Authorization: `Bearer ${h.token}` } })).status).toBe(401);
+    });
+
+    it('given a handler listening, when his role is removed, then the stream says so and the community’s next report never reaches it', async () => {
+      const h = await communityHandler();
+      const res = await fetch(`${ownBase}/api/events`, { headers: { Authorization: `Bearer ${h.token}` } });
+      const stream = streamOf(res.body!);
+      try {
+        // while he holds the role, a report of his community reaches him
+        const before = await reportAs(s, 'wangfang');
+        expect(await stream.next(aboutCase(before.id))).toMatchObject({ event: 'task', data: { change: 'new', task: { elementId: 'Task_Accept' } } });
+        await s.temporal.client.workflow.getHandle(before.id).terminate('test done');
+
+        await s.prisma.membership.deleteMany({ where: { userId: h.id } });
+        const scope = await stream.next((e) => e.event === 'scope');
+        expect(scope).toMatchObject({ event: 'scope', data: { roles: [], principals: [`user:${h.id}`] } });
+
+        const after = await reportAs(s, 'wangfang');
+        await inboxTask(s, 'dhm1.handler', after.id, 'Task_Accept');
+        // the community handler has it; the stream of the one who lost his role stays silent about it
+        expect(await stream.next(aboutCase(after.id), 2000)).toBeNull();
+        await s.temporal.client.workflow.getHandle(after.id).terminate('test done');
+      } finally {
+        await stream.close();
+      }
+    });
   });
 });

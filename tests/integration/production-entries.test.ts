@@ -56,11 +56,25 @@ describe('production entry points', () => {
     expect(p.output()).toContain('GRIDCASE_JWT_SECRET: is required by the production API');
   });
 
-  it('npm run api serves /health and drains on SIGTERM', async () => {
+  it('given active accounts that still have the demo password, the API refuses to start with one line saying how many and how to fix it', async () => {
+    const p = runCommand('api', { PORT: String(await freePort()), GRIDCASE_JWT_SECRET: 'a-production-secret-of-at-least-32-bytes', GRIDCASE_ALLOW_DEMO_PASSWORDS: '' });
+    procs.push(p);
+    expect(await p.exited).toBe(1);
+    const lines = p.output().split('\n').filter((l) => l.includes('GRIDCASE_ALLOW_DEMO_PASSWORDS'));
+    expect(lines).toHaveLength(1);
+    // the test database holds the demo seed: every demo account still has GridCase#2026
+    const n = Number(lines[0].match(/(\d+) active accounts? still ha(?:s|ve) the demo password/)?.[1]);
+    expect(n).toBeGreaterThanOrEqual(40);
+    expect(lines[0]).toMatch(/PATCH \/api\/admin\/users\/\{id\}/);
+    expect(p.output()).not.toContain('API listening');
+  });
+
+  it('npm run api serves /health and drains on SIGTERM (a demo, with GRIDCASE_ALLOW_DEMO_PASSWORDS=1)', async () => {
     const port = await freePort();
-    const api = runCommand('api', { PORT: String(port), GRIDCASE_JWT_SECRET: 'a-production-secret-of-at-least-32-bytes' });
+    const api = runCommand('api', { PORT: String(port), GRIDCASE_JWT_SECRET: 'a-production-secret-of-at-least-32-bytes', GRIDCASE_ALLOW_DEMO_PASSWORDS: '1' });
     procs.push(api);
     await waitForOutput(api, 'API listening');
+    expect(api.output()).toMatch(/demo password/);
     const res = await fetch(`http://127.0.0.1:${port}/health`);
     expect(res.status).toBe(200);
     api.child.kill('SIGTERM');

@@ -14,6 +14,12 @@ describe('configuration from the environment', () => {
     expect(cfg.dataDir).toBe('/srv/gridcase/.data');
     expect(cfg.temporal.tls).toBeUndefined();
     expect(cfg.worker.maxCachedWorkflows).toBeUndefined();
+    expect(cfg.auth.allowDemoPasswords).toBe(false);
+  });
+
+  it('given GRIDCASE_ALLOW_DEMO_PASSWORDS=1 (or true), the production API may start with demo passwords; 0 or false keeps the refusal', () => {
+    for (const v of ['1', 'true']) expect(loadConfig({ GRIDCASE_ALLOW_DEMO_PASSWORDS: v }, '/x').auth.allowDemoPasswords).toBe(true);
+    for (const v of ['0', 'false', '']) expect(loadConfig({ GRIDCASE_ALLOW_DEMO_PASSWORDS: v }, '/x').auth.allowDemoPasswords).toBe(false);
   });
 
   it('given a worker cache size, keeps it (0 turns the cache off)', () => {
@@ -40,6 +46,7 @@ describe('configuration from the environment', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS', { GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: '-1' }],
     ['GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS', { GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: 'many' }],
+    ['GRIDCASE_ALLOW_DEMO_PASSWORDS', { GRIDCASE_ALLOW_DEMO_PASSWORDS: 'yes please' }],
   ])('rejects a bad %s and names the variable', (variable, env) => {
     let error: unknown;
     try {

@@ -4,11 +4,14 @@ import type { ApiDeps } from '../../deps';
 import { idempotent } from '../../http/idempotency';
 import { input, validate } from '../../http/validate';
 import * as users from '../../services/admin/users';
+import { callerOf } from '../../auth/middleware';
+import { unlockAccount } from '../../services/sign-in';
 import { readsIn, writesIn } from './guards';
 
 type Id = { id: number };
 
-function controllers({ prisma }: ApiDeps) {
+function controllers(deps: ApiDeps) {
+  const { prisma } = deps;
   return {
     list: async (req: Request, res: Response) => {
       res.json(await users.listUsers(prisma, readsIn(req), input<unknown, users.UserQuery>(req).query));
@@ -41,6 +44,10 @@ function controllers({ prisma }: ApiDeps) {
       const { body, params } = input<{ isLeader?: boolean }, unknown, { id: number; gridId: number }>(req);
       res.json(await users.putUserGrid(prisma, writesIn(req), params.id, params.gridId, body.isLeader));
     },
+    unlock: async (req: Request, res: Response) => {
+      const user = await users.ownedAccount(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id);
+      res.json(await unlockAccount(deps, callerOf(req), user, req.ip ?? 'unknown'));
+    },
     removeGrid: async (req: Request, res: Response) => {
       const { id, gridId } = input<unknown, unknown, { id: number; gridId: number }>(req).params;
       await users.removeUserGrid(prisma, writesIn(req), id, gridId);
@@ -63,5 +70,7 @@ export function userRoutes(deps: ApiDeps): Router {
   r.delete('/users/:id/memberships/:membershipId', validate({ params: 'AdminUserMembershipParams' }), c.removeMembership);
   r.put('/users/:id/grids/:gridId', validate({ params: 'AdminUserGridParams', body: 'AdminUserGridPut' }), c.putGrid);
   r.delete('/users/:id/grids/:gridId', validate({ params: 'AdminUserGridParams' }), c.removeGrid);
+  // lifts a sign-in lock and clears the account's failed sign-ins (api/services/sign-in.ts)
+  r.post('/users/:id/unlock', validate({ ...id, body: 'EmptyBody' }), c.unlock);
   return r;
 }

@@ -11,6 +11,7 @@ import { TIER_ORDER } from '../../../process/model';
 import { notFound, text, unprocessable } from '../../http/errors';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
 
+import { literal } from '../../http/like';
 type Tx = Prisma.TransactionClient;
 
 export interface TimeLimit {
@@ -80,7 +81,7 @@ export async function listCategories(prisma: PrismaClient, q: PageQuery & { pare
     ...(q.parentId !== undefined ? { parentId: q.parentId } : {}),
     ...(q.level ? { level: q.level } : {}),
     ...(q.active !== undefined ? { active: q.active } : {}),
-    ...(q.q ? { OR: [{ name: { contains: q.q } }, { code: { startsWith: q.q } }] } : {}),
+    ...(q.q ? { OR: [{ name: { contains: literal(q.q) } }, { code: { startsWith: literal(q.q) } }] } : {}),
   };
   return paged(
     q,

@@ -8,6 +8,7 @@ import { notFound, text, unprocessable } from '../../http/errors';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
 import { inScope, pathFilter, unknownReference, type AdminScope } from './scope';
 
+import { literal } from '../../http/like';
 export interface DepartmentView {
   id: number;
   code: string;
@@ -63,7 +64,7 @@ export async function listDepartments(prisma: PrismaClient, scope: AdminScope, q
     orgUnit: pathFilter(scope),
     ...(q.orgUnitId !== undefined ? { orgUnitId: q.orgUnitId } : {}),
     ...(q.kind ? { kind: q.kind } : {}),
-    ...(q.q ? { OR: [{ name: { contains: q.q } }, { code: { startsWith: q.q } }] } : {}),
+    ...(q.q ? { OR: [{ name: { contains: literal(q.q) } }, { code: { startsWith: literal(q.q) } }] } : {}),
   };
   return paged(
     q,

@@ -11,6 +11,7 @@ import { geometryProblems, measure, type GeometryProblem } from './geometry';
 import { createUnitIn, deleteOrgUnit } from './org-units';
 import { inScope, pathFilter, type AdminScope } from './scope';
 
+import { literal } from '../../http/like';
 export interface GridView {
   id: number;
   orgUnitId: number;
@@ -76,7 +77,7 @@ async function scopedGrid(prisma: PrismaClient, scope: AdminScope, id: number) {
 export async function listGrids(prisma: PrismaClient, scope: AdminScope, q: PageQuery & { villageId?: number; q?: string }): Promise<Page<GridView>> {
   const where: Prisma.GridWhereInput = {
     orgUnit: {
-      AND: [pathFilter(scope), q.villageId !== undefined ? { parentId: q.villageId } : {}, q.q ? { OR: [{ name: { contains: q.q } }, { code: { startsWith: q.q } }] } : {}],
+      AND: [pathFilter(scope), q.villageId !== undefined ? { parentId: q.villageId } : {}, q.q ? { OR: [{ name: { contains: literal(q.q) } }, { code: { startsWith: literal(q.q) } }] } : {}],
     },
   };
   return paged(

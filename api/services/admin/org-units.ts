@@ -11,6 +11,7 @@ import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQ
 import { codeProblem, levelBelow, nextCode } from './org-codes';
 import { inScope, orgUnitWhere, unknownReference, type AdminScope } from './scope';
 
+import { literal } from '../../http/like';
 type Db = PrismaClient | Prisma.TransactionClient;
 
 export interface OrgUnitView {
@@ -78,7 +79,7 @@ export async function listOrgUnits(prisma: PrismaClient, scope: AdminScope, q: O
       orgUnitWhere(scope),
       q.parentId !== undefined ? { parentId: q.parentId } : {},
       q.level ? { level: q.level } : {},
-      q.q ? { OR: [{ name: { contains: q.q } }, { code: { startsWith: q.q } }] } : {},
+      q.q ? { OR: [{ name: { contains: literal(q.q) } }, { code: { startsWith: literal(q.q) } }] } : {},
     ],
   };
   // a code extends its parent's, so code order walks the tree parent first

@@ -12,6 +12,7 @@ import { ifMatchHolds, ifNoneMatchHolds, strongTag, type Preconditions } from '.
 import { notFound, preconditionFailed, text, unprocessable } from '../../http/errors';
 import { duplicate, paged, refuseInUse, uniquely, type Page, type PageQuery } from './common';
 
+import { literal } from '../../http/like';
 export interface ProcessDefinitionView {
   key: string;
   name: string;
@@ -132,7 +133,7 @@ async function definitionId(prisma: PrismaClient, key: string): Promise<number> 
 }
 
 export async function listProcesses(prisma: PrismaClient, q: PageQuery & { q?: string }): Promise<Page<ProcessDefinitionView>> {
-  const where = q.q ? { OR: [{ key: { contains: q.q } }, { name: { contains: q.q } }] } : {};
+  const where = q.q ? { OR: [{ key: { contains: literal(q.q) } }, { name: { contains: literal(q.q) } }] } : {};
   const page = await paged(
     q,
     () => prisma.processDefinition.count({ where }),

@@ -45,7 +45,7 @@ export const orgUnitWhere = (scope: AdminScope): Prisma.OrgUnitWhereInput => pat
 /** Categories, processes and the calendar: only an administrator at a CITY unit changes them. */
 export function requireCityAdministrator(c: Caller): void {
   if (!c.memberships.some((m) => m.role === 'ADMINISTRATOR' && m.departmentId === null && m.level === 'CITY')) {
-    throw forbidden(text('只有市级系统管理员可以修改全市共用的配置（事件分类、流程、工作日历）', 'only an administrator at a city-level unit may change city-wide settings (categories, processes, the calendar)'));
+    throw forbidden(text('只有市级系统管理员可以修改全市共用的配置（事件分类、流程、工作日历）', 'only an administrator at a city-level unit may change city-wide settings (categories, processes, the calendar)'), 'header.Authorization', 'CITY_ADMINISTRATOR_REQUIRED');
   }
 }
 

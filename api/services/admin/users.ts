@@ -11,6 +11,7 @@ import { hashPassword } from '../../../platform/auth/password';
 import { conflict, forbidden, notFound, text, unprocessable } from '../../http/errors';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
 import { inScope, unknownReference, type AdminScope } from './scope';
+import { literal } from '../../http/like';
 
 type Tx = Prisma.TransactionClient;
 
@@ -126,7 +127,7 @@ export async function listUsers(prisma: PrismaClient, scope: AdminScope, q: User
   const where: Prisma.UserWhereInput = {
     AND: [
       userWhere(scope),
-      q.q ? { OR: [{ username: { contains: q.q } }, { displayName: { contains: q.q } }] } : {},
+      q.q ? { OR: [{ username: { contains: literal(q.q) } }, { displayName: { contains: literal(q.q) } }] } : {},
       q.role || q.orgUnitId !== undefined ? { memberships: { some: { ...(q.role ? { role: q.role } : {}), ...(q.orgUnitId !== undefined ? { orgUnitId: q.orgUnitId } : {}) } } } : {},
       q.active !== undefined ? { active: q.active } : {},
     ],
@@ -157,7 +158,7 @@ async function addMembership(tx: Tx, scope: AdminScope, userId: number, m: Membe
   } else if (m.departmentId !== undefined) {
     const dept = await tx.department.findUnique({ where: { id: m.departmentId }, select: { orgUnit: { select: { path: true } } } });
     if (!dept || !inScope(scope, dept.orgUnit.path)) throw unknownReference(`${at}.departmentId`, `部门 ${m.departmentId} `, `department ${m.departmentId}`);
-    if (!DEPARTMENT_ROLES.includes(m.role)) throw unprocessable(`${at}.role`, text('部门内只能设处置人员、调度员或督办人员角色', 'a department role is HANDLER, DISPATCHER or SUPERVISOR'), 'ROLE');
+    if (!DEPARTMENT_ROLES.includes(m.role)) throw unprocessable(`${at}.role`, text('部门内只能设处置人员、派遣员或督办人员角色', 'a department role is handler (HANDLER), dispatcher (DISPATCHER) or supervisor (SUPERVISOR)'), 'ROLE');
     data = { userId, role: m.role, departmentId: m.departmentId, scope: `dept:${m.departmentId}` };
   } else {
     throw unprocessable(at, text('须指定组织单元或部门', 'give an org unit or a department'), 'ROLE');
@@ -288,4 +289,10 @@ export async function removeUserGrid(prisma: PrismaClient, scope: AdminScope, id
     prisma.gridAssignment.delete({ where: { id: a.id } }),
     prisma.membership.deleteMany({ where: { userId: id, role: 'GRID_WORKER', scope: `unit:${a.grid.orgUnit.id}` } }),
   ]);
+}
+
+/** The account, if the caller may change it (visible, and every role of it in the caller's scope): for unlocking its sign-in. */
+export async function ownedAccount(prisma: PrismaClient, scope: AdminScope, id: number): Promise<{ id: number; username: string }> {
+  await ownedUser(prisma, scope, id);
+  return prisma.user.findUniqueOrThrow({ where: { id }, select: { id: true, username: true } });
 }
