@@ -3,7 +3,7 @@
  * of its definition (server side). New cases use the newest version; running cases keep theirs.
  */
 import crypto from 'node:crypto';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import { compileBpmn, type CompileIssue } from './compiler';
 
 export class DeployError extends Error {
@@ -22,7 +22,12 @@ export interface Deployed {
 }
 
 /** Deploys `xml` as the next version of `key`; `comment` (the administrator's note) is stored with a new version only. */
-export async function deployProcess(prisma: PrismaClient, input: { key: string; xml: string; deployedById?: number | null; name?: string; skipIfUnchanged?: boolean; comment?: string | null }): Promise<Deployed> {
+export async function deployProcess(
+  prisma: PrismaClient,
+  input: { key: string; xml: string; deployedById?: number | null; name?: string; skipIfUnchanged?: boolean; comment?: string | null },
+  /** runs in the deployment's transaction once a new version is written (the administration audit log) */
+  onDeployed?: (tx: Prisma.TransactionClient, deployed: Deployed & { checksum: string }) => Promise<void>,
+): Promise<Deployed> {
   const result = await compileBpmn(input.xml);
   if (!result.ok) throw new DeployError(result.errors);
   const checksum = crypto.createHash('sha256').update(input.xml).digest('hex');
@@ -40,7 +45,9 @@ export async function deployProcess(prisma: PrismaClient, input: { key: string; 
     const row = await tx.processVersion.create({
       data: { definitionId: definition.id, version, bpmnXml: input.xml, model: result.model as object, checksum, deployedById: input.deployedById ?? null, comment: input.comment ?? null },
     });
-    return { definitionId: definition.id, versionId: row.id, version, created: true };
+    const deployed = { definitionId: definition.id, versionId: row.id, version, created: true };
+    await onDeployed?.(tx, { ...deployed, checksum });
+    return deployed;
   });
 }
 

@@ -4,7 +4,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { bootstrap } from '../../platform/bootstrap';
-import { ensureDatabase } from '../../platform/bootstrap/mariadb';
+import crypto from 'node:crypto';
+import mariadb from 'mariadb';
+import { ensureDatabase, mariadbPaths, socketSql } from '../../platform/bootstrap/mariadb';
+import { connectionOptions, parseDatabaseUrl } from '../../platform/db/url';
 import { BootstrapError } from '../../platform/bootstrap/proc';
 import { ensureTemporal } from '../../platform/bootstrap/temporal';
 import { loadConfig } from '../../platform/config';
@@ -94,6 +97,58 @@ describe('service bootstrap', () => {
   });
 
   const bothLocal = env.local.includes('database') && env.local.includes('temporal');
+  const localDatabase = env.local.includes('database');
+
+  /** A data directory of its own beside the running MariaDB (its socket linked in), holding `credentials`. */
+  function dataDirWith(credentials: object) {
+    const real = mariadbPaths(loadConfig({ ...process.env, DATABASE_URL: '', DATABASE_OWNER_URL: '' }, root));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gc-'));
+    fs.mkdirSync(path.join(dir, 'mariadb'));
+    fs.symlinkSync(real.socket, path.join(dir, 'mariadb', 'mysqld.sock'));
+    fs.writeFileSync(path.join(dir, 'mariadb', 'credentials.json'), JSON.stringify(credentials));
+    const owner = JSON.parse(fs.readFileSync(real.credentials, 'utf8')) as { user: string; password: string };
+    const cfg = loadConfig({ ...process.env, DATABASE_URL: '', DATABASE_OWNER_URL: '', TEMPORAL_ADDRESS: '', GRIDCASE_DATA_DIR: dir }, root);
+    return { dir, cfg, owner, written: () => JSON.parse(fs.readFileSync(path.join(dir, 'mariadb', 'credentials.json'), 'utf8')) };
+  }
+
+  async function grantsOf(url: string): Promise<string[]> {
+    const c = await mariadb.createConnection(connectionOptions(url, { database: null }));
+    try {
+      return ((await c.query('SHOW GRANTS')) as Record<string, string>[]).map((r) => Object.values(r)[0]);
+    } finally {
+      await c.end();
+    }
+  }
+
+  (localDatabase ? it : it.skip)("given a data directory from an earlier version (credentials.json holds only the owner), adds the application's account with rows-only grants", async () => {
+    const { dir, cfg, owner, written } = dataDirWith({});
+    try {
+      fs.writeFileSync(path.join(dir, 'mariadb', 'credentials.json'), JSON.stringify({ user: owner.user, password: owner.password }));
+      const db = await ensureDatabase(cfg, cfg.database.testName, quiet);
+      expect(written()).toEqual({ user: owner.user, password: owner.password, app: { user: 'gridcase_app', password: expect.any(String) } });
+      expect(parseDatabaseUrl(db.url)).toMatchObject({ user: 'gridcase_app', database: cfg.database.testName });
+      expect(parseDatabaseUrl(db.ownerUrl)).toMatchObject({ user: owner.user, database: cfg.database.testName });
+      const grants = await grantsOf(db.url);
+      expect(grants).toContain('GRANT SELECT, INSERT, UPDATE, DELETE ON `gridcase%`.* TO `gridcase_app`@`127.0.0.1`');
+      expect(grants.join('\n')).not.toMatch(/ALL PRIVILEGES|DROP|ALTER|TRIGGER|CREATE/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  (localDatabase ? it : it.skip)("given an application's account the server does not have yet, the bootstrap creates it (rows only) and reuses the owner", async () => {
+    const user = `gc_t_${crypto.randomBytes(4).toString('hex')}`;
+    const { dir, cfg, owner } = dataDirWith({});
+    fs.writeFileSync(path.join(dir, 'mariadb', 'credentials.json'), JSON.stringify({ user: owner.user, password: owner.password, app: { user, password: 'p-' + crypto.randomBytes(8).toString('hex') } }));
+    try {
+      const db = await ensureDatabase(cfg, cfg.database.testName, quiet);
+      expect(db.source).toBe('reused');
+      expect(await grantsOf(db.url)).toContain(`GRANT SELECT, INSERT, UPDATE, DELETE ON \`gridcase%\`.* TO \`${user}\`@\`127.0.0.1\``);
+    } finally {
+      socketSql(path.join(dir, 'mariadb', 'mysqld.sock'), `DROP USER IF EXISTS '${user}'@'127.0.0.1', '${user}'@'localhost';`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
   (bothLocal ? it : it.skip)('given the local services already run, reuses them instead of starting new ones', async () => {
     // The same settings the runner used, minus the addresses it exported for the tests.
     const cfg = loadConfig({ ...process.env, DATABASE_URL: '', DATABASE_OWNER_URL: '', TEMPORAL_ADDRESS: '' }, root);

@@ -5,6 +5,7 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TemporalHandle } from '../../platform/temporal/client';
 import type { BroadcastNoticeResult } from '../../workflows/notice';
+import { auditScheduleId } from '../../platform/temporal/schedules';
 import { connectServices, uniqueSuffix } from '../support/env';
 import { freePort, runCommand, waitForOutput, type Command } from '../support/processes';
 
@@ -44,9 +45,23 @@ describe('production entry points', () => {
     });
     expect(result.written).toBe(result.recipients);
     expect(result.recipients).toBeGreaterThan(0);
+    // and it created the daily audit checkpoint schedule of its task queue (removed again here)
+    const schedule = temporal.client.schedule.getHandle(auditScheduleId(taskQueue));
+    expect((await schedule.describe()).action).toMatchObject({ type: 'startWorkflow', workflowType: 'auditCheckpoints', taskQueue });
+    await schedule.delete();
 
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
+  });
+
+  it('given no GRIDCASE_AUDIT_KEY, the worker and the API refuse to start and name the variable', async () => {
+    const worker = runCommand('worker', { GRIDCASE_AUDIT_KEY: '' });
+    const api = runCommand('api', { GRIDCASE_AUDIT_KEY: '', GRIDCASE_JWT_SECRET: 'a-production-secret-of-at-least-32-bytes' });
+    procs.push(worker, api);
+    expect(await worker.exited).toBe(1);
+    expect(worker.output()).toContain('GRIDCASE_AUDIT_KEY: is required by the production worker');
+    expect(await api.exited).toBe(1);
+    expect(api.output()).toContain('GRIDCASE_AUDIT_KEY: is required by the production API');
   });
 
   it('given no GRIDCASE_JWT_SECRET, the API refuses to start and names the variable', async () => {

@@ -4,6 +4,7 @@ import type { DayKind } from '../../../generated/prisma/enums';
 import type { ApiDeps } from '../../deps';
 import { callerOf } from '../../auth/middleware';
 import { input, validate } from '../../http/validate';
+import { actorOf } from '../../services/admin/audit';
 import * as calendar from '../../services/admin/calendar';
 import { cityWide } from './guards';
 
@@ -20,11 +21,11 @@ function controllers({ prisma }: ApiDeps) {
     },
     put: async (req: Request, res: Response) => {
       const { body, params } = input<{ kind: DayKind; note?: string | null }, unknown, DateParam>(req);
-      const { created, day } = await calendar.putCalendarDay(prisma, params.date, body, callerOf(req).userId);
+      const { created, day } = await calendar.putCalendarDay(prisma, params.date, body, actorOf(callerOf(req)));
       res.status(created ? 201 : 200).json(day);
     },
     remove: async (req: Request, res: Response) => {
-      await calendar.deleteCalendarDay(prisma, input<unknown, unknown, DateParam>(req).params.date);
+      await calendar.deleteCalendarDay(prisma, input<unknown, unknown, DateParam>(req).params.date, actorOf(callerOf(req)));
       res.status(204).end();
     },
   };

@@ -3,6 +3,8 @@ import { Router, type Request, type Response } from 'express';
 import type { ApiDeps } from '../../deps';
 import { idempotent } from '../../http/idempotency';
 import { input, validate } from '../../http/validate';
+import { callerOf } from '../../auth/middleware';
+import { actorOf } from '../../services/admin/audit';
 import * as categories from '../../services/admin/categories';
 import { cityWide } from './guards';
 
@@ -17,7 +19,7 @@ function controllers({ prisma }: ApiDeps) {
       res.json({ items: await categories.categoryTree(prisma) });
     },
     create: async (req: Request, res: Response) => {
-      const created = await categories.createCategory(prisma, input<categories.CategoryCreate>(req).body);
+      const created = await categories.createCategory(prisma, input<categories.CategoryCreate>(req).body, actorOf(callerOf(req)));
       res.status(201).location(`/api/admin/categories/${created.id}`).json(created);
     },
     get: async (req: Request, res: Response) => {
@@ -25,10 +27,10 @@ function controllers({ prisma }: ApiDeps) {
     },
     update: async (req: Request, res: Response) => {
       const { body, params } = input<categories.CategoryFields & { parentId?: number }, unknown, Id>(req);
-      res.json(await categories.updateCategory(prisma, params.id, body));
+      res.json(await categories.updateCategory(prisma, params.id, body, actorOf(callerOf(req))));
     },
     remove: async (req: Request, res: Response) => {
-      await categories.deleteCategory(prisma, input<unknown, unknown, Id>(req).params.id);
+      await categories.deleteCategory(prisma, input<unknown, unknown, Id>(req).params.id, actorOf(callerOf(req)));
       res.status(204).end();
     },
   };

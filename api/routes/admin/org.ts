@@ -3,6 +3,8 @@ import { Router, type Request, type Response } from 'express';
 import type { ApiDeps } from '../../deps';
 import { idempotent } from '../../http/idempotency';
 import { input, validate } from '../../http/validate';
+import { callerOf } from '../../auth/middleware';
+import { actorOf } from '../../services/admin/audit';
 import * as departments from '../../services/admin/departments';
 import * as grids from '../../services/admin/grids';
 import * as orgUnits from '../../services/admin/org-units';
@@ -20,15 +22,15 @@ function controllers({ prisma }: ApiDeps) {
         res.json(await orgUnits.getOrgUnit(prisma, readsIn(req), input<unknown, unknown, Id>(req).params.id));
       },
       create: async (req: Request, res: Response) => {
-        const created = await orgUnits.createOrgUnit(prisma, writesIn(req), input<orgUnits.OrgUnitCreate & { name: string }>(req).body);
+        const created = await orgUnits.createOrgUnit(prisma, writesIn(req), input<orgUnits.OrgUnitCreate & { name: string }>(req).body, actorOf(callerOf(req)));
         res.status(201).location(`/api/admin/org-units/${created.id}`).json(created);
       },
       update: async (req: Request, res: Response) => {
         const { body, params } = input<Parameters<typeof orgUnits.updateOrgUnit>[3], unknown, Id>(req);
-        res.json(await orgUnits.updateOrgUnit(prisma, writesIn(req), params.id, body));
+        res.json(await orgUnits.updateOrgUnit(prisma, writesIn(req), params.id, body, actorOf(callerOf(req))));
       },
       remove: async (req: Request, res: Response) => {
-        await orgUnits.deleteOrgUnit(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id);
+        await orgUnits.deleteOrgUnit(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id, actorOf(callerOf(req)));
         res.status(204).end();
       },
     },
@@ -40,19 +42,19 @@ function controllers({ prisma }: ApiDeps) {
         res.json(await grids.getGrid(prisma, readsIn(req), input<unknown, unknown, Id>(req).params.id));
       },
       create: async (req: Request, res: Response) => {
-        const created = await grids.createGrid(prisma, writesIn(req), input<Parameters<typeof grids.createGrid>[2]>(req).body);
+        const created = await grids.createGrid(prisma, writesIn(req), input<Parameters<typeof grids.createGrid>[2]>(req).body, actorOf(callerOf(req)));
         res.status(201).location(`/api/admin/grids/${created.id}`).json(created);
       },
       import: async (req: Request, res: Response) => {
         const { body, query } = input<{ features: grids.GeoFeature[] }, { villageId: number }>(req);
-        res.status(201).json({ items: await grids.importGrids(prisma, writesIn(req), query.villageId, body) });
+        res.status(201).json({ items: await grids.importGrids(prisma, writesIn(req), query.villageId, body, actorOf(callerOf(req))) });
       },
       update: async (req: Request, res: Response) => {
         const { body, params } = input<Parameters<typeof grids.updateGrid>[3], unknown, Id>(req);
-        res.json(await grids.updateGrid(prisma, writesIn(req), params.id, body));
+        res.json(await grids.updateGrid(prisma, writesIn(req), params.id, body, actorOf(callerOf(req))));
       },
       remove: async (req: Request, res: Response) => {
-        await grids.deleteGrid(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id);
+        await grids.deleteGrid(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id, actorOf(callerOf(req)));
         res.status(204).end();
       },
     },
@@ -64,15 +66,15 @@ function controllers({ prisma }: ApiDeps) {
         res.json(await departments.getDepartment(prisma, readsIn(req), input<unknown, unknown, Id>(req).params.id));
       },
       create: async (req: Request, res: Response) => {
-        const created = await departments.createDepartment(prisma, writesIn(req), input<Parameters<typeof departments.createDepartment>[2]>(req).body);
+        const created = await departments.createDepartment(prisma, writesIn(req), input<Parameters<typeof departments.createDepartment>[2]>(req).body, actorOf(callerOf(req)));
         res.status(201).location(`/api/admin/departments/${created.id}`).json(created);
       },
       update: async (req: Request, res: Response) => {
         const { body, params } = input<Parameters<typeof departments.updateDepartment>[3], unknown, Id>(req);
-        res.json(await departments.updateDepartment(prisma, writesIn(req), params.id, body));
+        res.json(await departments.updateDepartment(prisma, writesIn(req), params.id, body, actorOf(callerOf(req))));
       },
       remove: async (req: Request, res: Response) => {
-        await departments.deleteDepartment(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id);
+        await departments.deleteDepartment(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id, actorOf(callerOf(req)));
         res.status(204).end();
       },
     },

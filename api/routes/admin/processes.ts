@@ -5,6 +5,7 @@ import { callerOf } from '../../auth/middleware';
 import { preconditions } from '../../http/conditional';
 import { idempotent } from '../../http/idempotency';
 import { input, validate } from '../../http/validate';
+import { actorOf } from '../../services/admin/audit';
 import * as processes from '../../services/admin/processes';
 import type { PageQuery } from '../../services/admin/common';
 import { cityWide } from './guards';
@@ -20,7 +21,7 @@ function controllers({ prisma }: ApiDeps) {
     },
     create: async (req: Request, res: Response) => {
       const body = input<{ key: string; name: string; description?: string | null }>(req).body;
-      const created = await processes.createProcess(prisma, body);
+      const created = await processes.createProcess(prisma, body, actorOf(callerOf(req)));
       res.status(201).location(`/api/admin/processes/${encodeURIComponent(created.key)}`).json(created);
     },
     get: async (req: Request, res: Response) => {
@@ -28,10 +29,10 @@ function controllers({ prisma }: ApiDeps) {
     },
     update: async (req: Request, res: Response) => {
       const { body, params } = input<{ name?: string; description?: string | null }, unknown, Key>(req);
-      res.json(await processes.updateProcess(prisma, params.key, body));
+      res.json(await processes.updateProcess(prisma, params.key, body, actorOf(callerOf(req))));
     },
     remove: async (req: Request, res: Response) => {
-      await processes.deleteProcess(prisma, input<unknown, unknown, Key>(req).params.key);
+      await processes.deleteProcess(prisma, input<unknown, unknown, Key>(req).params.key, actorOf(callerOf(req)));
       res.status(204).end();
     },
     getDraft: async (req: Request, res: Response) => {
@@ -42,7 +43,7 @@ function controllers({ prisma }: ApiDeps) {
     },
     saveDraft: async (req: Request, res: Response) => {
       const { body, params } = input<{ xml: string }, unknown, Key>(req);
-      const saved = await processes.saveDraft(prisma, params.key, body.xml, req.preconditions);
+      const saved = await processes.saveDraft(prisma, params.key, body.xml, req.preconditions ?? {}, actorOf(callerOf(req)));
       res.set('ETag', saved.etag).json(saved);
     },
     validate: async (req: Request, res: Response) => {
@@ -52,7 +53,7 @@ function controllers({ prisma }: ApiDeps) {
     deploy: async (req: Request, res: Response) => {
       const { body, params } = input<{ comment?: string | null }, unknown, Key>(req);
       const { key } = params;
-      const { created, version } = await processes.deployDraft(prisma, key, callerOf(req).userId, body.comment);
+      const { created, version } = await processes.deployDraft(prisma, key, actorOf(callerOf(req)), body.comment);
       res
         .status(created ? 201 : 200)
         .location(`/api/admin/processes/${encodeURIComponent(key)}/versions/${version.version}`)

@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import type { ApiDeps } from '../../deps';
 import { idempotent } from '../../http/idempotency';
 import { input, validate } from '../../http/validate';
+import { actorOf } from '../../services/admin/audit';
 import * as users from '../../services/admin/users';
 import { callerOf } from '../../auth/middleware';
 import { unlockAccount } from '../../services/sign-in';
@@ -20,29 +21,29 @@ function controllers(deps: ApiDeps) {
       res.json(await users.getUser(prisma, readsIn(req), input<unknown, unknown, Id>(req).params.id));
     },
     create: async (req: Request, res: Response) => {
-      const created = await users.createUser(prisma, writesIn(req), input<users.UserCreate>(req).body);
+      const created = await users.createUser(prisma, writesIn(req), input<users.UserCreate>(req).body, actorOf(callerOf(req)));
       res.status(201).location(`/api/admin/users/${created.id}`).json(created);
     },
     update: async (req: Request, res: Response) => {
       const { body, params } = input<Parameters<typeof users.updateUser>[3], unknown, Id>(req);
-      res.json(await users.updateUser(prisma, writesIn(req), params.id, body));
+      res.json(await users.updateUser(prisma, writesIn(req), params.id, body, actorOf(callerOf(req))));
     },
     remove: async (req: Request, res: Response) => {
-      await users.deleteUser(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id);
+      await users.deleteUser(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id, actorOf(callerOf(req)));
       res.status(204).end();
     },
     addMembership: async (req: Request, res: Response) => {
       const { body, params } = input<users.MembershipInput, unknown, Id>(req);
-      res.status(201).json(await users.addUserMembership(prisma, writesIn(req), params.id, body));
+      res.status(201).json(await users.addUserMembership(prisma, writesIn(req), params.id, body, actorOf(callerOf(req))));
     },
     removeMembership: async (req: Request, res: Response) => {
       const { id, membershipId } = input<unknown, unknown, { id: number; membershipId: number }>(req).params;
-      await users.removeUserMembership(prisma, writesIn(req), id, membershipId);
+      await users.removeUserMembership(prisma, writesIn(req), id, membershipId, actorOf(callerOf(req)));
       res.status(204).end();
     },
     putGrid: async (req: Request, res: Response) => {
       const { body, params } = input<{ isLeader?: boolean }, unknown, { id: number; gridId: number }>(req);
-      res.json(await users.putUserGrid(prisma, writesIn(req), params.id, params.gridId, body.isLeader));
+      res.json(await users.putUserGrid(prisma, writesIn(req), params.id, params.gridId, body.isLeader, actorOf(callerOf(req))));
     },
     unlock: async (req: Request, res: Response) => {
       const user = await users.ownedAccount(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id);
@@ -50,7 +51,7 @@ function controllers(deps: ApiDeps) {
     },
     removeGrid: async (req: Request, res: Response) => {
       const { id, gridId } = input<unknown, unknown, { id: number; gridId: number }>(req).params;
-      await users.removeUserGrid(prisma, writesIn(req), id, gridId);
+      await users.removeUserGrid(prisma, writesIn(req), id, gridId, actorOf(callerOf(req)));
       res.status(204).end();
     },
   };

@@ -6,6 +6,7 @@
 import type { PrismaClient } from '../../../generated/prisma/client';
 import type { DayKind } from '../../../generated/prisma/enums';
 import { badRequest, notFound, text, unprocessable } from '../../http/errors';
+import { recordAdminChange, type AdminActor } from './audit';
 
 export interface CalendarDayView {
   date: string;
@@ -62,18 +63,25 @@ function kindProblem(kind: DayKind, weekday: number): [string, string] | null {
   return null;
 }
 
-export async function putCalendarDay(prisma: PrismaClient, date: string, input: { kind: DayKind; note?: string | null }, userId: number): Promise<{ created: boolean; day: CalendarDayView }> {
+export async function putCalendarDay(prisma: PrismaClient, date: string, input: { kind: DayKind; note?: string | null }, actor: AdminActor): Promise<{ created: boolean; day: CalendarDayView }> {
   const d = dateOf(date);
   const problem = kindProblem(input.kind, weekdayOf(d));
   if (problem) throw unprocessable('body.kind', text(problem[0], problem[1]), 'DAY_KIND');
-  const data = { kind: input.kind, isWorkingDay: input.kind === 'WORKDAY' || input.kind === 'ADJUSTED_WORKDAY', note: input.note ?? null, provisional: false, updatedById: userId };
-  const existed = await prisma.calendarDay.findUnique({ where: { date: d }, select: { date: true } });
-  const row = await prisma.calendarDay.upsert({ where: { date: d }, create: { date: d, ...data }, update: data });
-  return { created: !existed, day: view(row) };
+  const data = { kind: input.kind, isWorkingDay: input.kind === 'WORKDAY' || input.kind === 'ADJUSTED_WORKDAY', note: input.note ?? null, provisional: false, updatedById: actor.userId };
+  return prisma.$transaction(async (tx) => {
+    const existed = await tx.calendarDay.findUnique({ where: { date: d } });
+    const row = await tx.calendarDay.upsert({ where: { date: d }, create: { date: d, ...data }, update: data });
+    await recordAdminChange(tx, actor, { action: 'calendar-day.put', entity: 'calendar-day', entityId: date, before: existed && view(existed), after: view(row) });
+    return { created: !existed, day: view(row) };
+  });
 }
 
 /** Removes the entry: the date then counts Monday to Friday. */
-export async function deleteCalendarDay(prisma: PrismaClient, date: string): Promise<void> {
-  const { count } = await prisma.calendarDay.deleteMany({ where: { date: dateOf(date) } });
-  if (!count) throw noDay(date);
+export async function deleteCalendarDay(prisma: PrismaClient, date: string, actor: AdminActor): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const existed = await tx.calendarDay.findUnique({ where: { date: dateOf(date) } });
+    if (!existed) throw noDay(date);
+    await tx.calendarDay.delete({ where: { date: dateOf(date) } });
+    await recordAdminChange(tx, actor, { action: 'calendar-day.delete', entity: 'calendar-day', entityId: date, before: view(existed) });
+  });
 }

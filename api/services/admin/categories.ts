@@ -9,9 +9,10 @@ import type { CalendarKind, CategoryLevel, OrgLevel } from '../../../generated/p
 import { durationMs } from '../../../process/business-time';
 import { TIER_ORDER } from '../../../process/model';
 import { notFound, text, unprocessable } from '../../http/errors';
+import { recordAdminChange, type AdminActor } from './audit';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
-
 import { literal } from '../../http/like';
+
 type Tx = Prisma.TransactionClient;
 
 export interface TimeLimit {
@@ -181,7 +182,10 @@ async function parentMajor(tx: Tx, parentId: number | null | undefined, field: s
   return parentId;
 }
 
-export async function createCategory(prisma: PrismaClient, input: CategoryCreate): Promise<CategoryView> {
+/** The category as the API shows it (with its time limits), for the audit log's before and after. */
+const snapshot = async (tx: Tx, id: number) => view(await tx.category.findUniqueOrThrow({ where: { id }, select: categorySelect }));
+
+export async function createCategory(prisma: PrismaClient, input: CategoryCreate, actor: AdminActor): Promise<CategoryView> {
   const id = await prisma.$transaction(async (tx) => {
     let parentId: number | null = null;
     if (input.level === 'MAJOR') {
@@ -201,18 +205,21 @@ export async function createCategory(prisma: PrismaClient, input: CategoryCreate
     }
     const id = await insert(tx, { ...fieldsData(input), code: input.code, name: input.name, level: input.level, parentId }, input.timeLimits, 'body.code');
     for (const [i, c] of (input.children ?? []).entries()) {
-      await insert(tx, { ...fieldsData(c), code: c.code, name: c.name, level: 'MINOR', parentId: id, sortOrder: c.sortOrder ?? i + 1 }, c.timeLimits, `body.children.${i}.code`);
+      const child = await insert(tx, { ...fieldsData(c), code: c.code, name: c.name, level: 'MINOR', parentId: id, sortOrder: c.sortOrder ?? i + 1 }, c.timeLimits, `body.children.${i}.code`);
+      await recordAdminChange(tx, actor, { action: 'category.create', entity: 'category', entityId: child, after: await snapshot(tx, child) });
     }
+    await recordAdminChange(tx, actor, { action: 'category.create', entity: 'category', entityId: id, after: await snapshot(tx, id) });
     return id;
   });
   return getCategory(prisma, id);
 }
 
 /** Changes the given fields; `timeLimits`, when given, replaces the whole set. */
-export async function updateCategory(prisma: PrismaClient, id: number, input: CategoryFields & { parentId?: number }): Promise<CategoryView> {
+export async function updateCategory(prisma: PrismaClient, id: number, input: CategoryFields & { parentId?: number }, actor: AdminActor): Promise<CategoryView> {
   await prisma.$transaction(async (tx) => {
     const row = await tx.category.findUnique({ where: { id }, select: { level: true } });
     if (!row) throw missing(id);
+    const before = await snapshot(tx, id);
     if (input.parentId !== undefined) {
       if (row.level === 'MAJOR') throw unprocessable('body.parentId', text('大类没有上级', 'a major class has no parent'), 'PARENT');
       await parentMajor(tx, input.parentId, 'body.parentId');
@@ -229,11 +236,12 @@ export async function updateCategory(prisma: PrismaClient, id: number, input: Ca
       await tx.categoryTimeLimit.deleteMany({ where: { categoryId: id } });
       if (input.timeLimits.length) await tx.categoryTimeLimit.createMany({ data: input.timeLimits.map((l) => ({ categoryId: id, ...l })) });
     }
+    await recordAdminChange(tx, actor, { action: 'category.update', entity: 'category', entityId: id, before, after: await snapshot(tx, id) });
   });
   return getCategory(prisma, id);
 }
 
-export async function deleteCategory(prisma: PrismaClient, id: number): Promise<void> {
+export async function deleteCategory(prisma: PrismaClient, id: number, actor: AdminActor): Promise<void> {
   await prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM categories WHERE id = ${id} FOR UPDATE`;
     if (!(await tx.category.findUnique({ where: { id }, select: { id: true } }))) throw missing(id);
@@ -243,6 +251,8 @@ export async function deleteCategory(prisma: PrismaClient, id: number): Promise<
       { what: 'children', count: children, zh: '小类', en: 'sub-items' },
       { what: 'cases', count: cases, zh: '案件', en: 'cases' },
     ]);
+    const before = await snapshot(tx, id);
     await tx.category.delete({ where: { id } });
+    await recordAdminChange(tx, actor, { action: 'category.delete', entity: 'category', entityId: id, before });
   });
 }

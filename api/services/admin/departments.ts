@@ -5,10 +5,11 @@
  */
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import { notFound, text, unprocessable } from '../../http/errors';
+import { recordAdminChange, type AdminActor } from './audit';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
 import { inScope, pathFilter, unknownReference, type AdminScope } from './scope';
-
 import { literal } from '../../http/like';
+
 export interface DepartmentView {
   id: number;
   code: string;
@@ -84,7 +85,12 @@ async function kindFree(prisma: PrismaClient, orgUnitId: number, kind: string, e
   if (other) throw duplicate('body.kind', '该单元下的部门类别', 'department kind at this unit', kind);
 }
 
-export async function createDepartment(prisma: PrismaClient, scope: AdminScope, input: { code: string; kind: string; name: string; nameEn?: string | null; orgUnitId: number; active?: boolean }): Promise<DepartmentView> {
+/** A department as the audit log keeps it, with the path of its unit (who may read the entry). */
+async function departmentRecord(db: PrismaClient | Prisma.TransactionClient, id: number) {
+  return db.department.findUniqueOrThrow({ where: { id }, select: { id: true, code: true, kind: true, name: true, nameEn: true, orgUnitId: true, active: true, orgUnit: { select: { path: true } } } });
+}
+
+export async function createDepartment(prisma: PrismaClient, scope: AdminScope, input: { code: string; kind: string; name: string; nameEn?: string | null; orgUnitId: number; active?: boolean }, actor: AdminActor): Promise<DepartmentView> {
   const unit = await prisma.orgUnit.findUnique({ where: { id: input.orgUnitId }, select: { path: true, level: true } });
   if (!unit || !inScope(scope, unit.path)) throw unknownReference('body.orgUnitId', `组织单元 ${input.orgUnitId} `, `org unit ${input.orgUnitId}`);
   if (unit.level !== DEPARTMENT_LEVEL) throw unprocessable('body.orgUnitId', text('职能部门只能设在区县（流程按案件所在区县查找部门）', "departments belong to a district (processes find them in the case's district)"), 'LEVEL');
@@ -92,10 +98,15 @@ export async function createDepartment(prisma: PrismaClient, scope: AdminScope, 
   await kindFree(prisma, input.orgUnitId, input.kind);
   let id: number;
   try {
-    ({ id } = await prisma.department.create({
-      data: { code: input.code, kind: input.kind, name: input.name, nameEn: input.nameEn ?? null, orgUnitId: input.orgUnitId, active: input.active ?? true },
-      select: { id: true },
-    }));
+    id = await prisma.$transaction(async (tx) => {
+      const created = await tx.department.create({
+        data: { code: input.code, kind: input.kind, name: input.name, nameEn: input.nameEn ?? null, orgUnitId: input.orgUnitId, active: input.active ?? true },
+        select: { id: true },
+      });
+      const after = await departmentRecord(tx, created.id);
+      await recordAdminChange(tx, actor, { action: 'department.create', entity: 'department', entityId: created.id, orgPath: after.orgUnit.path, after });
+      return created.id;
+    });
   } catch (e) {
     if (isUniqueViolation(e)) throw duplicate('body.code', '部门编码或类别', 'department code or kind', input.code);
     throw e;
@@ -103,11 +114,15 @@ export async function createDepartment(prisma: PrismaClient, scope: AdminScope, 
   return getDepartment(prisma, scope, id);
 }
 
-export async function updateDepartment(prisma: PrismaClient, scope: AdminScope, id: number, input: { kind?: string; name?: string; nameEn?: string | null; active?: boolean }): Promise<DepartmentView> {
+export async function updateDepartment(prisma: PrismaClient, scope: AdminScope, id: number, input: { kind?: string; name?: string; nameEn?: string | null; active?: boolean }, actor: AdminActor): Promise<DepartmentView> {
   const d = await scopedDepartment(prisma, scope, id);
   if (input.kind !== undefined && input.kind !== d.kind) await kindFree(prisma, d.orgUnitId, input.kind, id);
   try {
-    await prisma.department.update({ where: { id }, data: input });
+    await prisma.$transaction(async (tx) => {
+      const before = await departmentRecord(tx, id);
+      await tx.department.update({ where: { id }, data: input });
+      await recordAdminChange(tx, actor, { action: 'department.update', entity: 'department', entityId: id, orgPath: before.orgUnit.path, before, after: await departmentRecord(tx, id) });
+    });
   } catch (e) {
     if (isUniqueViolation(e)) throw duplicate('body.kind', '该单元下的部门类别', 'department kind at this unit', input.kind);
     throw e;
@@ -115,7 +130,7 @@ export async function updateDepartment(prisma: PrismaClient, scope: AdminScope, 
   return getDepartment(prisma, scope, id);
 }
 
-export async function deleteDepartment(prisma: PrismaClient, scope: AdminScope, id: number): Promise<void> {
+export async function deleteDepartment(prisma: PrismaClient, scope: AdminScope, id: number, actor: AdminActor): Promise<void> {
   await scopedDepartment(prisma, scope, id);
   await prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM departments WHERE id = ${id} FOR UPDATE`;
@@ -125,6 +140,8 @@ export async function deleteDepartment(prisma: PrismaClient, scope: AdminScope, 
       { what: 'tasks', count: tasks, zh: '任务', en: 'tasks' },
       { what: 'members', count: members, zh: '人员任职', en: 'memberships' },
     ]);
+    const before = await departmentRecord(tx, id);
     await tx.department.delete({ where: { id } });
+    await recordAdminChange(tx, actor, { action: 'department.delete', entity: 'department', entityId: id, orgPath: before.orgUnit.path, before });
   });
 }

@@ -8,10 +8,11 @@ import type { AreaGeometry } from '../../../seed/geo';
 import { DomainError, notFound, text } from '../../http/errors';
 import { paged, type Page, type PageQuery } from './common';
 import { geometryProblems, measure, type GeometryProblem } from './geometry';
-import { createUnitIn, deleteOrgUnit } from './org-units';
+import { recordAdminChange, type AdminActor } from './audit';
+import { createUnitIn, deleteOrgUnit, unitRecord } from './org-units';
 import { inScope, pathFilter, type AdminScope } from './scope';
-
 import { literal } from '../../http/like';
+
 export interface GridView {
   id: number;
   orgUnitId: number;
@@ -109,7 +110,7 @@ function badGeometry(problems: GeometryProblem[]): DomainError {
 }
 
 /** Creates the grids (org unit + grid row each) under one village, in one transaction. */
-async function createGrids(prisma: PrismaClient, scope: AdminScope, villageId: number, grids: GridInput[], fields: { village: string; code: (i: number) => string; boundary: (i: number) => string }): Promise<number[]> {
+async function createGrids(prisma: PrismaClient, scope: AdminScope, villageId: number, grids: GridInput[], fields: { village: string; code: (i: number) => string; boundary: (i: number) => string }, actor: AdminActor, action: 'grid.create' | 'grid.import'): Promise<number[]> {
   const problems = grids.flatMap((g, i) => geometryProblems(g.boundary, fields.boundary(i)));
   if (problems.length) throw badGeometry(problems.slice(0, 20));
   return prisma.$transaction(
@@ -140,6 +141,7 @@ async function createGrids(prisma: PrismaClient, scope: AdminScope, villageId: n
           select: { id: true },
         });
         ids.push(row.id);
+        await recordAdminChange(tx, actor, { action, entity: 'grid', entityId: row.id, orgPath: unit.path, after: await unitRecord(tx, unit.id) });
       }
       return ids;
     },
@@ -147,8 +149,8 @@ async function createGrids(prisma: PrismaClient, scope: AdminScope, villageId: n
   );
 }
 
-export async function createGrid(prisma: PrismaClient, scope: AdminScope, input: GridInput & { villageId: number }): Promise<GridView> {
-  const [id] = await createGrids(prisma, scope, input.villageId, [input], { village: 'body.villageId', code: () => 'body.code', boundary: () => 'body.boundary' });
+export async function createGrid(prisma: PrismaClient, scope: AdminScope, input: GridInput & { villageId: number }, actor: AdminActor): Promise<GridView> {
+  const [id] = await createGrids(prisma, scope, input.villageId, [input], { village: 'body.villageId', code: () => 'body.code', boundary: () => 'body.boundary' }, actor, 'grid.create');
   return getGrid(prisma, scope, id);
 }
 
@@ -159,7 +161,7 @@ export interface GeoFeature {
 }
 
 /** A GeoJSON FeatureCollection of Polygon/MultiPolygon features, each one grid under the village. */
-export async function importGrids(prisma: PrismaClient, scope: AdminScope, villageId: number, fc: { features: GeoFeature[] }): Promise<GridView[]> {
+export async function importGrids(prisma: PrismaClient, scope: AdminScope, villageId: number, fc: { features: GeoFeature[] }, actor: AdminActor): Promise<GridView[]> {
   const grids: GridInput[] = fc.features.map((f) => ({
     code: f.properties?.code,
     name: f.properties?.name,
@@ -172,21 +174,22 @@ export async function importGrids(prisma: PrismaClient, scope: AdminScope, villa
     village: 'query.villageId',
     code: (i) => `body.features.${i}.properties.code`,
     boundary: (i) => `body.features.${i}.geometry`,
-  });
+  }, actor, 'grid.import');
   const rows = await prisma.grid.findMany({ where: { id: { in: ids } }, select: gridSelect, orderBy: { orgUnit: { code: 'asc' } } });
   return rows.map((g) => view(g));
 }
 
-export async function updateGrid(prisma: PrismaClient, scope: AdminScope, id: number, input: { name?: string; nameEn?: string | null; households?: number | null; boundary?: AreaGeometry }): Promise<GridView> {
+export async function updateGrid(prisma: PrismaClient, scope: AdminScope, id: number, input: { name?: string; nameEn?: string | null; households?: number | null; boundary?: AreaGeometry }, actor: AdminActor): Promise<GridView> {
   const g = await scopedGrid(prisma, scope, id);
   if (input.boundary) {
     const problems = geometryProblems(input.boundary, 'body.boundary');
     if (problems.length) throw badGeometry(problems.slice(0, 20));
   }
   const m = input.boundary ? measure(input.boundary) : undefined;
-  await prisma.$transaction([
-    prisma.orgUnit.update({ where: { id: g.orgUnitId }, data: { name: input.name, nameEn: input.nameEn } }),
-    prisma.grid.update({
+  await prisma.$transaction(async (tx) => {
+    const before = await unitRecord(tx, g.orgUnitId);
+    await tx.orgUnit.update({ where: { id: g.orgUnitId }, data: { name: input.name, nameEn: input.nameEn } });
+    await tx.grid.update({
       where: { id },
       data: {
         households: input.households,
@@ -201,13 +204,14 @@ export async function updateGrid(prisma: PrismaClient, scope: AdminScope, id: nu
             }
           : {}),
       },
-    }),
-  ]);
+    });
+    await recordAdminChange(tx, actor, { action: 'grid.update', entity: 'grid', entityId: id, orgPath: before?.path, before, after: await unitRecord(tx, g.orgUnitId) });
+  });
   return getGrid(prisma, scope, id);
 }
 
 /** A grid with cases or workers stays (409 IN_USE); otherwise its unit and row go together. */
-export async function deleteGrid(prisma: PrismaClient, scope: AdminScope, id: number): Promise<void> {
+export async function deleteGrid(prisma: PrismaClient, scope: AdminScope, id: number, actor: AdminActor): Promise<void> {
   const g = await scopedGrid(prisma, scope, id);
-  await deleteOrgUnit(prisma, scope, g.orgUnitId);
+  await deleteOrgUnit(prisma, scope, g.orgUnitId, actor, { grid: id });
 }

@@ -7,11 +7,12 @@
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { OrgLevel } from '../../../generated/prisma/enums';
 import { notFound, text, unprocessable } from '../../http/errors';
+import { recordAdminChange, type AdminActor } from './audit';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
 import { codeProblem, levelBelow, nextCode } from './org-codes';
 import { inScope, orgUnitWhere, unknownReference, type AdminScope } from './scope';
-
 import { literal } from '../../http/like';
+
 type Db = PrismaClient | Prisma.TransactionClient;
 
 export interface OrgUnitView {
@@ -152,22 +153,34 @@ export async function createUnitIn(tx: Prisma.TransactionClient, scope: AdminSco
   return { id: created.id, code, path, level };
 }
 
-export async function createOrgUnit(prisma: PrismaClient, scope: AdminScope, input: OrgUnitCreate): Promise<OrgUnitView> {
+/** A unit as the audit log keeps it (a grid unit with its grid row). */
+export async function unitRecord(db: Db, id: number) {
+  return db.orgUnit.findUnique({
+    where: { id },
+    select: { id: true, code: true, name: true, nameEn: true, level: true, parentId: true, path: true, casePrefix: true, grid: { select: { id: true, households: true, areaSqm: true, minLng: true, minLat: true, maxLng: true, maxLat: true, boundary: true } } },
+  });
+}
+
+export async function createOrgUnit(prisma: PrismaClient, scope: AdminScope, input: OrgUnitCreate, actor: AdminActor): Promise<OrgUnitView> {
   const { id } = await prisma.$transaction(async (tx) => {
     const parent = await tx.orgUnit.findUnique({ where: { id: input.parentId }, select: { level: true, path: true } });
     if (parent && inScope(scope, parent.path) && levelBelow(parent.level) === 'GRID') {
       throw unprocessable('body.parentId', text('网格须带边界创建：请使用 POST /api/admin/grids', 'a grid needs its boundary: use POST /api/admin/grids'), 'LEVEL');
     }
-    return createUnitIn(tx, scope, input);
+    const created = await createUnitIn(tx, scope, input);
+    await recordAdminChange(tx, actor, { action: 'org-unit.create', entity: 'org-unit', entityId: created.id, orgPath: created.path, after: await unitRecord(tx, created.id) });
+    return created;
   });
   return getOrgUnit(prisma, scope, id);
 }
 
-export async function updateOrgUnit(prisma: PrismaClient, scope: AdminScope, id: number, input: { name?: string; nameEn?: string | null; casePrefix?: string | null }): Promise<OrgUnitView> {
+export async function updateOrgUnit(prisma: PrismaClient, scope: AdminScope, id: number, input: { name?: string; nameEn?: string | null; casePrefix?: string | null }, actor: AdminActor): Promise<OrgUnitView> {
   const u = await scopedUnit(prisma, scope, id);
   await prisma.$transaction(async (tx) => {
     await checkCasePrefix(tx, u.level, input.casePrefix, id);
+    const before = await unitRecord(tx, id);
     await tx.orgUnit.update({ where: { id }, data: { name: input.name, nameEn: input.nameEn, casePrefix: input.casePrefix } });
+    await recordAdminChange(tx, actor, { action: 'org-unit.update', entity: 'org-unit', entityId: id, orgPath: u.path, before, after: await unitRecord(tx, id) });
   });
   return getOrgUnit(prisma, scope, id);
 }
@@ -191,13 +204,16 @@ async function unitUses(db: Db, id: number) {
   ];
 }
 
-/** Deletes a unit nothing uses (a grid unit takes its grid row with it). */
-export async function deleteOrgUnit(prisma: PrismaClient, scope: AdminScope, id: number, field = 'path.id'): Promise<void> {
-  await scopedUnit(prisma, scope, id, field);
+/** Deletes a unit nothing uses (a grid unit takes its grid row with it; `grid`: logged as the grid's deletion). */
+export async function deleteOrgUnit(prisma: PrismaClient, scope: AdminScope, id: number, actor: AdminActor, opts: { field?: string; grid?: number } = {}): Promise<void> {
+  const field = opts.field ?? 'path.id';
+  const u = await scopedUnit(prisma, scope, id, field);
   await prisma.$transaction(async (tx) => {
     // lock the row so nothing is attached to it between the check and the delete
     await tx.$queryRaw`SELECT id FROM org_units WHERE id = ${id} FOR UPDATE`;
     refuseInUse(field, { zh: '组织单元', en: 'org unit' }, await unitUses(tx, id));
+    const before = await unitRecord(tx, id);
     await tx.orgUnit.delete({ where: { id } });
+    await recordAdminChange(tx, actor, opts.grid ? { action: 'grid.delete', entity: 'grid', entityId: opts.grid, orgPath: u.path, before } : { action: 'org-unit.delete', entity: 'org-unit', entityId: id, orgPath: u.path, before });
   });
 }

@@ -4,15 +4,16 @@
  * next immutable version with `deployProcess`. New cases start on the newest version; running
  * cases stay on the version they started with (the workflow pins it).
  */
-import type { PrismaClient } from '../../../generated/prisma/client';
+import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import { compileBpmn, parseBpmn, UnreadableDiagramError, type CompileIssue } from '../../../process/compiler';
 import { DeployError, deployProcess } from '../../../process/deploy';
 import { FINAL_STATUSES } from '../../../process/model';
 import { ifMatchHolds, ifNoneMatchHolds, strongTag, type Preconditions } from '../../http/conditional';
 import { notFound, preconditionFailed, text, unprocessable } from '../../http/errors';
+import { recordAdminChange, type AdminActor } from './audit';
 import { duplicate, paged, refuseInUse, uniquely, type Page, type PageQuery } from './common';
-
 import { literal } from '../../http/like';
+
 export interface ProcessDefinitionView {
   key: string;
   name: string;
@@ -150,10 +151,21 @@ export async function getProcess(prisma: PrismaClient, key: string): Promise<Pro
   return view(row, await around(prisma, [row]));
 }
 
-export async function createProcess(prisma: PrismaClient, input: { key: string; name: string; description?: string | null }): Promise<ProcessDefinitionView> {
+/** A definition as the audit log keeps it: its fields and a digest of its draft (not the whole diagram). */
+async function definitionRecord(tx: Prisma.TransactionClient, id: number) {
+  const d = await tx.processDefinition.findUniqueOrThrow({ where: { id }, select: { key: true, name: true, description: true, draftXml: true } });
+  const { draftXml, ...fields } = d;
+  return { ...fields, draft: draftXml === null ? null : { etag: draftTag(draftXml), bytes: Buffer.byteLength(draftXml, 'utf8') } };
+}
+
+export async function createProcess(prisma: PrismaClient, input: { key: string; name: string; description?: string | null }, actor: AdminActor): Promise<ProcessDefinitionView> {
   if (await prisma.processDefinition.findUnique({ where: { key: input.key }, select: { id: true } })) throw duplicate('body.key', '流程标识', 'process key', input.key);
   await uniquely(
-    () => prisma.processDefinition.create({ data: { key: input.key, name: input.name, description: input.description ?? null } }),
+    () =>
+      prisma.$transaction(async (tx) => {
+        const { id } = await tx.processDefinition.create({ data: { key: input.key, name: input.name, description: input.description ?? null }, select: { id: true } });
+        await recordAdminChange(tx, actor, { action: 'process.create', entity: 'process', entityId: input.key, after: await definitionRecord(tx, id) });
+      }),
     'body.key',
     '流程标识',
     'process key',
@@ -162,21 +174,29 @@ export async function createProcess(prisma: PrismaClient, input: { key: string; 
   return getProcess(prisma, input.key);
 }
 
-export async function updateProcess(prisma: PrismaClient, key: string, input: { name?: string; description?: string | null }): Promise<ProcessDefinitionView> {
+export async function updateProcess(prisma: PrismaClient, key: string, input: { name?: string; description?: string | null }, actor: AdminActor): Promise<ProcessDefinitionView> {
   const id = await definitionId(prisma, key);
-  await prisma.processDefinition.update({ where: { id }, data: { name: input.name, description: input.description } });
+  await prisma.$transaction(async (tx) => {
+    const before = await definitionRecord(tx, id);
+    await tx.processDefinition.update({ where: { id }, data: { name: input.name, description: input.description } });
+    await recordAdminChange(tx, actor, { action: 'process.update', entity: 'process', entityId: key, before, after: await definitionRecord(tx, id) });
+  });
   return getProcess(prisma, key);
 }
 
 /** Only a definition never deployed and named by no category can go (versions are append-only). */
-export async function deleteProcess(prisma: PrismaClient, key: string): Promise<void> {
+export async function deleteProcess(prisma: PrismaClient, key: string, actor: AdminActor): Promise<void> {
   const id = await definitionId(prisma, key);
   const [versions, categories] = await Promise.all([prisma.processVersion.count({ where: { definitionId: id } }), prisma.category.count({ where: { processKey: key } })]);
   refuseInUse('path.key', { zh: '流程', en: 'process' }, [
     { what: 'versions', count: versions, zh: '已部署版本', en: 'deployed versions' },
     { what: 'categories', count: categories, zh: '事件分类', en: 'categories' },
   ]);
-  await prisma.processDefinition.delete({ where: { id } });
+  await prisma.$transaction(async (tx) => {
+    const before = await definitionRecord(tx, id);
+    await tx.processDefinition.delete({ where: { id } });
+    await recordAdminChange(tx, actor, { action: 'process.delete', entity: 'process', entityId: key, before });
+  });
 }
 
 function unreadable(e: UnreadableDiagramError) {
@@ -225,7 +245,7 @@ function checkDraftConditions(key: string, stored: string | null, when: Precondi
  * With If-Match / If-None-Match the stored draft is compared and replaced in one transaction that
  * holds the definition's row lock, so of two saves made from the same draft only the first lands.
  */
-export async function saveDraft(prisma: PrismaClient, key: string, xml: string, when: Preconditions = {}): Promise<SavedDraft> {
+export async function saveDraft(prisma: PrismaClient, key: string, xml: string, when: Preconditions, actor: AdminActor): Promise<SavedDraft> {
   const id = await definitionId(prisma, key);
   try {
     await parseBpmn(xml);
@@ -234,15 +254,15 @@ export async function saveDraft(prisma: PrismaClient, key: string, xml: string, 
     throw e;
   }
   const saved = (updatedAt: Date): SavedDraft => ({ key, hasDraft: true, bytes: Buffer.byteLength(xml, 'utf8'), etag: draftTag(xml), updatedAt: updatedAt.toISOString() });
-  if (!when.ifMatch && !when.ifNoneMatch) {
-    const row = await prisma.processDefinition.update({ where: { id }, data: { draftXml: xml }, select: { updatedAt: true } });
-    return saved(row.updatedAt);
-  }
+  // under the definition's row lock: the If-Match / If-None-Match check and the audit log's "before" see the stored draft
   const row = await prisma.$transaction(async (tx) => {
     const locked = await tx.$queryRaw<{ draftXml: string | null }[]>`SELECT draftXml FROM process_definitions WHERE id = ${id} FOR UPDATE`;
     if (!locked.length) throw missing(key);
-    checkDraftConditions(key, locked[0].draftXml, when);
-    return tx.processDefinition.update({ where: { id }, data: { draftXml: xml }, select: { updatedAt: true } });
+    if (when.ifMatch || when.ifNoneMatch) checkDraftConditions(key, locked[0].draftXml, when);
+    const before = await definitionRecord(tx, id);
+    const updated = await tx.processDefinition.update({ where: { id }, data: { draftXml: xml }, select: { updatedAt: true } });
+    await recordAdminChange(tx, actor, { action: 'process.draft', entity: 'process', entityId: key, before, after: await definitionRecord(tx, id) });
+    return updated;
   });
   return saved(row.updatedAt);
 }
@@ -273,14 +293,17 @@ export async function validateProcess(prisma: PrismaClient, key: string, xml?: s
  * Deploys the draft as the next version, with the administrator's comment; the same XML as the
  * newest version deploys nothing (and keeps that version's comment).
  */
-export async function deployDraft(prisma: PrismaClient, key: string, deployedById: number, comment?: string | null): Promise<{ created: boolean; version: ProcessVersionView }> {
+export async function deployDraft(prisma: PrismaClient, key: string, actor: AdminActor, comment?: string | null): Promise<{ created: boolean; version: ProcessVersionView }> {
   const row = await prisma.processDefinition.findUnique({ where: { key }, select: { draftXml: true } });
   if (!row) throw missing(key);
   const xml = row.draftXml;
   if (xml === null) throw unprocessable('path.key', text(`流程 ${key} 没有草稿，请先保存草稿`, `process ${key} has no draft: save one first`), 'NO_DRAFT');
   let deployed;
   try {
-    deployed = await deployProcess(prisma, { key, xml, deployedById, comment: comment?.trim() || null, skipIfUnchanged: true });
+    const note = comment?.trim() || null;
+    deployed = await deployProcess(prisma, { key, xml, deployedById: actor.userId, comment: note, skipIfUnchanged: true }, (tx, d) =>
+      recordAdminChange(tx, actor, { action: 'process.deploy', entity: 'process', entityId: key, after: { key, version: d.version, checksum: d.checksum, comment: note } }),
+    );
   } catch (e) {
     const errors = e instanceof DeployError ? e.issues.map(issue) : e instanceof UnreadableDiagramError ? [{ element: 'definitions', type: 'bpmn:Definitions', message: e.message, rule: 'parse' }] : undefined;
     if (!errors) throw e;

@@ -9,6 +9,7 @@ import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { Role } from '../../../generated/prisma/enums';
 import { hashPassword } from '../../../platform/auth/password';
 import { conflict, forbidden, notFound, text, unprocessable } from '../../http/errors';
+import { recordAdminChange, type AdminActor } from './audit';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
 import { inScope, unknownReference, type AdminScope } from './scope';
 import { literal } from '../../http/like';
@@ -191,6 +192,38 @@ async function assignGrid(tx: Tx, scope: AdminScope, userId: number, g: GridAssi
   });
 }
 
+/** The org path all of a user's roles and grids lie under (who may read the audit entry); the actor's scope when there are none. */
+async function userPath(tx: Tx, id: number, scope: AdminScope): Promise<string | null> {
+  const u = await tx.user.findUnique({
+    where: { id },
+    select: {
+      memberships: { select: { orgUnit: { select: { path: true } }, department: { select: { orgUnit: { select: { path: true } } } } } },
+      grids: { select: { grid: { select: { orgUnit: { select: { path: true } } } } } },
+    },
+  });
+  const paths = [...(u?.memberships ?? []).map((m) => m.orgUnit?.path ?? m.department?.orgUnit.path), ...(u?.grids ?? []).map((g) => g.grid.orgUnit.path)].filter((p): p is string => !!p);
+  if (!paths.length) return scope.paths[0] ?? null;
+  let common = paths[0];
+  for (const p of paths) while (!p.startsWith(common)) common = common.slice(0, common.slice(0, -1).lastIndexOf('/') + 1);
+  return common || null;
+}
+
+/** A user as the audit log keeps it: the account (never its password hash), roles and grids, and the org path it falls under. */
+async function userRecord(tx: Tx, id: number, scope: AdminScope): Promise<{ record: UserView; orgPath: string | null }> {
+  return { record: view(await tx.user.findUniqueOrThrow({ where: { id }, select: userSelect })), orgPath: await userPath(tx, id, scope) };
+}
+
+/** Runs a change of user `id` in one transaction with its audit entry (the user before and after). */
+async function auditedUserChange<T>(prisma: PrismaClient, scope: AdminScope, actor: AdminActor, id: number, action: string, change: (tx: Tx) => Promise<T>, extra?: Record<string, unknown>): Promise<T> {
+  return prisma.$transaction(async (tx) => {
+    const before = await userRecord(tx, id, scope);
+    const result = await change(tx);
+    const after = await userRecord(tx, id, scope);
+    await recordAdminChange(tx, actor, { action, entity: 'user', entityId: id, orgPath: after.orgPath ?? before.orgPath, before: before.record, after: { ...after.record, ...extra } });
+    return result;
+  });
+}
+
 export interface UserCreate {
   username: string;
   displayName: string;
@@ -202,7 +235,7 @@ export interface UserCreate {
   grids?: GridAssignmentInput[];
 }
 
-export async function createUser(prisma: PrismaClient, scope: AdminScope, input: UserCreate): Promise<UserView> {
+export async function createUser(prisma: PrismaClient, scope: AdminScope, input: UserCreate, actor: AdminActor): Promise<UserView> {
   if (!scope.city && !input.memberships?.length && !input.grids?.length) {
     throw unprocessable('body.memberships', text('请至少为用户设置一个您管辖范围内的任职', 'give the user at least one role within your scope'), 'ROLE');
   }
@@ -221,21 +254,24 @@ export async function createUser(prisma: PrismaClient, scope: AdminScope, input:
     }
     for (const [i, m] of (input.memberships ?? []).entries()) await addMembership(tx, scope, userId, m, `body.memberships.${i}`);
     for (const [i, g] of (input.grids ?? []).entries()) await assignGrid(tx, scope, userId, g, `body.grids.${i}.gridId`);
+    const after = await userRecord(tx, userId, scope);
+    await recordAdminChange(tx, actor, { action: 'user.create', entity: 'user', entityId: userId, orgPath: after.orgPath, after: after.record });
     return userId;
   });
   return getUser(prisma, scope, id);
 }
 
-export async function updateUser(prisma: PrismaClient, scope: AdminScope, id: number, input: { displayName?: string; phone?: string | null; locale?: string; active?: boolean; password?: string }): Promise<UserView> {
+export async function updateUser(prisma: PrismaClient, scope: AdminScope, id: number, input: { displayName?: string; phone?: string | null; locale?: string; active?: boolean; password?: string }, actor: AdminActor): Promise<UserView> {
   await ownedUser(prisma, scope, id);
   if (input.active === false && id === scope.userId) throw conflict('body.active', text('不能停用自己的账号', 'you cannot deactivate your own account'), 'SELF');
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
-  await prisma.user.update({ where: { id }, data: { displayName: input.displayName, phone: input.phone, locale: input.locale, active: input.active, passwordHash }, select: { id: true } });
+  // a new password shows in the entry as `passwordChanged` (never the password or its hash)
+  await auditedUserChange(prisma, scope, actor, id, 'user.update', (tx) => tx.user.update({ where: { id }, data: { displayName: input.displayName, phone: input.phone, locale: input.locale, active: input.active, passwordHash }, select: { id: true } }), passwordHash ? { passwordChanged: true } : undefined);
   return getUser(prisma, scope, id);
 }
 
 /** Deletes an account nothing depends on; otherwise deactivate it (PATCH active=false). */
-export async function deleteUser(prisma: PrismaClient, scope: AdminScope, id: number): Promise<void> {
+export async function deleteUser(prisma: PrismaClient, scope: AdminScope, id: number, actor: AdminActor): Promise<void> {
   if (id === scope.userId) throw conflict('path.id', text('不能删除自己的账号', 'you cannot delete your own account'), 'SELF');
   await ownedUser(prisma, scope, id);
   await prisma.$transaction(async (tx) => {
@@ -246,17 +282,19 @@ export async function deleteUser(prisma: PrismaClient, scope: AdminScope, id: nu
       { what: 'processVersions', count: versions, zh: '部署过的流程版本', en: 'deployed process versions' },
       { what: 'tasks', count: tasks, zh: '在办任务', en: 'open tasks' },
     ]);
+    const before = await userRecord(tx, id, scope);
     await tx.user.delete({ where: { id } });
+    await recordAdminChange(tx, actor, { action: 'user.delete', entity: 'user', entityId: id, orgPath: before.orgPath, before: before.record });
   });
 }
 
-export async function addUserMembership(prisma: PrismaClient, scope: AdminScope, id: number, m: MembershipInput): Promise<UserView> {
+export async function addUserMembership(prisma: PrismaClient, scope: AdminScope, id: number, m: MembershipInput, actor: AdminActor): Promise<UserView> {
   await visibleUser(prisma, scope, id);
-  await prisma.$transaction((tx) => addMembership(tx, scope, id, m, 'body'));
+  await auditedUserChange(prisma, scope, actor, id, 'user.membership-add', (tx) => addMembership(tx, scope, id, m, 'body'));
   return getUser(prisma, scope, id);
 }
 
-export async function removeUserMembership(prisma: PrismaClient, scope: AdminScope, id: number, membershipId: number): Promise<void> {
+export async function removeUserMembership(prisma: PrismaClient, scope: AdminScope, id: number, membershipId: number, actor: AdminActor): Promise<void> {
   await visibleUser(prisma, scope, id);
   const m = await prisma.membership.findFirst({
     where: { id: membershipId, userId: id },
@@ -266,29 +304,29 @@ export async function removeUserMembership(prisma: PrismaClient, scope: AdminSco
   if (!m || !path || !inScope(scope, path)) throw notFound('path.membershipId', text(`任职 ${membershipId} 不存在`, `membership ${membershipId} does not exist`));
   if (id === scope.userId && m.role === 'ADMINISTRATOR') throw conflict('path.membershipId', text('不能撤销自己的管理员角色', 'you cannot remove your own administrator role'), 'SELF');
   // a grid worker's role and grid assignment go together
-  await prisma.$transaction([
-    prisma.membership.delete({ where: { id: membershipId } }),
-    prisma.gridAssignment.deleteMany({ where: { userId: id, grid: { orgUnitId: m.role === 'GRID_WORKER' && m.orgUnitId !== null ? m.orgUnitId : -1 } } }),
-  ]);
+  await auditedUserChange(prisma, scope, actor, id, 'user.membership-remove', async (tx) => {
+    await tx.membership.delete({ where: { id: membershipId } });
+    await tx.gridAssignment.deleteMany({ where: { userId: id, grid: { orgUnitId: m.role === 'GRID_WORKER' && m.orgUnitId !== null ? m.orgUnitId : -1 } } });
+  });
 }
 
-export async function putUserGrid(prisma: PrismaClient, scope: AdminScope, id: number, gridId: number, isLeader?: boolean): Promise<UserView> {
+export async function putUserGrid(prisma: PrismaClient, scope: AdminScope, id: number, gridId: number, isLeader: boolean | undefined, actor: AdminActor): Promise<UserView> {
   await visibleUser(prisma, scope, id);
   const grid = await prisma.grid.findUnique({ where: { id: gridId }, select: { orgUnit: { select: { path: true } } } });
   if (!grid || !inScope(scope, grid.orgUnit.path)) throw notFound('path.gridId', text(`网格 ${gridId} 不存在`, `grid ${gridId} does not exist`));
-  await prisma.$transaction((tx) => assignGrid(tx, scope, id, { gridId, isLeader }, 'path.gridId'));
+  await auditedUserChange(prisma, scope, actor, id, 'user.grid-assign', (tx) => assignGrid(tx, scope, id, { gridId, isLeader }, 'path.gridId'));
   return getUser(prisma, scope, id);
 }
 
 /** Takes the user off the grid, with the GRID_WORKER role there. */
-export async function removeUserGrid(prisma: PrismaClient, scope: AdminScope, id: number, gridId: number): Promise<void> {
+export async function removeUserGrid(prisma: PrismaClient, scope: AdminScope, id: number, gridId: number, actor: AdminActor): Promise<void> {
   await visibleUser(prisma, scope, id);
   const a = await prisma.gridAssignment.findUnique({ where: { gridId_userId: { gridId, userId: id } }, select: { id: true, grid: { select: { orgUnit: { select: { id: true, path: true } } } } } });
   if (!a || !inScope(scope, a.grid.orgUnit.path)) throw notFound('path.gridId', text(`该用户没有网格 ${gridId}`, `the user is not assigned to grid ${gridId}`));
-  await prisma.$transaction([
-    prisma.gridAssignment.delete({ where: { id: a.id } }),
-    prisma.membership.deleteMany({ where: { userId: id, role: 'GRID_WORKER', scope: `unit:${a.grid.orgUnit.id}` } }),
-  ]);
+  await auditedUserChange(prisma, scope, actor, id, 'user.grid-unassign', async (tx) => {
+    await tx.gridAssignment.delete({ where: { id: a.id } });
+    await tx.membership.deleteMany({ where: { userId: id, role: 'GRID_WORKER', scope: `unit:${a.grid.orgUnit.id}` } });
+  });
 }
 
 /** The account, if the caller may change it (visible, and every role of it in the caller's scope): for unlocking its sign-in. */
