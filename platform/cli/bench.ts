@@ -19,6 +19,7 @@ import { localAuditKeyText } from '../audit/keys';
 import { bootstrap, describeServices } from '../bootstrap';
 import { entryProcess } from '../bootstrap/child';
 import { freePort } from '../bootstrap/proc';
+import { auditScheduleId } from '../temporal/schedules';
 import { config } from '../config';
 import { connectionOptions } from '../db/url';
 import { fail, log, seconds } from './common';
@@ -205,6 +206,8 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all([worker.kill('SIGTERM'), api.kill('SIGTERM')]);
+    // the bench worker created the audit checkpoint schedule of its task queue: it goes with the run
+    await temporal.client.schedule.getHandle(auditScheduleId(taskQueue)).delete().catch(() => undefined);
     await temporal.close();
     await prisma.$disconnect();
   }

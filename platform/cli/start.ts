@@ -41,8 +41,8 @@ async function main(): Promise<void> {
   const auditKey = auditKeyFor(cfg);
   const worker = await createWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma, auditKey }, maxCachedWorkflows: cfg.worker.maxCachedWorkflows });
   const workerRun = worker.run();
-  const { ensureAuditSchedule } = await import('../temporal/schedules');
-  await ensureAuditSchedule(temporal.client, cfg.temporal.taskQueue);
+  const { auditScheduleId, ensureAuditSchedule } = await import('../temporal/schedules');
+  log(`audit checkpoints: daily at 00:10 Beijing time, schedule ${auditScheduleId(cfg.temporal.taskQueue)} (${await ensureAuditSchedule(temporal.client, cfg.temporal.taskQueue)}), key ${auditKey.keyId}`);
 
   const { localJwtSecret } = await import('../auth/secret');
   const app = createApp({

@@ -30,6 +30,7 @@ import { ensureTemporal } from '../../platform/bootstrap/temporal';
 import { loadConfig } from '../../platform/config';
 import { createPrisma, type PrismaClient } from '../../platform/db/prisma';
 import { connectTemporal, type TemporalHandle } from '../../platform/temporal/client';
+import { auditScheduleId } from '../../platform/temporal/schedules';
 
 const PASSWORD = 'GridCase#2026';
 const POINT = { lat: 39.907529, lng: 116.3894464 }; // inside 王芳's grid 3
@@ -199,6 +200,8 @@ describe('fault tolerance under load', () => {
 
   afterAll(async () => {
     await Promise.all([api?.kill('SIGTERM'), worker?.kill('SIGTERM')]);
+    // the worker created the audit checkpoint schedule of this run's task queue
+    await temporal?.client.schedule.getHandle(auditScheduleId(`faults-${run}`)).delete().catch(() => undefined);
     await temporal?.close();
     await prisma?.$disconnect();
   });
