@@ -244,7 +244,7 @@ export async function caseHistory(deps: ApiDeps, caller: Caller, id: string) {
   return rows.map(historyEvent);
 }
 
-/** The chain, against the head on the case row and the latest signed checkpoint holding the case (platform/audit/verify.ts). */
+/** The chain, against the head on the case row and every signed checkpoint holding the case (platform/audit/verify.ts). */
 export async function verifyHistory(deps: ApiDeps, caller: Caller, id: string) {
   await visibleCase(deps, caller, id, { id: true });
   const r = await verifyCaseAudit(deps.prisma, id, deps.auditKey);

@@ -1,8 +1,10 @@
 /**
  * Verifies one case's audit trail, or every case of a district: the hash chain itself (the first
  * broken row), the chain against the head kept on the case row (rows missing at the end, rows
- * added or changed at the end), and against the latest signed checkpoint that holds the case
- * (rows missing or changed since it was signed, a checkpoint whose signature does not hold).
+ * added or changed at the end), and against every signed checkpoint that holds the case (rows
+ * missing or changed since one was signed, a checkpoint whose signature does not hold); checking
+ * them all, not only the latest, catches a chain rewritten and extended so that a later checkpoint
+ * signed the forged head.
  * Used by GET /api/cases/{id}/history/verify and `npm run -s cli -- audit verify`.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
@@ -32,6 +34,8 @@ export interface CaseAuditResult {
   head: { seq: number; hash: string | null };
   /** the latest checkpoint holding this case, and what it recorded */
   checkpoint: { district: string; number: number; createdAt: string; seq: number; hash: string; signature: 'valid' | 'invalid' | 'unchecked' } | null;
+  /** how many checkpoints hold the case (each is checked) */
+  checkpoints: number;
   /** the first problem (kept for clients of the first version of this answer) */
   firstBroken?: { seq: number; reason: string };
   problems: AuditProblem[];
@@ -39,13 +43,19 @@ export interface CaseAuditResult {
 
 type EventRow = Parameters<typeof verifyChain>[0][number];
 
-/** The checks, on rows already read (pure; the CLI reads a district in batches). */
-export function auditProblems(
-  rows: EventRow[],
-  head: { seq: number; hash: string | null },
-  checkpoint: { district: string; number: number; seq: number; hash: string; signature: 'valid' | 'invalid' | 'unchecked'; keyId: string } | null,
-  key: AuditKey | undefined,
-): AuditProblem[] {
+/** What one checkpoint recorded of a case, and whether the checkpoint's signature holds. */
+export interface CheckpointEntry {
+  district: string;
+  number: number;
+  createdAt: string;
+  seq: number;
+  hash: string;
+  signature: 'valid' | 'invalid' | 'unchecked';
+  keyId: string;
+}
+
+/** The checks, on rows already read (pure). `checkpoints`: every checkpoint holding the case, any order. */
+export function auditProblems(rows: EventRow[], head: { seq: number; hash: string | null }, checkpoints: CheckpointEntry[], key: AuditKey | undefined): AuditProblem[] {
   const problems: AuditProblem[] = [];
   const sorted = [...rows].sort((a, b) => a.seq - b.seq);
   const chain = verifyChain(sorted);
@@ -67,57 +77,75 @@ export function auditProblems(
     problems.push({ code: 'HEAD_MISMATCH', seq: 1, reason: `the case row records no head, yet the chain has ${lastSeq} rows` });
   }
 
-  if (checkpoint) {
-    const ref = { district: checkpoint.district, number: checkpoint.number };
-    const name = `checkpoint ${checkpoint.district} #${checkpoint.number}`;
-    if (checkpoint.signature === 'invalid') {
-      const why = key && checkpoint.keyId !== key.keyId ? `it names key ${checkpoint.keyId}, not the audit key ${key.keyId}` : 'it was altered after it was signed';
-      problems.push({ code: 'CHECKPOINT_SIGNATURE', seq: checkpoint.seq, checkpoint: ref, reason: `the signature of ${name} does not verify: ${why}` });
+  // every checkpoint that ever held the case: a later one may have signed a head forged in between
+  for (const cp of [...checkpoints].sort((a, b) => a.seq - b.seq || a.number - b.number)) {
+    const ref = { district: cp.district, number: cp.number };
+    const name = `checkpoint ${cp.district} #${cp.number} (${cp.createdAt})`;
+    if (cp.signature === 'invalid') {
+      const why = key && cp.keyId !== key.keyId ? `it names key ${cp.keyId}, not the audit key ${key.keyId}` : 'it was altered after it was signed';
+      problems.push({ code: 'CHECKPOINT_SIGNATURE', seq: cp.seq, checkpoint: ref, reason: `the signature of ${name} does not verify: ${why}` });
     }
-    const at = bySeq.get(checkpoint.seq);
+    const at = bySeq.get(cp.seq);
     if (!at) {
-      problems.push({ code: 'CHECKPOINT_MISMATCH', seq: Math.min(checkpoint.seq, lastSeq + 1), afterSeq: lastSeq, checkpoint: ref, reason: `${name} recorded the chain up to seq ${checkpoint.seq}, the chain now ends at seq ${lastSeq}: rows after ${lastSeq} are missing` });
-    } else if (at.hash !== checkpoint.hash) {
-      problems.push({ code: 'CHECKPOINT_MISMATCH', seq: checkpoint.seq, checkpoint: ref, reason: `row ${checkpoint.seq} differs from ${name} (hash ${checkpoint.hash})` });
+      problems.push({ code: 'CHECKPOINT_MISMATCH', seq: Math.min(cp.seq, lastSeq + 1), afterSeq: lastSeq, checkpoint: ref, reason: `${name} recorded the chain up to seq ${cp.seq}, the chain now ends at seq ${lastSeq}: rows after ${lastSeq} are missing` });
+    } else if (at.hash !== cp.hash) {
+      problems.push({ code: 'CHECKPOINT_MISMATCH', seq: cp.seq, checkpoint: ref, reason: `row ${cp.seq} differs from what ${name} recorded (hash ${cp.hash}): the chain was rewritten after it was signed` });
     }
   }
   return problems.sort((a, b) => a.seq - b.seq);
 }
 
-/** The latest checkpoint holding the case, its signature checked with `key`. */
-async function latestCheckpoint(prisma: PrismaClient, caseId: string, key: AuditKey | undefined) {
-  const entry = await prisma.auditCheckpointHead.findFirst({ where: { caseId }, orderBy: { seq: 'desc' }, select: { checkpointId: true, seq: true, hash: true } });
-  if (!entry) return null;
-  const cp = await prisma.auditCheckpoint.findUniqueOrThrow({ where: { id: entry.checkpointId }, include: { heads: { select: { caseId: true, seq: true, hash: true } } } });
-  const district = await prisma.orgUnit.findUnique({ where: { id: cp.districtId }, select: { id: true, code: true } });
-  let signature: 'valid' | 'invalid' | 'unchecked' = 'unchecked';
-  if (key) {
-    const statement = checkpointStatement({ district: district ?? { id: cp.districtId, code: '?' }, number: cp.number, createdAt: cp.createdAt, previousSignature: cp.previousSignature, keyId: cp.keyId, heads: cp.heads });
-    signature = cp.keyId === key.keyId && checkSignature(key.publicKey, statement, cp.signature) ? 'valid' : 'invalid';
+/** Signature checks of checkpoints by id, shared across the cases of one run (a district's verification). */
+export type SignatureCache = Map<number, { district: string; signature: CheckpointEntry['signature'] }>;
+
+/** Every checkpoint holding the case, each signature checked once per cache with `key`. */
+async function checkpointsOf(prisma: PrismaClient, caseId: string, key: AuditKey | undefined, cache: SignatureCache): Promise<CheckpointEntry[]> {
+  const entries = await prisma.auditCheckpointHead.findMany({
+    where: { caseId },
+    orderBy: { seq: 'asc' },
+    select: { seq: true, hash: true, checkpoint: { select: { id: true, districtId: true, number: true, createdAt: true, previousSignature: true, keyId: true, signature: true } } },
+  });
+  const out: CheckpointEntry[] = [];
+  for (const e of entries) {
+    const cp = e.checkpoint;
+    let known = cache.get(cp.id);
+    if (!known) {
+      const district = await prisma.orgUnit.findUnique({ where: { id: cp.districtId }, select: { id: true, code: true } });
+      let signature: CheckpointEntry['signature'] = 'unchecked';
+      if (key) {
+        const heads = await prisma.auditCheckpointHead.findMany({ where: { checkpointId: cp.id }, select: { caseId: true, seq: true, hash: true } });
+        const statement = checkpointStatement({ district: district ?? { id: cp.districtId, code: '?' }, number: cp.number, createdAt: cp.createdAt, previousSignature: cp.previousSignature, keyId: cp.keyId, heads });
+        signature = cp.keyId === key.keyId && checkSignature(key.publicKey, statement, cp.signature) ? 'valid' : 'invalid';
+      }
+      known = { district: district?.code ?? String(cp.districtId), signature };
+      cache.set(cp.id, known);
+    }
+    out.push({ district: known.district, number: cp.number, createdAt: cp.createdAt.toISOString(), seq: e.seq, hash: e.hash, signature: known.signature, keyId: cp.keyId });
   }
-  return { district: district?.code ?? String(cp.districtId), number: cp.number, createdAt: cp.createdAt.toISOString(), seq: entry.seq, hash: entry.hash, signature, keyId: cp.keyId };
+  return out;
 }
 
 /** Verifies one case (it must exist). */
-export async function verifyCaseAudit(prisma: PrismaClient, caseId: string, key: AuditKey | undefined): Promise<CaseAuditResult> {
+export async function verifyCaseAudit(prisma: PrismaClient, caseId: string, key: AuditKey | undefined, cache: SignatureCache = new Map()): Promise<CaseAuditResult> {
   const c = await prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { lastEventSeq: true, auditHeadHash: true } });
   const rows = await prisma.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
-  const cp = await latestCheckpoint(prisma, caseId, key);
+  const checkpoints = await checkpointsOf(prisma, caseId, key, cache);
   const head = { seq: c.lastEventSeq, hash: c.auditHeadHash };
   const problems = auditProblems(
     rows.map((x) => ({ ...x, tier: x.tier as string | null })),
     head,
-    cp,
+    checkpoints,
     key,
   );
-  const checkpoint = cp && { district: cp.district, number: cp.number, createdAt: cp.createdAt, seq: cp.seq, hash: cp.hash, signature: cp.signature };
+  const latest = checkpoints.at(-1);
   return {
     caseId,
     intact: problems.length === 0,
     rows: rows.length,
     lastHash: rows.at(-1)?.hash ?? null,
     head,
-    checkpoint,
+    checkpoint: latest ? { district: latest.district, number: latest.number, createdAt: latest.createdAt, seq: latest.seq, hash: latest.hash, signature: latest.signature } : null,
+    checkpoints: checkpoints.length,
     ...(problems.length ? { firstBroken: { seq: problems[0].seq, reason: problems[0].reason } } : {}),
     problems,
   };
@@ -136,11 +164,12 @@ export async function verifyDistrict(
   let cases = 0;
   let bad = 0;
   let after: string | undefined;
+  const cache: SignatureCache = new Map();
   for (;;) {
     const page = await prisma.case.findMany({ where: { districtId: district.id, ...(after ? { id: { gt: after } } : {}) }, select: { id: true }, orderBy: { id: 'asc' }, take: 200 });
     if (!page.length) break;
     for (const { id } of page) {
-      const r = await verifyCaseAudit(prisma, id, key);
+      const r = await verifyCaseAudit(prisma, id, key, cache);
       cases++;
       if (!r.intact) {
         bad++;

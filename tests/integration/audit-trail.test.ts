@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import mariadb, { type Connection } from 'mariadb';
 import request from 'supertest';
+import { eventHash } from '../../activities/audit';
 import { checkSignature, writeCheckpoints } from '../../platform/audit/checkpoints';
 import { connectionOptions, parseDatabaseUrl } from '../../platform/db/url';
 import { auditScheduleId, ensureAuditSchedule } from '../../platform/temporal/schedules';
@@ -45,7 +46,7 @@ describe('an audit trail that proves what it claims', () => {
   let s: ApiSuite;
   let owner: Connection;
   /** closed cases: untouched, a middle row edited, rows cut off, rows cut off and the head rewound, checkpoint altered */
-  let intact: string, edited: string, cut: string, rewound: string, forged: string;
+  let intact: string, edited: string, cut: string, rewound: string, forged: string, extended: string;
   let rowsOf: (id: string) => Promise<{ seq: number; hash: string }[]>;
 
   /** What an attacker with the owner's account does: drop the trigger, change rows, put the trigger back. */
@@ -70,7 +71,7 @@ describe('an audit trail that proves what it claims', () => {
     s = await startApiSuite('audit-trail');
     owner = await mariadb.createConnection(connectionOptions(env.ownerUrl));
     rowsOf = async (id) => (await s.prisma.caseEvent.findMany({ where: { caseId: id }, orderBy: { seq: 'asc' }, select: { seq: true, hash: true } })).map((r) => ({ seq: r.seq, hash: r.hash }));
-    [intact, edited, cut, rewound] = await Promise.all(['未动', '改中间一行', '删末尾三行', '删末尾三行并回拨链头'].map((d) => closedCase(s, `审计测试：${d}`)));
+    [intact, edited, cut, rewound, extended] = await Promise.all(['未动', '改中间一行', '删末尾三行', '删末尾三行并回拨链头', '改写后续写'].map((d) => closedCase(s, `审计测试：${d}`)));
     // the daily checkpoint of the district, as the schedule writes it
     await writeCheckpoints(s.prisma, env.auditKey!, { districts: ['DC'] });
     // a case in a later checkpoint of its own (altering that checkpoint taints only the cases it holds)
@@ -151,6 +152,28 @@ describe('an audit trail that proves what it claims', () => {
     expect(v.problems[1]).toMatchObject({ seq: rows.length, reason: expect.stringContaining('it was altered after it was signed') });
   });
 
+  it('given the last row rewritten and a row appended so that the next daily checkpoint signs the forged head, the earlier checkpoint still names the row', async () => {
+    const rows = await s.prisma.caseEvent.findMany({ where: { caseId: extended }, orderBy: { seq: 'asc' } });
+    const chainRow = (r: (typeof rows)[number]) => ({ ...r, tier: r.tier as string | null });
+    const last = rows.at(-1)!;
+    // a chain that verifies on its own: the last row rewritten, a row appended, the head moved on
+    const rewritten = { ...chainRow(last), reason: '改写的结案理由' };
+    const rewrittenHash = eventHash(last.prevHash, rewritten);
+    const appended = { ...chainRow(last), seq: last.seq + 1, action: 'comment', fromStatus: null, toStatus: null, reason: '补写的一行', payload: {}, createdAt: new Date(last.createdAt.getTime() + 1000) };
+    const appendedHash = eventHash(rewrittenHash, appended);
+    await withoutTriggers('case_events', 'UPDATE case_events SET reason = ?, hash = ? WHERE caseId = ? AND seq = ?', [rewritten.reason, rewrittenHash, extended, last.seq]);
+    await owner.query(
+      'INSERT INTO case_events (caseId, seq, actorId, actorName, action, fromStatus, toStatus, tier, reason, payload, prevHash, hash, createdAt) VALUES (?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?)',
+      [extended, appended.seq, appended.actorId, appended.actorName, appended.action, appended.tier, appended.reason, '{}', rewrittenHash, appendedHash, appended.createdAt],
+    );
+    await owner.query('UPDATE cases SET lastEventSeq = ?, auditHeadHash = ?, updatedAt = ? WHERE id = ?', [appended.seq, appendedHash, new Date(), extended]);
+    // the next daily checkpoint signs the head as it finds it
+    await writeCheckpoints(s.prisma, env.auditKey!, { districts: ['DC'] });
+    const v = await verify(extended);
+    expect(v).toMatchObject({ intact: false, rows: rows.length + 1, head: { seq: appended.seq }, checkpoints: 2, checkpoint: { seq: appended.seq, hash: appendedHash, signature: 'valid' } });
+    expect(v.problems).toEqual([expect.objectContaining({ code: 'CHECKPOINT_MISMATCH', seq: last.seq, reason: expect.stringContaining('the chain was rewritten after it was signed') })]);
+  });
+
   it('the offline command verifies every chain of the district, prints the first broken link of each broken case and exits 1', () => {
     const r = spawnSync(process.execPath, [path.join(root, 'scripts/run.js'), 'cli', 'audit', 'verify', '--district', 'DC'], {
       cwd: root,
@@ -166,6 +189,7 @@ describe('an audit trail that proves what it claims', () => {
     expect(line(cut)).toMatch(/first broken link at seq \d+: rows \d+–\d+ are missing/);
     expect(line(rewound)).toMatch(/first broken link at seq \d+: checkpoint .* recorded the chain up to seq \d+/);
     expect(line(forged)).toBeDefined();
+    expect(line(extended)).toMatch(/first broken link at seq \d+: row \d+ differs from what checkpoint/);
     expect(line(intact)).toBeUndefined();
     expect(r.stdout).toMatch(/东城区 \(\d+\): \d+ case\(s\) verified, \d+ broken/);
   });
