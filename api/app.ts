@@ -2,7 +2,7 @@
 import express from 'express';
 import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { AuditKey } from '../platform/audit/keys';
+import type { AuditPublicKey } from '../platform/audit/keys';
 import { FsAttachmentStore, type AttachmentStore } from '../platform/storage/attachments';
 import type { TemporalHandle } from '../platform/temporal/client';
 import { tokenKeys } from './auth/tokens';
@@ -44,7 +44,7 @@ export interface AppDeps {
   /** the built web console (designer/dist) served at /; without it only the API answers */
   consoleDir?: string;
   /** the audit checkpoint key (GRIDCASE_AUDIT_KEY): verification checks checkpoint signatures with it; without it they are reported unchecked */
-  auditKey?: AuditKey;
+  auditKey?: AuditPublicKey;
 }
 
 /** JSON bodies larger than this are refused with 413 (uploads go through multipart, limited per file). */

@@ -1,6 +1,6 @@
 /** What the API's routes and services are given (built once by createApp). */
 import type { PrismaClient } from '../generated/prisma/client';
-import type { AuditKey } from '../platform/audit/keys';
+import type { AuditPublicKey } from '../platform/audit/keys';
 import type { AttachmentStore } from '../platform/storage/attachments';
 import type { TemporalHandle } from '../platform/temporal/client';
 import type { TokenKeys } from './auth/tokens';
@@ -21,5 +21,5 @@ export interface ApiDeps {
   /** how sign-ins are throttled and accounts locked (api/services/sign-in.ts) */
   signIn: SignInPolicy;
   /** checks the signatures of audit checkpoints (GRIDCASE_AUDIT_KEY) */
-  auditKey?: AuditKey;
+  auditKey?: AuditPublicKey;
 }

@@ -3,7 +3,7 @@
  * Nothing else in the code base reads process.env (the bootstrap passes what it resolved here).
  */
 import path from 'node:path';
-import { parseAuditKey } from './audit/keys';
+import { parseAuditKey, parseAuditPublicKey } from './audit/keys';
 import { parseDatabaseUrl } from './db/url';
 
 export type Mode = 'start' | 'test';
@@ -57,6 +57,8 @@ export interface Config {
      * npm start and npm test generate one under dataDir when it is unset, the production API and
      * worker require it. */
     key: string | undefined;
+    /** GRIDCASE_AUDIT_PUBLIC_KEY: the public half alone, for processes that only check checkpoints (the API) */
+    publicKey: string | undefined;
   };
   /** Open311 POST requests.json allowed per client address per minute */
   open311RateLimit: number;
@@ -149,12 +151,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
     }
   }
   const auditKey = optional(env, 'GRIDCASE_AUDIT_KEY');
+  let signing: ReturnType<typeof parseAuditKey> | undefined;
   if (auditKey !== undefined) {
     try {
-      parseAuditKey(auditKey);
+      signing = parseAuditKey(auditKey);
     } catch (e) {
       throw new ConfigError('GRIDCASE_AUDIT_KEY', `${(e as Error).message} (generate one with \`openssl rand -base64 32\`)`);
     }
+  }
+  const auditPublicKey = optional(env, 'GRIDCASE_AUDIT_PUBLIC_KEY');
+  if (auditPublicKey !== undefined) {
+    let checking;
+    try {
+      checking = parseAuditPublicKey(auditPublicKey);
+    } catch (e) {
+      throw new ConfigError('GRIDCASE_AUDIT_PUBLIC_KEY', (e as Error).message);
+    }
+    if (signing && signing.keyId !== checking.keyId) throw new ConfigError('GRIDCASE_AUDIT_PUBLIC_KEY', `is not the public half of GRIDCASE_AUDIT_KEY (key ${checking.keyId}, not ${signing.keyId})`);
   }
   const temporalAddress = optional(env, 'TEMPORAL_ADDRESS');
   if (temporalAddress !== undefined && !/^[^\s:]+:\d{1,5}$/.test(temporalAddress)) {
@@ -182,7 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
     root,
     dataDir,
     auth: { jwtSecret, tokenTtl: positive(env, 'GRIDCASE_TOKEN_TTL', 8 * 3600), allowDemoPasswords: flag(env, 'GRIDCASE_ALLOW_DEMO_PASSWORDS') },
-    audit: { key: auditKey },
+    audit: { key: auditKey, publicKey: auditPublicKey },
     attachments: {
       dir: path.resolve(root, optional(env, 'GRIDCASE_ATTACHMENT_DIR') ?? path.join(dataDir, 'attachments')),
       maxBytes: positive(env, 'GRIDCASE_ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),

@@ -10,7 +10,7 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import { verifyChain } from '../../activities/audit';
 import { checkpointStatement, checkSignature } from './checkpoints';
-import type { AuditKey } from './keys';
+import type { AuditPublicKey } from './keys';
 
 export type AuditProblemCode = 'ROW_BROKEN' | 'ROWS_MISSING' | 'HEAD_MISMATCH' | 'CHECKPOINT_MISMATCH' | 'CHECKPOINT_SIGNATURE';
 
@@ -55,7 +55,7 @@ export interface CheckpointEntry {
 }
 
 /** The checks, on rows already read (pure). `checkpoints`: every checkpoint holding the case, any order. */
-export function auditProblems(rows: EventRow[], head: { seq: number; hash: string | null }, checkpoints: CheckpointEntry[], key: AuditKey | undefined): AuditProblem[] {
+export function auditProblems(rows: EventRow[], head: { seq: number; hash: string | null }, checkpoints: CheckpointEntry[], key: AuditPublicKey | undefined): AuditProblem[] {
   const problems: AuditProblem[] = [];
   const sorted = [...rows].sort((a, b) => a.seq - b.seq);
   const chain = verifyChain(sorted);
@@ -99,7 +99,7 @@ export function auditProblems(rows: EventRow[], head: { seq: number; hash: strin
 export type SignatureCache = Map<number, { district: string; signature: CheckpointEntry['signature'] }>;
 
 /** Every checkpoint holding the case, each signature checked once per cache with `key`. */
-async function checkpointsOf(prisma: PrismaClient, caseId: string, key: AuditKey | undefined, cache: SignatureCache): Promise<CheckpointEntry[]> {
+async function checkpointsOf(prisma: PrismaClient, caseId: string, key: AuditPublicKey | undefined, cache: SignatureCache): Promise<CheckpointEntry[]> {
   const entries = await prisma.auditCheckpointHead.findMany({
     where: { caseId },
     orderBy: { seq: 'asc' },
@@ -126,7 +126,7 @@ async function checkpointsOf(prisma: PrismaClient, caseId: string, key: AuditKey
 }
 
 /** Verifies one case (it must exist). */
-export async function verifyCaseAudit(prisma: PrismaClient, caseId: string, key: AuditKey | undefined, cache: SignatureCache = new Map()): Promise<CaseAuditResult> {
+export async function verifyCaseAudit(prisma: PrismaClient, caseId: string, key: AuditPublicKey | undefined, cache: SignatureCache = new Map()): Promise<CaseAuditResult> {
   const c = await prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { lastEventSeq: true, auditHeadHash: true } });
   const rows = await prisma.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
   const checkpoints = await checkpointsOf(prisma, caseId, key, cache);
@@ -155,7 +155,7 @@ export async function verifyCaseAudit(prisma: PrismaClient, caseId: string, key:
 export async function verifyDistrict(
   prisma: PrismaClient,
   districtCode: string,
-  key: AuditKey | undefined,
+  key: AuditPublicKey | undefined,
   broken: (r: CaseAuditResult) => void,
 ): Promise<{ district: { id: number; code: string; name: string }; cases: number; broken: number } | null> {
   // the 15-digit code or the case-number prefix (DC)

@@ -5,7 +5,7 @@
 import type { Server } from 'node:http';
 import { createApp } from '../../api/app';
 import { CONSOLE_DIR, ensureConsole } from '../../designer/build';
-import { parseAuditKey } from '../audit/keys';
+import { auditPublicKeyOf } from '../audit/keys';
 import { config, ConfigError } from '../config';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { accountsWithDemoPassword, DEMO_PASSWORD } from '../auth/demo-passwords';
@@ -18,7 +18,8 @@ async function main(): Promise<void> {
   if (!cfg.database.url) throw new ConfigError('DATABASE_URL', 'is required by the production API (npm start runs a local database instead)');
   if (!cfg.temporal.address) throw new ConfigError('TEMPORAL_ADDRESS', 'is required by the production API (npm start runs a local Temporal instead)');
   if (!cfg.auth.jwtSecret) throw new ConfigError('GRIDCASE_JWT_SECRET', 'is required by the production API: the key that signs bearer tokens, shared by every API instance');
-  if (!cfg.audit.key) throw new ConfigError('GRIDCASE_AUDIT_KEY', 'is required by the production API: the Ed25519 key the audit checkpoints are checked with');
+  const auditKey = auditPublicKeyOf(cfg);
+  if (!auditKey) throw new ConfigError('GRIDCASE_AUDIT_PUBLIC_KEY', 'is required by the production API (or GRIDCASE_AUDIT_KEY): the Ed25519 public key the audit checkpoints are checked with');
   ensureConsole({ log });
   const prisma = createPrisma(cfg.database.url, { connectionLimit: 20 });
   await refuseDemoPasswords(prisma, cfg.auth.allowDemoPasswords);
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
     attachmentDir: cfg.attachments.dir,
     attachmentMaxBytes: cfg.attachments.maxBytes,
     open311RateLimit: cfg.open311RateLimit,
-    auditKey: parseAuditKey(cfg.audit.key),
+    auditKey,
   });
   const server: Server = app.listen(cfg.http.port, cfg.http.host, () => log(`API listening on ${cfg.http.host}:${cfg.http.port}`));
   const shutdown = () => {

@@ -11,7 +11,8 @@
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import { listCheckpoints, writeCheckpoints } from '../audit/checkpoints';
-import { auditKeyFor } from '../audit/keys';
+import { auditKeyFor, auditPublicKeyOf, type AuditPublicKey } from '../audit/keys';
+import { ConfigError } from '../config';
 import { verifyDistrict } from '../audit/verify';
 import type { Config } from '../config';
 
@@ -24,13 +25,21 @@ function option(argv: string[], name: string): string | undefined {
 
 export const AUDIT_USAGE = 'audit verify --district <code> | audit checkpoint [--district <code>] | audit checkpoints --district <code> [--after <n>]';
 
+/** The key to check with: the configured one; locally (no DATABASE_URL) the generated one. */
+function checkingKey(cfg: Config): AuditPublicKey {
+  const key = auditPublicKeyOf(cfg);
+  if (key) return key;
+  if (cfg.database.url) throw new ConfigError('GRIDCASE_AUDIT_PUBLIC_KEY', 'is needed to check the signed checkpoints (or GRIDCASE_AUDIT_KEY)');
+  return auditKeyFor(cfg);
+}
+
 /** Runs an audit command; returns the exit code, or undefined for bad usage. */
 export async function auditCommand(cfg: Config, prisma: PrismaClient, argv: string[], out: (line: string) => void): Promise<number | undefined> {
   const district = option(argv, '--district');
   switch (argv[0]) {
     case 'verify': {
       if (!district) return undefined;
-      const key = auditKeyFor(cfg);
+      const key = checkingKey(cfg);
       const r = await verifyDistrict(prisma, district, key, (c) => {
         out(`BROKEN ${c.caseId}: first broken link at seq ${c.firstBroken!.seq}: ${c.firstBroken!.reason}`);
         for (const p of c.problems.slice(1)) out(`       ${c.caseId}: also ${p.code} at seq ${p.seq}: ${p.reason}`);
@@ -43,6 +52,7 @@ export async function auditCommand(cfg: Config, prisma: PrismaClient, argv: stri
       return r.broken ? 1 : 0;
     }
     case 'checkpoint': {
+      if (cfg.database.url && !cfg.audit.key) throw new ConfigError('GRIDCASE_AUDIT_KEY', 'is needed to sign checkpoints');
       const written = await writeCheckpoints(prisma, auditKeyFor(cfg), { districts: district ? [district] : undefined });
       if (!written.length) {
         out(district ? `no district ${district}` : 'no district');
@@ -58,7 +68,7 @@ export async function auditCommand(cfg: Config, prisma: PrismaClient, argv: stri
         out(`no district ${district}`);
         return 2;
       }
-      const key = auditKeyFor(cfg);
+      const key = checkingKey(cfg);
       let after = option(argv, '--after') !== undefined ? Number(option(argv, '--after')) : undefined;
       if (after !== undefined && !Number.isInteger(after)) return undefined;
       for (;;) {

@@ -5,6 +5,7 @@
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TemporalHandle } from '../../platform/temporal/client';
 import type { BroadcastNoticeResult } from '../../workflows/notice';
+import { parseAuditKey } from '../../platform/audit/keys';
 import { auditScheduleId } from '../../platform/temporal/schedules';
 import { connectServices, uniqueSuffix } from '../support/env';
 import { freePort, runCommand, waitForOutput, type Command } from '../support/processes';
@@ -54,14 +55,14 @@ describe('production entry points', () => {
     expect(await worker.exited).toBe(0);
   });
 
-  it('given no GRIDCASE_AUDIT_KEY, the worker and the API refuse to start and name the variable', async () => {
+  it('given no audit key, the worker (which signs) and the API (which checks) refuse to start and name the variable', async () => {
     const worker = runCommand('worker', { GRIDCASE_AUDIT_KEY: '' });
-    const api = runCommand('api', { GRIDCASE_AUDIT_KEY: '', GRIDCASE_JWT_SECRET: 'a-production-secret-of-at-least-32-bytes' });
+    const api = runCommand('api', { GRIDCASE_AUDIT_KEY: '', GRIDCASE_AUDIT_PUBLIC_KEY: '', GRIDCASE_JWT_SECRET: 'a-production-secret-of-at-least-32-bytes' });
     procs.push(worker, api);
     expect(await worker.exited).toBe(1);
     expect(worker.output()).toContain('GRIDCASE_AUDIT_KEY: is required by the production worker');
     expect(await api.exited).toBe(1);
-    expect(api.output()).toContain('GRIDCASE_AUDIT_KEY: is required by the production API');
+    expect(api.output()).toContain('GRIDCASE_AUDIT_PUBLIC_KEY: is required by the production API (or GRIDCASE_AUDIT_KEY)');
   });
 
   it('given no GRIDCASE_JWT_SECRET, the API refuses to start and names the variable', async () => {
@@ -86,7 +87,9 @@ describe('production entry points', () => {
 
   it('npm run api serves /health and drains on SIGTERM (a demo, with GRIDCASE_ALLOW_DEMO_PASSWORDS=1)', async () => {
     const port = await freePort();
-    const api = runCommand('api', { PORT: String(port), GRIDCASE_JWT_SECRET: 'a-production-secret-of-at-least-32-bytes', GRIDCASE_ALLOW_DEMO_PASSWORDS: '1' });
+    // the API checks checkpoints with the public key alone: it never needs the signing key
+    const publicKey = parseAuditKey(process.env.GRIDCASE_AUDIT_KEY!).publicKeyPem;
+    const api = runCommand('api', { PORT: String(port), GRIDCASE_JWT_SECRET: 'a-production-secret-of-at-least-32-bytes', GRIDCASE_ALLOW_DEMO_PASSWORDS: '1', GRIDCASE_AUDIT_KEY: '', GRIDCASE_AUDIT_PUBLIC_KEY: publicKey });
     procs.push(api);
     await waitForOutput(api, 'API listening');
     expect(api.output()).toMatch(/demo password/);

@@ -42,6 +42,13 @@ describe('database accounts and the audit key', () => {
     const pem = crypto.generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
     expect(parseAuditKey(loadConfig({ GRIDCASE_AUDIT_KEY: pem }, '/x').audit.key!).publicKeyPem).toMatch(/BEGIN PUBLIC KEY/);
     expect(loadConfig({}, '/x').audit.key).toBeUndefined();
+    // the public half alone (what the API and auditors need): SPKI PEM or the raw 32 bytes, and it must match the key when both are given
+    const key = parseAuditKey(seed.toString('base64'));
+    const raw = key.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64');
+    expect(loadConfig({ GRIDCASE_AUDIT_PUBLIC_KEY: key.publicKeyPem }, '/x').audit.publicKey).toBe(key.publicKeyPem.trim());
+    expect(loadConfig({ GRIDCASE_AUDIT_PUBLIC_KEY: raw, GRIDCASE_AUDIT_KEY: seed.toString('base64') }, '/x').audit.publicKey).toBe(raw);
+    expect(configError({ GRIDCASE_AUDIT_PUBLIC_KEY: raw, GRIDCASE_AUDIT_KEY: crypto.randomBytes(32).toString('base64') }).message).toMatch(/^GRIDCASE_AUDIT_PUBLIC_KEY: is not the public half of GRIDCASE_AUDIT_KEY/);
+    expect(configError({ GRIDCASE_AUDIT_PUBLIC_KEY: 'abc' }).variable).toBe('GRIDCASE_AUDIT_PUBLIC_KEY');
     for (const bad of ['short', crypto.randomBytes(16).toString('base64'), crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()]) {
       const e = configError({ GRIDCASE_AUDIT_KEY: bad });
       expect(e.variable).toBe('GRIDCASE_AUDIT_KEY');

@@ -8,7 +8,7 @@
  */
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import { listCheckpoints, type CheckpointView } from '../../../platform/audit/checkpoints';
-import type { AuditKey } from '../../../platform/audit/keys';
+import type { AuditPublicKey } from '../../../platform/audit/keys';
 import type { Caller } from '../../auth/caller';
 import { badRequest, notFound, text } from '../../http/errors';
 import { inScope, type AdminScope } from './scope';
@@ -111,7 +111,7 @@ export async function listAdminAudit(prisma: PrismaClient, scope: AdminScope, q:
 }
 
 /** A district's signed checkpoints with the public key to check them (the district must be in the reader's scope). */
-export async function exportCheckpoints(prisma: PrismaClient, scope: AdminScope, key: AuditKey | undefined, q: { district: number; after?: number; limit: number }) {
+export async function exportCheckpoints(prisma: PrismaClient, scope: AdminScope, key: AuditPublicKey | undefined, q: { district: number; after?: number; limit: number }) {
   const d = await prisma.orgUnit.findUnique({ where: { id: q.district }, select: { id: true, level: true, path: true } });
   if (!d || d.level !== 'DISTRICT' || !inScope(scope, d.path)) throw notFound('query.district', text(`区县 ${q.district} 不存在或不在您的管辖范围内`, `district ${q.district} does not exist or is outside your scope`));
   const items: CheckpointView[] = await listCheckpoints(prisma, d.id, { after: q.after, limit: q.limit });
