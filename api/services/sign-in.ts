@@ -22,6 +22,9 @@ import { verifyPassword } from '../../platform/auth/password';
 import type { Caller } from '../auth/caller';
 import type { ApiDeps } from '../deps';
 import { DomainError, text, unauthorized } from '../http/errors';
+import { actorOf } from './admin/audit';
+import type { AdminScope } from './admin/scope';
+import { recordUserEvent } from './admin/users';
 
 export interface SignInPolicy {
   /** how far back failures count */
@@ -191,9 +194,13 @@ async function currentLock(deps: ApiDeps, username: string, now: Date): Promise<
  * naming them), whether or not a lock holds. The caller's right to change the account is
  * checked before (ownedAccount, api/services/admin/users.ts).
  */
-export async function unlockAccount(deps: ApiDeps, admin: Caller, user: { id: number; username: string }, address: string) {
+export async function unlockAccount(deps: ApiDeps, admin: Caller, user: { id: number; username: string }, address: string, scope: AdminScope) {
   const now = new Date();
   const was = await currentLock(deps, user.username, now);
-  await deps.prisma.signInEvent.create({ data: { username: user.username, userId: user.id, address: address.slice(0, 64), kind: 'UNLOCKED', actorId: admin.userId, actorName: admin.name, at: now } });
+  await deps.prisma.$transaction(async (tx) => {
+    await tx.signInEvent.create({ data: { username: user.username, userId: user.id, address: address.slice(0, 64), kind: 'UNLOCKED', actorId: admin.userId, actorName: admin.name, at: now } });
+    // and in the administration audit log, with the lock before and after
+    await recordUserEvent(tx, scope, actorOf(admin), user.id, 'user.unlock', { username: user.username, lockedUntil: was?.toISOString() ?? null }, { username: user.username, lockedUntil: null });
+  });
   return { id: user.id, username: user.username, locked: false, lockedUntil: null, wasLockedUntil: was?.toISOString() ?? null, unlockedAt: now.toISOString() };
 }

@@ -140,18 +140,20 @@ describe('the administration audit log', () => {
     const supervisor = (added.body.memberships as { id: number; role: string }[]).find((m) => m.role === 'SUPERVISOR')!;
     expect((await admin.delete(`/api/admin/users/${id}/memberships/${supervisor.id}`)).status).toBe(204);
     expect((await admin.patch(`/api/admin/users/${id}`).send({ password: 'Another#Passw0rd2026' })).status).toBe(200);
+    expect((await admin.post(`/api/admin/users/${id}/unlock`)).status).toBe(200);
     expect((await admin.delete(`/api/admin/users/${id}`)).status).toBe(204);
 
     const u = await entriesOf('user', id);
-    expect(u.map((e) => e.action)).toEqual(['user.create', 'user.membership-add', 'user.membership-remove', 'user.update', 'user.delete']);
+    expect(u.map((e) => e.action)).toEqual(['user.create', 'user.membership-add', 'user.membership-remove', 'user.update', 'user.unlock', 'user.delete']);
     const roles = (x: Record<string, unknown> | null) => ((x?.memberships ?? []) as { role: string }[]).map((m) => m.role).sort();
-    expect(u.map((e) => [roles(e.before), roles(e.after)])).toEqual([
+    expect(u.filter((e) => e.action !== 'user.unlock').map((e) => [roles(e.before), roles(e.after)])).toEqual([
       [[], ['HANDLER']],
       [['HANDLER'], ['HANDLER', 'SUPERVISOR']],
       [['HANDLER', 'SUPERVISOR'], ['HANDLER']],
       [['HANDLER'], ['HANDLER']],
       [['HANDLER'], []],
     ]);
+    expect(u[4]).toMatchObject({ before: { username: `audit.${run}`, lockedUntil: null }, after: { lockedUntil: null }, orgPath: village.path });
     expect(u[3].after).toMatchObject({ passwordChanged: true });
     expect(JSON.stringify(u)).not.toMatch(/passwordHash|scrypt|Another#Passw0rd2026/);
     expect(u[0].orgPath).toBe(village.path);

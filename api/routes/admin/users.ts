@@ -47,7 +47,7 @@ function controllers(deps: ApiDeps) {
     },
     unlock: async (req: Request, res: Response) => {
       const user = await users.ownedAccount(prisma, writesIn(req), input<unknown, unknown, Id>(req).params.id);
-      res.json(await unlockAccount(deps, callerOf(req), user, req.ip ?? 'unknown'));
+      res.json(await unlockAccount(deps, callerOf(req), user, req.ip ?? 'unknown', writesIn(req)));
     },
     removeGrid: async (req: Request, res: Response) => {
       const { id, gridId } = input<unknown, unknown, { id: number; gridId: number }>(req).params;

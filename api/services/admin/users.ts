@@ -213,6 +213,11 @@ async function userRecord(tx: Tx, id: number, scope: AdminScope): Promise<{ reco
   return { record: view(await tx.user.findUniqueOrThrow({ where: { id }, select: userSelect })), orgPath: await userPath(tx, id, scope) };
 }
 
+/** The audit entry of a change to user `id` that is not a row of the user (its sign-in lock), in the caller's transaction. */
+export async function recordUserEvent(tx: Tx, scope: AdminScope, actor: AdminActor, id: number, action: string, before: unknown, after: unknown): Promise<void> {
+  await recordAdminChange(tx, actor, { action, entity: 'user', entityId: id, orgPath: await userPath(tx, id, scope), before, after });
+}
+
 /** Runs a change of user `id` in one transaction with its audit entry (the user before and after). */
 async function auditedUserChange<T>(prisma: PrismaClient, scope: AdminScope, actor: AdminActor, id: number, action: string, change: (tx: Tx) => Promise<T>, extra?: Record<string, unknown>): Promise<T> {
   return prisma.$transaction(async (tx) => {
