@@ -21,7 +21,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { verifyChain } from '../../activities/audit';
 import { stopService } from '../../platform/bootstrap';
 import { entryProcess, type EntryProcess } from '../../platform/bootstrap/child';
 import { ensureDatabase } from '../../platform/bootstrap/mariadb';
@@ -31,6 +30,7 @@ import { loadConfig } from '../../platform/config';
 import { createPrisma, type PrismaClient } from '../../platform/db/prisma';
 import { connectTemporal, type TemporalHandle } from '../../platform/temporal/client';
 import { auditScheduleId } from '../../platform/temporal/schedules';
+import { verifyCaseAudit } from '../../platform/audit/verify';
 
 const PASSWORD = 'GridCase#2026';
 const POINT = { lat: 39.907529, lng: 116.3894464 }; // inside 王芳's grid 3
@@ -416,8 +416,9 @@ describe('fault tolerance under load', () => {
       const audit = await prisma.caseEvent.findMany({ where: { caseId: id }, orderBy: { seq: 'asc' } });
       taskRows += tasks.length;
       auditRows += audit.length;
-      const chain = verifyChain(audit.map((x) => ({ ...x, tier: x.tier as string | null })));
-      if (!chain.intact) anomaly(`audit chain of ${id} broken at ${chain.seq}: ${chain.reason}`);
+      // the chain, and its head on the case row (written with the rows, retries and kills included)
+      const verified = await verifyCaseAudit(prisma, id, undefined);
+      for (const p of verified.problems) anomaly(`audit trail of ${id}: ${p.code} at ${p.seq}: ${p.reason}`);
       const expected = fast ? ['Task_Accept', 'Task_Register', 'Task_Dispatch', 'Task_Handle', 'Task_Handle', 'Task_Verify'] : ['Task_Accept', 'Task_Register', 'Task_Dispatch', 'Task_Handle', 'Task_Verify'];
       const got = tasks.map((t) => t.elementId).sort();
       if (JSON.stringify(got) !== JSON.stringify([...expected].sort())) anomaly(`${id} has tasks ${got.join(',')}, expected ${expected.join(',')}`);
