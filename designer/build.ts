@@ -1,7 +1,8 @@
 /**
- * Builds the console (designer/dist) when it is missing or stale: the OpenAPI document served by
- * the API → a typed client (openapi-typescript), a strict type check of the console against it
- * (vue-tsc, so a change in schema/ breaks this build rather than a user), then the Vite bundle.
+ * Builds the console (designer/dist) when it is missing or stale: the API's types generated from
+ * the OpenAPI document it serves (generated/openapi/schema.d.ts, kept current by the bootstrap:
+ * platform/bootstrap/api-types.ts), a strict type check of the console against them (vue-tsc, so a
+ * change in schema/ breaks this build rather than a user), then the Vite bundle.
  * Staleness is a hash over every input; `npm start`, `npm test` and `npm run api` call it.
  */
 import { spawnSync } from 'node:child_process';
@@ -9,15 +10,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { openapiDocument } from '../api/openapi';
+import { ensureApiTypes } from '../platform/bootstrap/api-types';
 
 const ROOT = path.resolve(__dirname, '..');
 export const CONSOLE_DIR = path.join(__dirname, 'dist');
 const STAMP = path.join(CONSOLE_DIR, '.build-hash');
-const GENERATED = path.join(__dirname, 'src', 'api', 'schema.d.ts');
 
 /** Everything the bundle is made from: the console, the contracts, the shared process core, the locked packages. */
-const INPUTS = ['designer/src', 'designer/index.html', 'designer/vite.config.ts', 'designer/tsconfig.json', 'designer/build.ts', 'schema', 'process', 'processes', 'package-lock.json'];
+const INPUTS = ['designer/src', 'designer/index.html', 'designer/vite.config.ts', 'designer/tsconfig.json', 'designer/build.ts', 'schema', 'api/openapi.ts', 'process', 'processes', 'package-lock.json'];
 
 function files(rel: string): string[] {
   const abs = path.join(ROOT, rel);
@@ -25,7 +25,6 @@ function files(rel: string): string[] {
   if (fs.statSync(abs).isFile()) return [rel];
   return fs
     .readdirSync(abs, { withFileTypes: true })
-    .filter((d) => !(rel === 'designer/src/api' && d.name === 'schema.d.ts'))
     .flatMap((d) => files(path.posix.join(rel, d.name)))
     .sort();
 }
@@ -54,13 +53,6 @@ function run(what: string, args: string[]): void {
 
 const bin = (pkg: string, file: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`, { paths: [ROOT] })), file);
 
-/** Writes the typed client's schema from the OpenAPI document (also used by the type check). */
-export function generateClientTypes(): void {
-  const docFile = path.join(ROOT, '.data', 'openapi.json');
-  fs.mkdirSync(path.dirname(docFile), { recursive: true });
-  fs.writeFileSync(docFile, JSON.stringify(openapiDocument()));
-  run('openapi-typescript', [bin('openapi-typescript', 'bin/cli.js'), docFile, '--output', GENERATED, '--silent']);
-}
 
 /** Brotli and gzip copies of the text assets, served as they are (no compression per request). */
 function precompress(dir: string): void {
@@ -81,7 +73,8 @@ export function ensureConsole(opts: { force?: boolean; log?: (line: string) => v
   const t0 = Date.now();
   log('building the web console (designer/dist) …');
   const hash = inputsHash();
-  generateClientTypes();
+  // the typed client's schema (usually current already: the bootstrap generates it with the Prisma client)
+  ensureApiTypes(ROOT, log);
   run('type check (vue-tsc)', [bin('vue-tsc', 'bin/vue-tsc.js'), '-p', path.join(__dirname, 'tsconfig.json'), '--noEmit']);
   run('vite build', [bin('vite', 'bin/vite.js'), 'build', '--config', path.join(__dirname, 'vite.config.ts'), '--logLevel', 'warn']);
   precompress(path.join(CONSOLE_DIR, 'assets'));

@@ -1,10 +1,11 @@
 /**
  * The API client, typed by the OpenAPI document the API serves (openapi-typescript generates
- * ./schema.d.ts at build time; openapi-fetch does the calls). Every call carries the signed-in
+ * generated/openapi/schema.d.ts with the Prisma client, platform/bootstrap/api-types.ts; the
+ * tests' typed client uses the same file; openapi-fetch does the calls). Every call carries the signed-in
  * caller's bearer token and the UI language; a 401 ends the session.
  */
 import createClient, { type Middleware } from 'openapi-fetch';
-import type { paths } from './schema';
+import type { paths } from '@generated/openapi/schema';
 import { session, signOutLocally } from '../session/session';
 
 const auth: Middleware = {

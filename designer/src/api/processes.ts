@@ -1,6 +1,6 @@
 /** The administration API calls the process pages make (typed by the generated client). */
 import { api, fetchText, ok, type Problem, ApiError } from './client';
-import type { components } from './schema';
+import type { components } from '@generated/openapi/schema';
 import type { DepartmentOption, OrgUnitOption } from '../modeler/options';
 
 export type ProcessDefinition = components['schemas']['AdminProcessDefinitionView'];

@@ -1,0 +1,53 @@
+/**
+ * The API's TypeScript types, generated from the OpenAPI document the API serves
+ * (openapi-typescript) into generated/openapi/: `schema.d.ts` (paths, components) for the typed
+ * clients (openapi-fetch) of the console and the tests, and `openapi.json`, the document itself.
+ * Regenerated when an input changed: everything under schema/, the code that assembles the
+ * document (api/openapi.ts) and the generator's version (a hash over them, as designer/build.ts
+ * does for the console). Called with the Prisma client's generation (ensurePrismaClient), so a
+ * fresh clone has both before anything type-checks or builds.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BootstrapError, run } from './proc';
+
+export const API_TYPES_DIR = ['generated', 'openapi'] as const;
+
+function filesUnder(root: string, rel: string): string[] {
+  const abs = path.join(root, rel);
+  if (!fs.existsSync(abs)) return [];
+  if (fs.statSync(abs).isFile()) return [rel];
+  return fs
+    .readdirSync(abs)
+    .sort()
+    .flatMap((n) => filesUnder(root, path.posix.join(rel, n)));
+}
+
+function inputsHash(root: string, generator: string): string {
+  const h = crypto.createHash('sha256');
+  for (const f of ['schema', 'api/openapi.ts'].flatMap((r) => filesUnder(root, r))) h.update(f).update('\0').update(fs.readFileSync(path.join(root, f))).update('\0');
+  return h.update(fs.readFileSync(generator)).digest('hex');
+}
+
+/** Writes generated/openapi/{openapi.json,schema.d.ts} when missing or stale; returns whether it wrote them. */
+export function ensureApiTypes(root: string, log: (l: string) => void, opts: { force?: boolean } = {}): boolean {
+  const out = path.join(root, ...API_TYPES_DIR);
+  const types = path.join(out, 'schema.d.ts');
+  const docFile = path.join(out, 'openapi.json');
+  const marker = path.join(out, '.inputs-sha256');
+  const pkg = require.resolve('openapi-typescript/package.json', { paths: [root] });
+  const hash = inputsHash(root, pkg);
+  if (!opts.force && fs.existsSync(types) && fs.existsSync(docFile) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash) return false;
+  log('generating the API types (generated/openapi) …');
+  // loaded here, not at the top: the document's modules are the API's, not the bootstrap's
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { openapiDocument } = require('../../api/openapi') as typeof import('../../api/openapi');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(docFile, JSON.stringify(openapiDocument(), null, 1));
+  const cli = path.join(path.dirname(pkg), 'bin', 'cli.js');
+  const r = run(process.execPath, [cli, docFile, '--output', types, '--silent'], { cwd: root, timeoutMs: 180_000 });
+  if (r.status !== 0) throw new BootstrapError(`openapi-typescript failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`);
+  fs.writeFileSync(marker, hash);
+  return true;
+}
