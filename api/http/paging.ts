@@ -83,3 +83,96 @@ export function upTo(spec: SortSpec, edge: Cursor): Where {
 export function valueOrder(spec: SortSpec): Where[] {
   return [{ [spec.field]: spec.dir }, { id: spec.dir }];
 }
+
+/**
+ * Keyset pages over a fixed order of several columns (the administration lists: categories by
+ * level, parent, position and code; grids by their unit's code …): the cursor holds the last
+ * item's value of each key, the next page starts strictly after it. The last key must be unique.
+ * `values` lists an enum's values in their declared order (MySQL sorts an ENUM so, and Prisma
+ * cannot compare one with lt/gt); a nullable key sorts its nulls first ascending and last
+ * descending, as MySQL does.
+ */
+export interface ListKey {
+  /** a column, or a to-one relation's column as `relation.column` */
+  field: string;
+  dir: 'asc' | 'desc';
+  kind: 'string' | 'int' | 'date' | 'enum';
+  nullable?: boolean;
+  values?: readonly string[];
+}
+
+export interface ListOrder {
+  /** names the order in the cursor, so a cursor of another list is refused */
+  name: string;
+  keys: ListKey[];
+}
+
+export interface ListQuery {
+  cursor?: string;
+  limit?: number;
+}
+
+const badCursor = () => badRequest('query.cursor', text('分页游标无效（或排序方式已改变）', 'the cursor is invalid (or the sort order changed)'));
+
+const valueAt = (row: Record<string, unknown>, field: string): unknown => field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | null | undefined)?.[k], row);
+const nest = (field: string, cond: unknown): Where => field.split('.').reduceRight<Where>((inner, k, i, all) => ({ [k]: i === all.length - 1 ? cond : inner }), {} as Where);
+
+function encodeKeys(order: ListOrder, row: Record<string, unknown>): string {
+  const v = order.keys.map((k) => {
+    const x = valueAt(row, k.field);
+    return x instanceof Date ? x.toISOString() : (x ?? null);
+  });
+  return Buffer.from(JSON.stringify({ o: order.name, v })).toString('base64url');
+}
+
+function decodeKeys(order: ListOrder, cursor: string | undefined): unknown[] | null {
+  if (!cursor) return null;
+  let c: { o?: unknown; v?: unknown };
+  try {
+    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof c;
+  } catch {
+    throw badCursor();
+  }
+  if (!c || c.o !== order.name || !Array.isArray(c.v) || c.v.length !== order.keys.length) throw badCursor();
+  return order.keys.map((k, i) => {
+    const x = (c.v as unknown[])[i];
+    if (x === null && k.nullable) return null;
+    if (k.kind === 'int' && Number.isInteger(x)) return x;
+    if (k.kind === 'string' && typeof x === 'string') return x;
+    if (k.kind === 'enum' && typeof x === 'string' && k.values?.includes(x)) return x;
+    if (k.kind === 'date' && typeof x === 'string' && Number.isFinite(Date.parse(x))) return new Date(x);
+    throw badCursor();
+  });
+}
+
+/** The rows strictly after `v` in the key's direction (null: none). */
+function beyond(k: ListKey, v: unknown): Where | null {
+  if (v === null) return k.dir === 'asc' ? nest(k.field, { not: null }) : null;
+  let cond: Where;
+  if (k.kind === 'enum') {
+    const i = k.values!.indexOf(v as string);
+    const rest = k.dir === 'asc' ? k.values!.slice(i + 1) : k.values!.slice(0, i);
+    if (!rest.length && !(k.nullable && k.dir === 'desc')) return null;
+    cond = nest(k.field, { in: rest });
+  } else cond = nest(k.field, { [k.dir === 'asc' ? 'gt' : 'lt']: v });
+  return k.nullable && k.dir === 'desc' ? { OR: [cond, nest(k.field, null)] } : cond;
+}
+
+/** The filter "after the cursor" for a list order: (k1 > v1) or (k1 = v1 and k2 > v2) or … */
+function afterKeys(order: ListOrder, values: unknown[] | null): Where {
+  if (!values) return {};
+  const or: Where[] = [];
+  order.keys.forEach((k, i) => {
+    const past = beyond(k, values[i]);
+    if (past) or.push({ AND: [...order.keys.slice(0, i).map((e, j) => nest(e.field, values[j])), past] });
+  });
+  return { OR: or };
+}
+
+/** One page of a list in a fixed order: `fetch` gets the filter "after the cursor" to AND with its own, and how many rows to take. */
+export async function listPage<T extends Record<string, unknown>>(q: ListQuery, order: ListOrder, defaultLimit: number, fetch: (after: Where, take: number) => Promise<T[]>): Promise<Page<T>> {
+  const limit = q.limit ?? defaultLimit;
+  const rows = await fetch(afterKeys(order, decodeKeys(order, q.cursor)), limit + 1);
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? encodeKeys(order, items[items.length - 1]) : null };
+}

@@ -109,7 +109,7 @@ describe('administration API', () => {
 
     it('given an auditor of 东城区, then GETs answer 200 within 东城区 and a POST is 403', async () => {
       const auditor = await as('dc.auditor');
-      const list = await auditor.get('/api/admin/org-units?page=1&pageSize=50');
+      const list = await auditor.get('/api/admin/org-units?limit=50');
       expect(list.status).toBe(200);
       expect(list.body.items.length).toBeGreaterThan(0);
       expect(list.body.items.every((u: { path: string }) => u.path.startsWith(ids.dongchengPath))).toBe(true);
@@ -149,9 +149,9 @@ describe('administration API', () => {
       expect(patched.status).toBe(200);
       expect(patched.body.name).toBe(`改名社区${run}`);
 
-      const list = await admin.get(`/api/admin/org-units?parentId=${t.id}&page=1`);
+      const list = await admin.get(`/api/admin/org-units?parentId=${t.id}`);
       expect(list.status).toBe(200);
-      expect(list.body).toMatchObject({ page: 1, pageSize: 20, total: 1, items: [{ id: v.body.id, name: `改名社区${run}` }] });
+      expect(list.body).toEqual({ nextCursor: null, items: [expect.objectContaining({ id: v.body.id, name: `改名社区${run}` })] });
 
       const busy = await admin.delete(`/api/admin/org-units/${t.id}`);
       expect(busy.status).toBe(409);
@@ -209,7 +209,7 @@ describe('administration API', () => {
       expect((await xcAdmin.get(`/api/admin/org-units/${ids.dongcheng}`)).status).toBe(404);
       expect((await xcAdmin.patch(`/api/admin/org-units/${ids.dongcheng}`).send({ name: 'x' })).status).toBe(404);
       expect((await xcAdmin.get(`/api/admin/org-units/${ids.xicheng}`)).status).toBe(200);
-      const list = await xcAdmin.get('/api/admin/org-units?page=1&pageSize=100');
+      const list = await xcAdmin.get('/api/admin/org-units?limit=100');
       expect(list.body.items.every((u: { path: string }) => u.path.startsWith(ids.xichengPath))).toBe(true);
 
       const dcHandler = await s.prisma.user.findUniqueOrThrow({ where: { username: 'dc.handler' }, select: { id: true } });
@@ -265,9 +265,10 @@ describe('administration API', () => {
       expect(patched.body).toMatchObject({ households: 150, bbox: [100.1, 30.1, 100.102, 30.102] });
       expect(patched.body.areaSqm).toBeGreaterThan(a.areaSqm * 3);
 
-      const list = await admin.get(`/api/admin/grids?villageId=${v.id}&page=1`);
+      const list = await admin.get(`/api/admin/grids?villageId=${v.id}`);
       expect(list.status).toBe(200);
-      expect(list.body).toMatchObject({ page: 1, total: 2 });
+      expect(list.body).toMatchObject({ nextCursor: null });
+      expect(list.body.items).toHaveLength(2);
       expect(list.body.items[0].boundary).toBeUndefined();
 
       const single = await admin.post('/api/admin/grids').send({ villageId: v.id, name: `丙网格${run}`, boundary: { type: 'Polygon', coordinates: [square(100.2, 30.2)] } });
@@ -351,8 +352,8 @@ describe('administration API', () => {
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ name: `改名城管所${run}`, active: false });
       expect((await admin.get(`/api/admin/departments/${created.body.id}`)).body.name).toBe(`改名城管所${run}`);
-      const list = await admin.get(`/api/admin/departments?orgUnitId=${ids.xicheng}&kind=${kind}&page=1`);
-      expect(list.body).toMatchObject({ page: 1, total: 1, items: [{ id: created.body.id }] });
+      const list = await admin.get(`/api/admin/departments?orgUnitId=${ids.xicheng}&kind=${kind}`);
+      expect(list.body).toEqual({ nextCursor: null, items: [expect.objectContaining({ id: created.body.id })] });
 
       const member = await admin.post('/api/admin/users').send({ username: `dept.${run}`, displayName: '部门处置员', password: DEMO_PASSWORD, memberships: [{ role: 'HANDLER', departmentId: created.body.id }] });
       expect(member.status).toBe(201);
@@ -404,9 +405,9 @@ describe('administration API', () => {
       expect(m.department).toMatchObject({ id: dept.id, code: 'XC-CG' });
       expect((await admin.delete(`/api/admin/users/${created.body.id}/memberships/${m.id}`)).status).toBe(204);
 
-      const list = await admin.get(`/api/admin/users?q=${encodeURIComponent(username)}&page=1`);
+      const list = await admin.get(`/api/admin/users?q=${encodeURIComponent(username)}`);
       expect(list.status).toBe(200);
-      expect(list.body).toMatchObject({ page: 1, total: 1, items: [{ id: created.body.id, displayName: '改名处置员' }] });
+      expect(list.body).toEqual({ nextCursor: null, items: [expect.objectContaining({ id: created.body.id, displayName: '改名处置员' })] });
       expect(JSON.stringify(list.body)).not.toMatch(/passwordHash/);
 
       expect((await admin.delete(`/api/admin/users/${created.body.id}`)).status).toBe(204);
@@ -471,8 +472,8 @@ describe('administration API', () => {
       expect(problem(months).field).toBe('body.timeLimits.0.duration');
       expect((await admin.get(`/api/admin/categories/${child.id}`)).body.timeLimits).toEqual([{ tier: 'VILLAGE', duration: 'PT4H', calendar: 'CLOCK' }]);
 
-      const list = await admin.get(`/api/admin/categories?parentId=${created.body.id}&page=1`);
-      expect(list.body).toMatchObject({ page: 1, total: 1, items: [{ id: child.id }] });
+      const list = await admin.get(`/api/admin/categories?parentId=${created.body.id}`);
+      expect(list.body).toEqual({ nextCursor: null, items: [expect.objectContaining({ id: child.id })] });
 
       const busy = await admin.delete(`/api/admin/categories/${created.body.id}`);
       expect(busy.status).toBe(409);
@@ -585,8 +586,8 @@ describe('administration API', () => {
       expect(v2.status).toBe(201);
       expect(v2.body).toMatchObject({ version: 2, latest: true });
 
-      const versions = await admin.get(`/api/admin/processes/${key}/versions?page=1`);
-      expect(versions.body).toMatchObject({ page: 1, total: 2, items: [{ version: 2, latest: true }, { version: 1, latest: false }] });
+      const versions = await admin.get(`/api/admin/processes/${key}/versions`);
+      expect(versions.body).toMatchObject({ nextCursor: null, items: [{ version: 2, latest: true }, { version: 1, latest: false }] });
       const xml1 = await admin.get(`/api/admin/processes/${key}/versions/1/xml`);
       expect(xml1.status).toBe(200);
       expect(xml1.headers['content-type']).toMatch(/^application\/xml/);
@@ -596,7 +597,7 @@ describe('administration API', () => {
       expect(model2.body).toMatchObject({ id: 'no-assignee', name: '测试流程第二版', elements: { Task_Handle: { type: 'userTask', assignee: 'tier:current' } } });
       expect((await admin.get(`/api/admin/processes/${key}/versions/3`)).status).toBe(404);
 
-      const listed = await admin.get('/api/admin/processes?page=1&pageSize=100');
+      const listed = await admin.get('/api/admin/processes?limit=100');
       expect(listed.body.items).toContainEqual(expect.objectContaining({ key, latestVersion: 2, hasDraft: true, versionCount: 2 }));
       expect(listed.body.items).toContainEqual(expect.objectContaining({ key: 'standard-closed-loop', latestVersion: expect.any(Number) }));
 
@@ -824,6 +825,73 @@ describe('administration API', () => {
       ]);
       const one = await admin.get(`/api/admin/processes/${key}/versions/1`);
       expect(one.body).toMatchObject({ version: 1, comment: '首次上线：处置时限 8 小时', caseCount: 3, openCaseCount: 1 });
+    });
+  });
+
+  describe('cursor pages', () => {
+    /** Walks a list page by page following nextCursor; returns the items in order and how many pages it took. */
+    async function walk(path: string, limit: number): Promise<{ items: Record<string, unknown>[]; pages: number }> {
+      const admin = await as('admin');
+      const items: Record<string, unknown>[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res = await admin.get(`${path}${path.includes('?') ? '&' : '?'}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(res.status).toBe(200);
+        expect(Object.keys(res.body).sort()).toEqual(expect.arrayContaining(['items', 'nextCursor']));
+        expect(res.body).not.toHaveProperty('page');
+        expect(res.body).not.toHaveProperty('total');
+        expect(res.body.items.length).toBeLessThanOrEqual(limit);
+        items.push(...res.body.items);
+        cursor = res.body.nextCursor;
+        pages++;
+      } while (cursor && pages < 100);
+      return { items, pages };
+    }
+
+    it.each([
+      ['/api/admin/processes', 'key', () => s.prisma.processDefinition.findMany({ orderBy: { key: 'asc' }, select: { key: true } }).then((r) => r.map((x) => x.key))],
+      ['/api/admin/categories', 'code', () => s.prisma.category.findMany({ orderBy: [{ level: 'asc' }, { parentId: 'asc' }, { sortOrder: 'asc' }, { code: 'asc' }], select: { code: true } }).then((r) => r.map((x) => x.code))],
+      ['/api/admin/org-units', 'code', () => s.prisma.orgUnit.findMany({ orderBy: { code: 'asc' }, select: { code: true } }).then((r) => r.map((x) => x.code))],
+      ['/api/admin/grids', 'code', () => s.prisma.grid.findMany({ orderBy: { orgUnit: { code: 'asc' } }, select: { orgUnit: { select: { code: true } } } }).then((r) => r.map((x) => x.orgUnit.code))],
+      ['/api/admin/departments', 'code', () => s.prisma.department.findMany({ orderBy: { code: 'asc' }, select: { code: true } }).then((r) => r.map((x) => x.code))],
+      ['/api/admin/users', 'username', () => s.prisma.user.findMany({ orderBy: { username: 'asc' }, select: { username: true } }).then((r) => r.map((x) => x.username))],
+    ])('given GET %s walked with small pages, when each next page starts at nextCursor, then every row comes once, in the list order', async (path, field, expected) => {
+      // given the city administrator (every row is in scope) and the rows as the database orders them
+      const before = await expected();
+      // when the list is read 37 rows at a time, following nextCursor
+      const { items, pages } = await walk(path, 37);
+      // then the pages hold every row once, in that order (rows other suites add or remove meanwhile aside)
+      const after = new Set(await expected());
+      const stable = before.filter((r) => after.has(r));
+      const walked = items.map((x) => x[field] as string);
+      expect(new Set(walked).size).toBe(walked.length);
+      expect(walked.filter((r) => stable.includes(r))).toEqual(stable);
+      expect(pages).toBeGreaterThanOrEqual(Math.ceil(stable.length / 37));
+    });
+
+    it('given the versions of a process and a calendar range, then they come in cursor pages too', async () => {
+      const versions = await walk('/api/admin/processes/standard-closed-loop/versions', 1);
+      expect(versions.items.map((v) => v.version)).toEqual([...versions.items.map((v) => v.version as number)].sort((a, b) => b - a));
+      const days = await walk('/api/admin/calendar?from=2026-10-01&to=2026-10-10', 3);
+      expect(days.items.map((d) => d.date)).toEqual(['01', '02', '03', '04', '05', '06', '07', '08', '09', '10'].map((d) => `2026-10-${d}`));
+      expect(days.pages).toBe(4);
+      // a whole range by default: one page
+      expect((await (await as('admin')).get('/api/admin/calendar?from=2026-01-01&to=2026-12-31')).body).toMatchObject({ nextCursor: null });
+    });
+
+    it('given page numbers, a cursor of another list or a forged cursor, then 400 names the parameter', async () => {
+      const admin = await as('admin');
+      const paged = await admin.get('/api/admin/users?page=2&pageSize=10');
+      expect(paged.status).toBe(400);
+      expect(problem(paged).field).toMatch(/^query\.(page|pageSize)$/);
+      const first = await admin.get('/api/admin/users?limit=2');
+      const elsewhere = await admin.get(`/api/admin/org-units?cursor=${encodeURIComponent(first.body.nextCursor)}`);
+      expect(elsewhere.status).toBe(400);
+      expect(problem(elsewhere).field).toBe('query.cursor');
+      const forged = await admin.get(`/api/admin/users?cursor=${Buffer.from('{"o":"users","v":[1]}').toString('base64url')}`);
+      expect(forged.status).toBe(400);
+      expect(problem(forged).field).toBe('query.cursor');
     });
   });
 

@@ -122,7 +122,7 @@ describe('security of the case and task API', () => {
       ['/api/admin/categories', ['name', 'code']],
       ['/api/admin/processes', ['key', 'name']],
     ])('given GET %s?q=%%, only rows holding a literal %% are listed', async (path, fields) => {
-      const res = await request(s.app).get(path).query({ q: '%', pageSize: 100 }).set('Authorization', await s.auth('admin'));
+      const res = await request(s.app).get(path).query({ q: '%', limit: 100 }).set('Authorization', await s.auth('admin'));
       expect(res.status).toBe(200);
       for (const row of res.body.items as Record<string, unknown>[]) expect(fields.map((f) => String(row[f] ?? '')).join(' ')).toContain('%');
     });
@@ -131,7 +131,7 @@ describe('security of the case and task API', () => {
       const username = `sec_${uniqueSuffix()}`;
       const u = await s.prisma.user.create({ data: { username, displayName: '下划线测试', passwordHash: 'x' }, select: { id: true } });
       try {
-        const res = await request(s.app).get('/api/admin/users').query({ q: '_', pageSize: 100 }).set('Authorization', await s.auth('admin'));
+        const res = await request(s.app).get('/api/admin/users').query({ q: '_', limit: 100 }).set('Authorization', await s.auth('admin'));
         expect(res.status).toBe(200);
         expect(res.body.items.map((x: { username: string }) => x.username)).toContain(username);
         for (const row of res.body.items as { username: string; displayName: string }[]) expect(`${row.username} ${row.displayName}`).toContain('_');

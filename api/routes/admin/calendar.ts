@@ -13,8 +13,8 @@ type DateParam = { date: string };
 function controllers({ prisma }: ApiDeps) {
   return {
     list: async (req: Request, res: Response) => {
-      const { from, to } = input<unknown, { from: string; to: string }>(req).query;
-      res.json(await calendar.listCalendar(prisma, from, to));
+      const { from, to, cursor, limit } = input<unknown, { from: string; to: string; cursor?: string; limit?: number }>(req).query;
+      res.json(await calendar.listCalendar(prisma, from, to, { cursor, limit }));
     },
     get: async (req: Request, res: Response) => {
       res.json(await calendar.getCalendarDay(prisma, input<unknown, unknown, DateParam>(req).params.date));

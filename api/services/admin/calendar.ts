@@ -6,6 +6,7 @@
 import type { PrismaClient } from '../../../generated/prisma/client';
 import type { DayKind } from '../../../generated/prisma/enums';
 import { badRequest, notFound, text, unprocessable } from '../../http/errors';
+import { listPage, type ListQuery } from '../../http/paging';
 import { recordAdminChange, type AdminActor } from './audit';
 
 export interface CalendarDayView {
@@ -38,12 +39,18 @@ const view = (r: { date: Date; kind: DayKind; isWorkingDay: boolean; note: strin
   updatedAt: r.updatedAt.toISOString(),
 });
 
-export async function listCalendar(prisma: PrismaClient, from: string, to: string): Promise<{ from: string; to: string; items: CalendarDayView[] }> {
+/**
+ * The days with an entry from `from` to `to` (both included, at most MAX_RANGE_DAYS), in date
+ * order, in cursor pages as every list has them; a page holds the whole range unless `limit` says less.
+ */
+export async function listCalendar(prisma: PrismaClient, from: string, to: string, q: ListQuery = {}): Promise<{ from: string; to: string; items: CalendarDayView[]; nextCursor: string | null }> {
   const start = dateOf(from), end = dateOf(to);
   if (end < start) throw badRequest('query.to', text('结束日期不能早于开始日期', 'to must not be before from'));
   if ((end.getTime() - start.getTime()) / DAY_MS + 1 > MAX_RANGE_DAYS) throw badRequest('query.to', text(`一次最多查询 ${MAX_RANGE_DAYS} 天`, `at most ${MAX_RANGE_DAYS} days at a time`));
-  const rows = await prisma.calendarDay.findMany({ where: { date: { gte: start, lte: end } }, orderBy: { date: 'asc' } });
-  return { from, to, items: rows.map(view) };
+  const page = await listPage(q, { name: 'calendar', keys: [{ field: 'date', dir: 'asc', kind: 'date' }] }, MAX_RANGE_DAYS, (after, take) =>
+    prisma.calendarDay.findMany({ where: { AND: [{ date: { gte: start, lte: end } }, after] }, orderBy: { date: 'asc' }, take }),
+  );
+  return { from, to, items: page.items.map(view), nextCursor: page.nextCursor };
 }
 
 const noDay = (date: string) => notFound('path.date', text(`日历中没有 ${date}（按周一至周五上班计算）`, `the calendar has no entry for ${date} (Monday to Friday count as working days)`));

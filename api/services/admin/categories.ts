@@ -10,7 +10,7 @@ import { durationMs } from '../../../process/business-time';
 import { TIER_ORDER } from '../../../process/model';
 import { notFound, text, unprocessable } from '../../http/errors';
 import { recordAdminChange, type AdminActor } from './audit';
-import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
+import { duplicate, isUniqueViolation, paged, refuseInUse, type ListOrder, type Page, type PageQuery } from './common';
 import { literal } from '../../http/like';
 
 type Tx = Prisma.TransactionClient;
@@ -77,6 +77,17 @@ const view = (c: CategoryRow): CategoryView => ({
 
 const missing = (id: number) => notFound('path.id', text(`事件分类 ${id} 不存在`, `category ${id} does not exist`));
 
+/** classes first, then each class's sub-items in position order */
+const CATEGORY_ORDER: ListOrder = {
+  name: 'categories',
+  keys: [
+    { field: 'level', dir: 'asc', kind: 'enum', values: ['MAJOR', 'MINOR'] },
+    { field: 'parentId', dir: 'asc', kind: 'int', nullable: true },
+    { field: 'sortOrder', dir: 'asc', kind: 'int' },
+    { field: 'code', dir: 'asc', kind: 'string' },
+  ],
+};
+
 export async function listCategories(prisma: PrismaClient, q: PageQuery & { parentId?: number; level?: CategoryLevel; active?: boolean; q?: string }): Promise<Page<CategoryView>> {
   const where: Prisma.CategoryWhereInput = {
     ...(q.parentId !== undefined ? { parentId: q.parentId } : {}),
@@ -86,8 +97,8 @@ export async function listCategories(prisma: PrismaClient, q: PageQuery & { pare
   };
   return paged(
     q,
-    () => prisma.category.count({ where }),
-    (skip, take) => prisma.category.findMany({ where, select: categorySelect, orderBy: [{ level: 'asc' }, { parentId: 'asc' }, { sortOrder: 'asc' }, { code: 'asc' }], skip, take }),
+    CATEGORY_ORDER,
+    (after, take) => prisma.category.findMany({ where: { AND: [where, after] }, select: categorySelect, orderBy: [{ level: 'asc' }, { parentId: 'asc' }, { sortOrder: 'asc' }, { code: 'asc' }], take }),
     view,
   );
 }

@@ -1,32 +1,21 @@
 /** Paging, "in use" and duplicate-key answers shared by the administration services. */
 import { conflict, text, type DomainError } from '../../http/errors';
+import { listPage, type ListOrder, type ListQuery, type Page } from '../../http/paging';
+
+export type { ListOrder, Page } from '../../http/paging';
 
 export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
 
-export interface PageQuery {
-  page?: number;
-  pageSize?: number;
-}
+/** The query of an administration list: cursor pages as the case list has them (cursor, limit). */
+export type PageQuery = ListQuery;
 
-export interface Page<T> {
-  items: T[];
-  page: number;
-  pageSize: number;
-  total: number;
-}
-
-/** skip/take of a page (page 1 is the first). */
-export function pageArgs(q: PageQuery): { skip: number; take: number; page: number; pageSize: number } {
-  const page = q.page ?? 1;
-  const pageSize = Math.min(q.pageSize ?? DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-  return { skip: (page - 1) * pageSize, take: pageSize, page, pageSize };
-}
-
-export async function paged<T, R>(q: PageQuery, count: () => Promise<number>, rows: (skip: number, take: number) => Promise<T[]>, view: (row: T) => R): Promise<Page<R>> {
-  const { skip, take, page, pageSize } = pageArgs(q);
-  const [total, items] = await Promise.all([count(), rows(skip, take)]);
-  return { items: items.map(view), page, pageSize, total };
+/**
+ * One page of an administration list in its fixed order (api/http/paging.ts listPage): the rows
+ * after the cursor, and the cursor of the next page (null on the last).
+ */
+export async function paged<T extends Record<string, unknown>, R>(q: PageQuery, order: ListOrder, rows: (after: object, take: number) => Promise<T[]>, view: (row: T) => R): Promise<Page<R>> {
+  const page = await listPage(q, order, DEFAULT_PAGE_SIZE, rows);
+  return { items: page.items.map(view), nextCursor: page.nextCursor };
 }
 
 /** One kind of thing that still uses a record, with how many there are. */

@@ -69,8 +69,8 @@ export async function listDepartments(prisma: PrismaClient, scope: AdminScope, q
   };
   return paged(
     q,
-    () => prisma.department.count({ where }),
-    (skip, take) => prisma.department.findMany({ where, select: deptSelect, orderBy: { code: 'asc' }, skip, take }),
+    { name: 'departments', keys: [{ field: 'code', dir: 'asc', kind: 'string' }] },
+    (after, take) => prisma.department.findMany({ where: { AND: [where, after] }, select: deptSelect, orderBy: { code: 'asc' }, take }),
     view,
   );
 }

@@ -83,8 +83,8 @@ export async function listGrids(prisma: PrismaClient, scope: AdminScope, q: Page
   };
   return paged(
     q,
-    () => prisma.grid.count({ where }),
-    (skip, take) => prisma.grid.findMany({ where, select: gridSelect, orderBy: { orgUnit: { code: 'asc' } }, skip, take }),
+    { name: 'grids', keys: [{ field: 'orgUnit.code', dir: 'asc', kind: 'string' }] },
+    (after, take) => prisma.grid.findMany({ where: { AND: [where, after] }, select: gridSelect, orderBy: { orgUnit: { code: 'asc' } }, take }),
     (g) => view(g),
   );
 }

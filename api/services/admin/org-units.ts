@@ -86,8 +86,8 @@ export async function listOrgUnits(prisma: PrismaClient, scope: AdminScope, q: O
   // a code extends its parent's, so code order walks the tree parent first
   return paged(
     q,
-    () => prisma.orgUnit.count({ where }),
-    (skip, take) => prisma.orgUnit.findMany({ where, select: unitSelect, orderBy: { code: 'asc' }, skip, take }),
+    { name: 'org-units', keys: [{ field: 'code', dir: 'asc', kind: 'string' }] },
+    (after, take) => prisma.orgUnit.findMany({ where: { AND: [where, after] }, select: unitSelect, orderBy: { code: 'asc' }, take }),
     view,
   );
 }

@@ -137,8 +137,8 @@ export async function listProcesses(prisma: PrismaClient, q: PageQuery & { q?: s
   const where = q.q ? { OR: [{ key: { contains: literal(q.q) } }, { name: { contains: literal(q.q) } }] } : {};
   const page = await paged(
     q,
-    () => prisma.processDefinition.count({ where }),
-    (skip, take) => prisma.processDefinition.findMany({ where, select: definitionSelect, orderBy: { key: 'asc' }, skip, take }),
+    { name: 'processes', keys: [{ field: 'key', dir: 'asc', kind: 'string' }] },
+    (after, take) => prisma.processDefinition.findMany({ where: { AND: [where, after] }, select: definitionSelect, orderBy: { key: 'asc' }, take }),
     (r) => r,
   );
   const extra = await around(prisma, page.items);
@@ -356,8 +356,8 @@ export async function listVersions(prisma: PrismaClient, key: string, q: PageQue
   const id = await definitionId(prisma, key);
   const page = await paged(
     q,
-    () => prisma.processVersion.count({ where: { definitionId: id } }),
-    (skip, take) => prisma.processVersion.findMany({ where: { definitionId: id }, select: versionSelect, orderBy: { version: 'desc' }, skip, take }),
+    { name: 'versions', keys: [{ field: 'version', dir: 'desc', kind: 'int' }] },
+    (after, take) => prisma.processVersion.findMany({ where: { AND: [{ definitionId: id }, after] }, select: versionSelect, orderBy: { version: 'desc' }, take }),
     (v) => v,
   );
   return { ...page, items: await versionViews(prisma, key, id, page.items) };

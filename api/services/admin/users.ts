@@ -135,8 +135,8 @@ export async function listUsers(prisma: PrismaClient, scope: AdminScope, q: User
   };
   return paged(
     q,
-    () => prisma.user.count({ where }),
-    (skip, take) => prisma.user.findMany({ where, select: userSelect, orderBy: { username: 'asc' }, skip, take }),
+    { name: 'users', keys: [{ field: 'username', dir: 'asc', kind: 'string' }] },
+    (after, take) => prisma.user.findMany({ where: { AND: [where, after] }, select: userSelect, orderBy: { username: 'asc' }, take }),
     view,
   );
 }

@@ -11,18 +11,19 @@ export type Category = components['schemas']['AdminCategoryView'];
 const enc = encodeURIComponent;
 const PAGE = 100;
 
-/** Every item of a paged administration list (pages of 100, the API's largest). */
-async function everyPage<T>(fetchPage: (page: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+/** Every item of a paged administration list: pages of 100 (the API's largest), following nextCursor to the last. */
+async function everyPage<T>(fetchPage: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
   const out: T[] = [];
-  for (let page = 1; ; page++) {
-    const r = await fetchPage(page);
+  for (let cursor: string | undefined; ; ) {
+    const r = await fetchPage(cursor);
     out.push(...r.items);
-    if (page * PAGE >= r.total || !r.items.length) return out;
+    if (!r.nextCursor) return out;
+    cursor = r.nextCursor;
   }
 }
 
 export async function listProcesses(q?: string): Promise<ProcessDefinition[]> {
-  return everyPage(async (page) => ok(await api.GET('/api/admin/processes', { params: { query: { page, pageSize: PAGE, ...(q ? { q } : {}) } } })));
+  return everyPage(async (cursor) => ok(await api.GET('/api/admin/processes', { params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}), ...(q ? { q } : {}) } } })));
 }
 
 export async function getProcess(key: string): Promise<ProcessDefinition> {
@@ -34,7 +35,7 @@ export async function createProcess(body: { key: string; name: string; descripti
 }
 
 export async function listVersions(key: string): Promise<ProcessVersion[]> {
-  return everyPage(async (page) => ok(await api.GET('/api/admin/processes/{key}/versions', { params: { path: { key }, query: { page, pageSize: PAGE } } })));
+  return everyPage(async (cursor) => ok(await api.GET('/api/admin/processes/{key}/versions', { params: { path: { key }, query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } })));
 }
 
 /** The draft and its ETag, or null when the process has no draft. */
@@ -80,7 +81,7 @@ export async function deploy(key: string, comment: string): Promise<{ created: b
 }
 
 export async function listCategories(): Promise<Category[]> {
-  return everyPage(async (page) => ok(await api.GET('/api/admin/categories', { params: { query: { page, pageSize: PAGE } } })));
+  return everyPage(async (cursor) => ok(await api.GET('/api/admin/categories', { params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } })));
 }
 
 export async function bindCategory(id: number, processKey: string | null): Promise<void> {
@@ -90,8 +91,8 @@ export async function bindCategory(id: number, processKey: string | null): Promi
 /** The pick lists of the properties panel: the org tree down to villages, and the department kinds. */
 export async function designerLists(): Promise<{ orgUnits: OrgUnitOption[]; departments: DepartmentOption[] }> {
   const [units, departments] = await Promise.all([
-    everyPage(async (page) => ok(await api.GET('/api/admin/org-units', { params: { query: { page, pageSize: PAGE } } }))),
-    everyPage(async (page) => ok(await api.GET('/api/admin/departments', { params: { query: { page, pageSize: PAGE } } }))),
+    everyPage(async (cursor) => ok(await api.GET('/api/admin/org-units', { params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } }))),
+    everyPage(async (cursor) => ok(await api.GET('/api/admin/departments', { params: { query: { limit: PAGE, ...(cursor ? { cursor } : {}) } } }))),
   ]);
   const orgUnits: OrgUnitOption[] = units.filter((u) => u.level !== 'GRID').map((u) => ({ id: u.id, name: u.name, level: u.level, parentId: u.parentId }));
   const kinds = new Map<string, string>();
