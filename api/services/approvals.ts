@@ -9,6 +9,7 @@ import { actorOf, type Caller } from '../auth/caller';
 import { caseScope, holdsAbove } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, text } from '../http/errors';
+import { apiId, apiIdOrNull, internalId } from '../http/ids';
 import { afterCursor, decodeCursor, orderByOf, page, type SortSpec } from '../http/paging';
 import { updateIdOf } from './tasks';
 
@@ -60,9 +61,9 @@ async function view(deps: ApiDeps, c: Caller, a: Prisma.ApprovalGetPayload<{ sel
   const unit = await deps.prisma.orgUnit.findUnique({ where: { id: a.approverUnitId }, select: { id: true, name: true, path: true } });
   const canDecide = a.state === 'PENDING' && !!unit && holdsAbove(c, unit.path, ['SUPERVISOR']);
   return {
-    id: a.id,
+    id: apiId(a.id),
     caseId: a.caseId,
-    taskId: a.taskId,
+    taskId: apiIdOrNull(a.taskId),
     kind: a.kind,
     state: a.state,
     reason: a.reason,
@@ -90,10 +91,12 @@ export async function listApprovals(deps: ApiDeps, c: Caller, q: ApprovalListQue
   return { items: await Promise.all(result.items.map((a) => view(deps, c, a))), nextCursor: result.nextCursor };
 }
 
-export async function decideApproval(deps: ApiDeps, c: Caller, id: string, approve: boolean, note: string | undefined, key: string | undefined) {
+export async function decideApproval(deps: ApiDeps, c: Caller, givenId: string, approve: boolean, note: string | undefined, key: string | undefined) {
+  // either form (api/http/ids.ts); the workflow and the database know the internal one
+  const id = internalId(givenId);
   const units = await readableUnits(deps, c);
   const a = await deps.prisma.approval.findFirst({ where: { AND: [{ id }, scopeOf(c, units)] }, select: approvalSelect });
-  if (!a) throw notFound('path.id', text(`审批 ${id} 不存在`, `approval ${id} does not exist`));
+  if (!a) throw notFound('path.id', text(`审批 ${givenId} 不存在`, `approval ${givenId} does not exist`));
   const unit = await deps.prisma.orgUnit.findUniqueOrThrow({ where: { id: a.approverUnitId }, select: { path: true } });
   if (!holdsAbove(c, unit.path, ['SUPERVISOR'])) throw forbidden(text('只有上一级的督办人员可以审批', 'only supervisors of the tier above may decide'), 'path.id');
   if (a.requestedById === c.userId) throw forbidden(text('不能审批自己的申请', 'you cannot decide your own request'), 'path.id');

@@ -6,6 +6,7 @@ import type { Caller } from '../auth/caller';
 import { caseScope } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { notFound, text } from '../http/errors';
+import { apiId, apiIdOrNull } from '../http/ids';
 import { literal } from '../http/like';
 import { afterCursor, decodeCursor, INDEX_WALK, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
 
@@ -204,7 +205,7 @@ export async function getCase(deps: ApiDeps, caller: Caller, id: string) {
     acceptedAt: c.acceptedAt?.toISOString() ?? null,
     processVersion: c.processVersion ? { id: c.processVersion.id, key: c.processVersion.definition.key, name: c.processVersion.definition.name, version: c.processVersion.version } : null,
     activeTasks: c.tasks.map((t) => ({
-      id: t.id,
+      id: apiId(t.id),
       elementId: t.elementId,
       name: t.name,
       state: t.state,
@@ -215,14 +216,19 @@ export async function getCase(deps: ApiDeps, caller: Caller, id: string) {
       dueAt: t.dueAt?.toISOString() ?? null,
       overdue: t.dueAt !== null && t.dueAt < now,
     })),
-    attachments: c.attachments.map((a) => ({ ...a, createdAt: a.createdAt.toISOString(), href: `/api/cases/${c.id}/attachments/${a.id}` })),
-    pendingApprovals: c.approvals.map((a) => ({ ...a, requestedAt: a.requestedAt.toISOString() })),
+    attachments: c.attachments.map((a) => ({ ...a, taskId: apiIdOrNull(a.taskId), createdAt: a.createdAt.toISOString(), href: `/api/cases/${c.id}/attachments/${a.id}` })),
+    pendingApprovals: c.approvals.map((a) => ({ ...a, id: apiId(a.id), requestedAt: a.requestedAt.toISOString() })),
     rating: c.rating ? { ...c.rating, ratedAt: c.rating.ratedAt.toISOString() } : null,
   };
 }
 
-/** One row of a case's history as the API shows it (GET /api/cases/{id}/history, and what urge and supervise wrote). */
+/**
+ * One row of a case's history as the API shows it (GET /api/cases/{id}/history, and what urge and
+ * supervise wrote). `data` is the payload as recorded and hashed, so ids in it keep their recorded
+ * form; `taskId` is the row's task (data.taskId) as the API shows task ids.
+ */
 export function historyEvent(r: Prisma.CaseEventGetPayload<object>) {
+  const taskId = (r.payload as { taskId?: unknown } | null)?.taskId;
   return {
     seq: r.seq,
     at: r.createdAt.toISOString(),
@@ -232,6 +238,7 @@ export function historyEvent(r: Prisma.CaseEventGetPayload<object>) {
     toStatus: r.toStatus,
     tier: r.tier,
     reason: r.reason,
+    taskId: typeof taskId === 'string' ? apiId(taskId) : null,
     data: r.payload,
     prevHash: r.prevHash,
     hash: r.hash,

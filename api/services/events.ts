@@ -8,6 +8,7 @@
 import type { Prisma } from '../../generated/prisma/client';
 import type { Caller } from '../auth/caller';
 import type { ApiDeps } from '../deps';
+import { apiId } from '../http/ids';
 
 const select = {
   id: true,
@@ -38,7 +39,7 @@ function mineWhere(c: Caller): Prisma.TaskWhereInput {
 function payload(t: Row, change: string) {
   return {
     change,
-    task: { id: t.id, caseId: t.caseId, elementId: t.elementId, name: t.name, state: t.state, tier: t.tier, dueAt: t.dueAt?.toISOString() ?? null, assigneeId: t.assigneeId },
+    task: { id: apiId(t.id), caseId: t.caseId, elementId: t.elementId, name: t.name, state: t.state, tier: t.tier, dueAt: t.dueAt?.toISOString() ?? null, assigneeId: t.assigneeId },
     case: { id: t.caseId, description: t.case.description.slice(0, 200), statusLabel: t.case.statusLabel },
   };
 }

@@ -9,6 +9,7 @@ import { actorOf, type Caller } from '../auth/caller';
 import { holdsAbove, isCandidate } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { conflict, DomainError, forbidden, notFound, text, unprocessable } from '../http/errors';
+import { apiId, internalId } from '../http/ids';
 import type { Photo } from '../http/upload';
 import { ENDED_STATUSES, historyEvent, visibleCase } from './cases';
 import { modelOf, userTaskOf } from './models';
@@ -26,12 +27,13 @@ function mustSupervise(c: Caller, orgPath: string) {
   if (!holdsAbove(c, orgPath, ['SUPERVISOR'])) throw forbidden(text('只有该案件所属辖区的督办人员可以催办、督办', 'only supervisors of the case’s area may urge or supervise it'), 'path.id');
 }
 
-export async function urgeCase(deps: ApiDeps, c: Caller, id: string, body: { note?: string; taskId?: string }) {
+export async function urgeCase(deps: ApiDeps, c: Caller, id: string, given: { note?: string; taskId?: string }) {
+  const body = { ...given, taskId: given.taskId === undefined ? undefined : internalId(given.taskId) };
   const row = await runningCase(deps, c, id);
   mustSupervise(c, row.orgPath);
   if (body.taskId) {
     const t = await deps.prisma.task.findFirst({ where: { id: body.taskId, caseId: id, state: { in: ['OPEN', 'CLAIMED'] } }, select: { id: true } });
-    if (!t) throw unprocessable('body.taskId', text(`任务 ${body.taskId} 不是该案件的在办任务`, `task ${body.taskId} is not an open task of this case`));
+    if (!t) throw unprocessable('body.taskId', text(`任务 ${given.taskId} 不是该案件的在办任务`, `task ${given.taskId} is not an open task of this case`));
   }
   const after = await lastSeq(deps, id);
   await deps.temporal.client.workflow.getHandle(id).signal(urgeSignal, { actor: actorOf(c), note: body.note, taskId: body.taskId });
@@ -97,11 +99,12 @@ export async function mergeCase(deps: ApiDeps, c: Caller, id: string, body: { in
 }
 
 /** A handler (candidate or holder of an open task of the case) adds photos, e.g. the feedback photo. */
-export async function addAttachments(deps: ApiDeps, c: Caller, id: string, photos: Photo[], taskId: string | undefined) {
+export async function addAttachments(deps: ApiDeps, c: Caller, id: string, photos: Photo[], givenTaskId: string | undefined) {
+  const taskId = givenTaskId === undefined ? undefined : internalId(givenTaskId);
   await runningCase(deps, c, id);
   if (!photos.length) throw unprocessable('body.photos', text('请至少上传一张照片', 'upload at least one photo'));
   const tasks = await deps.prisma.task.findMany({ where: { caseId: id, state: { in: ['OPEN', 'CLAIMED'] }, ...(taskId ? { id: taskId } : {}) }, select: { id: true, candidates: true, assigneeId: true } });
-  if (taskId && !tasks.length) throw unprocessable('body.taskId', text(`任务 ${taskId} 不是该案件的在办任务`, `task ${taskId} is not an open task of this case`));
+  if (taskId && !tasks.length) throw unprocessable('body.taskId', text(`任务 ${givenTaskId} 不是该案件的在办任务`, `task ${givenTaskId} is not an open task of this case`));
   const mine = tasks.find((t) => isCandidate(c, (t.candidates as string[]) ?? [], t.assigneeId));
   if (!mine) throw forbidden(text('只有该案件在办任务的处理人可以上传附件', 'only the people an open task of the case is offered to may add attachments'), 'path.id');
   const stored: { key: string; created: boolean }[] = [];
@@ -113,7 +116,7 @@ export async function addAttachments(deps: ApiDeps, c: Caller, id: string, photo
       rows.push({ id: `ATT-${crypto.randomUUID()}`, caseId: id, taskId: mine.id, fileName: p.fileName, mediaType: p.mediaType, size: blob.size, sha256: blob.sha256, storageKey: blob.key, uploadedById: c.userId, uploadedByName: c.name, createdAt: new Date() });
     }
     await deps.prisma.attachment.createMany({ data: rows });
-    return rows.map((r) => ({ id: r.id, fileName: r.fileName, mediaType: r.mediaType, size: r.size, sha256: r.sha256, taskId: r.taskId, href: `/api/cases/${id}/attachments/${r.id}` }));
+    return rows.map((r) => ({ id: r.id, fileName: r.fileName, mediaType: r.mediaType, size: r.size, sha256: r.sha256, taskId: apiId(r.taskId), href: `/api/cases/${id}/attachments/${r.id}` }));
   } catch (e) {
     await Promise.all(stored.filter((b) => b.created).map((b) => deps.attachments.remove(b.key).catch(() => undefined)));
     throw e;

@@ -18,11 +18,13 @@ import {
   voidUpdate,
 } from '../../workflows/case-api';
 import { durationMs } from '../../process/business-time';
+import type { Approval } from '../../process/engine';
 import { actorOf, type Caller } from '../auth/caller';
 import { namePrincipals, type NamedPrincipal } from '../auth/principals';
 import { caseScope, isCandidate } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, text, unprocessable } from '../http/errors';
+import { apiId, internalId } from '../http/ids';
 import { literal } from '../http/like';
 import { afterCursor, decodeCursor, INDEX_WALK, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
 import { placeForCase } from './locate';
@@ -105,7 +107,7 @@ async function taskView(deps: ApiDeps, c: Caller, t: TaskRow, now: Date, names?:
   const drawn = userTaskOf(model, t.elementId);
   const dueMs = t.dueAt ? t.dueAt.getTime() - now.getTime() : null;
   return {
-    id: t.id,
+    id: apiId(t.id),
     caseId: t.caseId,
     elementId: t.elementId,
     name: t.name,
@@ -222,9 +224,9 @@ async function dueOrderedIds(deps: ApiDeps, and: Prisma.TaskWhereInput[], spec: 
   return [...ids];
 }
 
-/** The task if the caller may see it; 404 otherwise. */
+/** The task if the caller may see it (its id in either form, api/http/ids.ts); 404 otherwise. */
 async function visibleTask(deps: ApiDeps, c: Caller, id: string): Promise<TaskRow> {
-  const t = await deps.prisma.task.findFirst({ where: { AND: [{ id }, taskScope(c)] }, select: taskSelect });
+  const t = await deps.prisma.task.findFirst({ where: { AND: [{ id: internalId(id) }, taskScope(c)] }, select: taskSelect });
   if (!t) throw notFound('path.id', text(`任务 ${id} 不存在`, `task ${id} does not exist`));
   return t;
 }
@@ -247,8 +249,10 @@ export interface ActionInput {
   text?: string;
 }
 
-export async function actOnTask(deps: ApiDeps, c: Caller, taskId: string, action: TaskAction, body: ActionInput, idempotencyKey: string | undefined) {
-  const t = await visibleTask(deps, c, taskId);
+export async function actOnTask(deps: ApiDeps, c: Caller, givenId: string, action: TaskAction, body: ActionInput, idempotencyKey: string | undefined) {
+  const t = await visibleTask(deps, c, givenId);
+  // the workflow, the update id and the database know the task by its internal id, whichever form came in
+  const taskId = t.id;
   if (!isCandidate(c, (t.candidates as string[]) ?? [], t.assigneeId)) {
     throw forbidden(text('该任务没有派给你或你所在的单位', 'this task is not offered to you or your unit'), 'path.id');
   }
@@ -267,7 +271,7 @@ export async function actOnTask(deps: ApiDeps, c: Caller, taskId: string, action
   const updateId = updateIdOf(c, action, taskId, idempotencyKey);
   const actor = actorOf(c);
   const base = { taskId, actor };
-  let approval: unknown = null;
+  let approval: Approval | null = null;
   switch (action) {
     case 'claim':
       await handle.executeUpdate(claimUpdate, { args: [base], updateId });
@@ -303,7 +307,7 @@ export async function actOnTask(deps: ApiDeps, c: Caller, taskId: string, action
   const names = await candidateNames(deps, [...(fresh ? [fresh] : []), ...next]);
   return {
     task: fresh ? await taskView(deps, c, fresh, now, names) : null,
-    approval,
+    approval: approval && { ...approval, id: apiId(approval.id), taskId: apiId(approval.taskId) },
     case: fresh ? caseSummary(fresh.case, now) : null,
     /** the case's open tasks the caller can see now (e.g. the next step) */
     openTasks: await Promise.all(next.map((x) => taskView(deps, c, x, now, names))),

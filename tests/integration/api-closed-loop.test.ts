@@ -9,6 +9,9 @@ import { startApiSuite, type ApiSuite } from '../support/api';
 import { act, inboxTask, PNG_1x1, reportAs } from '../support/api-flow';
 import { wangfangGrid } from '../support/cases';
 
+/** A task or approval id as the case workflow records it (DC-…/T1): the API shows DC-…~T1. */
+const recorded = (apiId: string) => apiId.replace('~', '/');
+
 describe('the closed loop through the API', () => {
   let s: ApiSuite;
   beforeAll(async () => {
@@ -121,7 +124,7 @@ describe('the closed loop through the API', () => {
     const urge = await request(s.app).post(`/api/cases/${c.id}/urge`).set('Authorization', await s.auth('dhm.supervisor')).send({ note: '请尽快处置' });
     expect(urge.status).toBe(201);
     expect(urge.headers.location).toBe(`/api/cases/${c.id}/history`);
-    expect(urge.body).toMatchObject({ caseId: c.id, accepted: true, event: { action: 'urge', actor: { name: '韩立新' }, reason: '请尽快处置', data: { automatic: false, taskIds: [atStreet.id] }, seq: expect.any(Number), hash: expect.any(String) } });
+    expect(urge.body).toMatchObject({ caseId: c.id, accepted: true, event: { action: 'urge', actor: { name: '韩立新' }, reason: '请尽快处置', data: { automatic: false, taskIds: [recorded(atStreet.id)] }, seq: expect.any(Number), hash: expect.any(String) } });
     const sup = await request(s.app).post(`/api/cases/${c.id}/supervise`).set('Authorization', await s.auth('dc.supervisor')).send({ instruction: '三日内拆除并反馈' });
     expect(sup.status).toBe(201);
     expect(sup.body).toMatchObject({ caseId: c.id, accepted: true, event: { action: 'supervise', actor: { name: '罗振华' }, reason: '三日内拆除并反馈' } });
@@ -152,6 +155,48 @@ describe('the closed loop through the API', () => {
     expect(history.body.events).toEqual(expect.arrayContaining([urge.body.event, sup.body.event]));
     const acts = history.body.events.map((e: { action: string }) => e.action);
     expect(acts).toEqual(expect.arrayContaining(['urge', 'supervise', 'requestExtension', 'approve']));
+    await s.temporal.client.workflow.getHandle(c.id).terminate('test done');
+  });
+
+  it('task and approval ids are safe in a path (DC-…~T1), and the earlier percent-encoded slash form keeps working', async () => {
+    const as = async (u: string) => ({ Authorization: await s.auth(u) });
+    const c = await reportAs(s, 'wangfang');
+    // given the 受理 task in the community handler's inbox
+    const t = await inboxTask(s, 'dhm1.handler', c.id, 'Task_Accept');
+    expect(t.id).toMatch(new RegExp(`^${c.id}~T\\d+$`));
+    const old = encodeURIComponent(recorded(t.id));
+    expect(old).toMatch(/%2FT\d+$/);
+    // when he reads and works it with the id as it is, in a path, and with the earlier encoded form
+    const one = await request(s.app).get(`/api/tasks/${t.id}`).set(await as('dhm1.handler'));
+    expect(one.status).toBe(200);
+    expect(one.body.id).toBe(t.id);
+    expect((await request(s.app).get(`/api/tasks/${old}`).set(await as('dhm1.handler'))).body.id).toBe(t.id);
+    const claimed = await request(s.app).post(`/api/tasks/${old}/claim`).set(await as('dhm1.handler')).send({});
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.task).toMatchObject({ id: t.id, state: 'CLAIMED' });
+    expect((await request(s.app).post(`/api/tasks/${t.id}/comment`).set(await as('dhm1.handler')).send({ text: '现场核实中' })).status).toBe(200);
+    expect((await request(s.app).post(`/api/tasks/${old}/unclaim`).set(await as('dhm1.handler')).send({})).status).toBe(200);
+    expect((await request(s.app).post(`/api/tasks/${t.id}/claim`).set(await as('dhm1.handler')).send({})).status).toBe(200);
+    // then a request to the tier above names the task and itself in the same form, and is decided by its id as it is
+    const ask = await request(s.app).post(`/api/tasks/${old}/extend`).set(await as('dhm1.handler')).send({ duration: 'PT4H', reason: '需联系产权单位' });
+    expect(ask.status).toBe(200);
+    expect(ask.body.approval).toMatchObject({ taskId: t.id, id: expect.stringMatching(new RegExp(`^${c.id}~A\\d+$`)) });
+    const detail = await request(s.app).get(`/api/cases/${c.id}`).set(await as('dhm1.handler'));
+    expect(detail.body.activeTasks.map((x: { id: string }) => x.id)).toEqual([t.id]);
+    expect(detail.body.pendingApprovals.map((x: { id: string }) => x.id)).toEqual([ask.body.approval.id]);
+    const listed = await request(s.app).get('/api/approvals').query({ caseId: c.id }).set(await as('dhm.supervisor'));
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: ask.body.approval.id, taskId: t.id })]);
+    expect((await request(s.app).post(`/api/approvals/${ask.body.approval.id}/approve`).set(await as('dhm.supervisor')).send({})).status).toBe(200);
+    // and completing it answers the next task in the same form; the history rows name their task so too
+    const done = await request(s.app).post(`/api/tasks/${old}/complete`).set(await as('dhm1.handler')).send({ outcome: 'accept' });
+    expect(done.status).toBe(200);
+    expect(done.body.task.id).toBe(t.id);
+    expect(done.body.openTasks).toEqual([expect.objectContaining({ elementId: 'Task_Register', id: expect.stringMatching(new RegExp(`^${c.id}~T\\d+$`)) })]);
+    const history = await request(s.app).get(`/api/cases/${c.id}/history`).set(await as('dc.auditor'));
+    const claims = history.body.events.filter((e: { action: string }) => e.action === 'claim');
+    expect(claims.map((e: { taskId: string }) => e.taskId)).toEqual([t.id, t.id]);
+    // (the recorded data keeps the form it was hashed in)
+    expect(claims[0].data.taskId).toBe(recorded(t.id));
     await s.temporal.client.workflow.getHandle(c.id).terminate('test done');
   });
 });

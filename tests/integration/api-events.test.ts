@@ -71,6 +71,9 @@ describe('GET /api/events', () => {
 
     // reconnecting with Last-Event-ID resumes after that event: the claim shows as a change
     const t = await inboxTask(s, 'dhm1.handler', c.id, 'Task_Accept');
+    // and the event names the task as the inbox does: an id safe in a path (DC-…~T1)
+    expect((mine[0].data as { task: { id: string } }).task.id).toBe(t.id);
+    expect(t.id).toMatch(/^DC-\d{8}-\d{5,}~T\d+$/);
     expect((await act(s, 'dhm1.handler', t.id, 'claim')).status).toBe(200);
     const again = await fetch(`${base}/api/events`, { headers: { Authorization: await s.auth('dhm1.handler'), 'Last-Event-ID': mine[0].id! } });
     const later = await readEvents(again.body!, (ev) => ev.some((e) => (e.data as { task: { state: string; caseId: string } }).task.caseId === c.id && (e.data as { task: { state: string } }).task.state === 'CLAIMED'));

@@ -20,6 +20,16 @@ function routesOf(stack: Layer[], prefix = ''): string[] {
   return out;
 }
 
+interface Schema {
+  $ref?: string;
+  type?: string | string[];
+  properties?: object;
+  additionalProperties?: unknown;
+  allOf?: unknown[];
+  oneOf?: unknown[];
+  anyOf?: unknown[];
+}
+
 const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z_]+)/g, '{$1}');
 
 describe('the OpenAPI document', () => {
@@ -40,6 +50,34 @@ describe('the OpenAPI document', () => {
     const served = new Set(routes.map((r) => { const [m, p] = r.split(' '); return `${m} ${toOpenApiPath(p)}`; }));
     const described = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).filter((k) => ['get', 'post', 'put', 'patch', 'delete'].includes(k)).map((m) => `${m.toUpperCase()} ${p}`));
     expect(described.filter((d) => !served.has(d))).toEqual([]);
+  });
+
+  it('gives every 2xx JSON response a real schema, not a bare object (so clients can be generated from it)', () => {
+    // given every successful JSON answer the document describes
+    const components = (doc as unknown as { components: { schemas: Record<string, Schema>; responses: Record<string, { content?: Record<string, { schema?: Schema }> }> } }).components;
+    const resolve = (s: Schema | undefined): Schema | undefined => {
+      for (let i = 0; s?.$ref && i < 20; i++) s = components.schemas[s.$ref.replace('#/components/schemas/', '')];
+      return s;
+    };
+    const bare: string[] = [];
+    let answers = 0;
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops as Record<string, { responses?: Record<string, { $ref?: string; content?: Record<string, { schema?: Schema }> }> }>)) {
+        for (const [code, r0] of Object.entries(op.responses ?? {})) {
+          if (!/^2/.test(code)) continue;
+          const r = r0.$ref ? components.responses[r0.$ref.split('/').pop()!] : r0;
+          const json = r.content?.['application/json'];
+          if (!json) continue;
+          answers++;
+          // then each says what it holds: properties, a map, or a composition of such
+          const s = resolve(json.schema);
+          const says = !!s && (s.type !== 'object' || !!s.properties || !!s.additionalProperties || !!s.allOf || !!s.oneOf || !!s.anyOf);
+          if (!says) bare.push(`${method.toUpperCase()} ${p} ${code}`);
+        }
+      }
+    }
+    expect(answers).toBeGreaterThan(70);
+    expect(bare).toEqual([]);
   });
 
   it('resolves every $ref', () => {
