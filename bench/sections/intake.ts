@@ -23,6 +23,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { internalId } from '../../api/http/ids';
 import { beijingDay } from '../../platform/cases/number';
 import { config } from '../../platform/config';
 import { parseDatabaseUrl } from '../../platform/db/url';
@@ -356,7 +357,8 @@ async function rejectLeftovers(ctx: Parameters<BenchSection['run']>[0], open: Ma
     const handle = client.workflow.getHandle(caseId);
     try {
       // a case whose task never showed in the inbox (timed out): ask the workflow for it
-      const id = taskId ?? (await handle.query(stateQuery)).tasks.find((t) => t.elementId === 'Task_Accept' && t.state === 'OPEN')?.taskId;
+      // (the inbox's id, DC-…~T1, as the workflow knows it: DC-…/T1)
+      const id = (taskId && internalId(taskId)) ?? (await handle.query(stateQuery)).tasks.find((t) => t.elementId === 'Task_Accept' && t.state === 'OPEN')?.taskId;
       if (!id) throw new Error('no open Task_Accept');
       await handle.executeUpdate(completeUpdate, { args: [{ taskId: id, actor, outcome: 'reject' }], updateId: crypto.randomUUID() });
     } catch {
