@@ -117,7 +117,8 @@ const badCursor = () => badRequest('query.cursor', text('分页游标无效（�
 const valueAt = (row: Record<string, unknown>, field: string): unknown => field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | null | undefined)?.[k], row);
 const nest = (field: string, cond: unknown): Where => field.split('.').reduceRight<Where>((inner, k, i, all) => ({ [k]: i === all.length - 1 ? cond : inner }), {} as Where);
 
-function encodeKeys(order: ListOrder, row: Record<string, unknown>): string {
+/** The cursor after this row in a list order. */
+export function encodeKeys(order: ListOrder, row: Record<string, unknown>): string {
   const v = order.keys.map((k) => {
     const x = valueAt(row, k.field);
     return x instanceof Date ? x.toISOString() : (x ?? null);
@@ -125,7 +126,8 @@ function encodeKeys(order: ListOrder, row: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify({ o: order.name, v })).toString('base64url');
 }
 
-function decodeKeys(order: ListOrder, cursor: string | undefined): unknown[] | null {
+/** The key values a cursor holds (null: no cursor); 400 naming query.cursor when it is not one of this order's. */
+export function decodeKeys(order: ListOrder, cursor: string | undefined): unknown[] | null {
   if (!cursor) return null;
   let c: { o?: unknown; v?: unknown };
   try {

@@ -131,7 +131,7 @@ describe('a client generated from the served OpenAPI document', () => {
     );
   });
 
-  it('the administration lists and the process model, read through the typed client, are as documented', async () => {
+  it('the administration lists, the audit log and checkpoints and the process model, read through the typed client, are as documented', async () => {
     const admin = await as('admin');
     const before = checked.length;
     const processes = must(await admin.GET('/api/admin/processes', { params: { query: { limit: 2 } } }));
@@ -145,7 +145,10 @@ describe('a client generated from the served OpenAPI document', () => {
     must(await admin.GET('/api/admin/departments', { params: { query: { limit: 3 } } }));
     must(await admin.GET('/api/admin/users', { params: { query: { limit: 3 } } }));
     must(await admin.GET('/api/admin/calendar', { params: { query: { from: '2026-10-01', to: '2026-10-07' } } }));
-    expect(checked.length - before).toBe(9);
+    must(await admin.GET('/api/admin/audit', { params: { query: { limit: 3 } } }));
+    const dc = await s.prisma.orgUnit.findFirstOrThrow({ where: { casePrefix: 'DC' }, select: { id: true } });
+    must(await admin.GET('/api/admin/audit/checkpoints', { params: { query: { district: dc.id, limit: 3 } } }));
+    expect(checked.length - before).toBe(11);
     expect(checked.filter((c) => c.errors.length || c.schema === null)).toEqual([]);
   });
 });

@@ -227,6 +227,15 @@ describe('an audit trail that proves what it claims', () => {
       }
       expect(items.some((c) => c.statement.includes(`\n${intact} `))).toBe(true);
       expect(checkSignature(publicKey, items[0].statement.replace('number 1\n', 'number 9\n'), items[0].signature)).toBe(false);
+      // and the export comes in cursor pages as every list does: one checkpoint a page, the last without a next cursor
+      const walked: number[] = [];
+      for (let cursor: string | null | undefined, i = 0; i === 0 || (cursor && i < 1000); i++) {
+        const page = await request(s.app).get('/api/admin/audit/checkpoints').query({ district: dc.id, limit: 1, ...(cursor ? { cursor } : {}) }).set('Authorization', await s.auth('dc.auditor'));
+        expect(page.status).toBe(200);
+        walked.push(...page.body.items.map((c: { number: number }) => c.number));
+        cursor = page.body.nextCursor;
+      }
+      expect(walked.slice(0, items.length)).toEqual(items.map((c) => c.number));
     } finally {
       await handle.delete();
     }

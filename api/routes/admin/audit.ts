@@ -11,7 +11,7 @@ export function auditRoutes(deps: ApiDeps): Router {
     res.json(await audit.listAdminAudit(deps.prisma, readsIn(req), input<unknown, audit.AdminAuditQuery>(req).query));
   });
   r.get('/audit/checkpoints', validate({ query: 'AdminCheckpointQuery' }), async (req: Request, res: Response) => {
-    res.json(await audit.exportCheckpoints(deps.prisma, readsIn(req), deps.auditKey, input<unknown, { district: number; after?: number; limit: number }>(req).query));
+    res.json(await audit.exportCheckpoints(deps.prisma, readsIn(req), deps.auditKey, input<unknown, { district: number; after?: number; cursor?: string; limit: number }>(req).query));
   });
   return r;
 }

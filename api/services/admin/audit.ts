@@ -11,6 +11,7 @@ import { listCheckpoints, type CheckpointView } from '../../../platform/audit/ch
 import type { AuditPublicKey } from '../../../platform/audit/keys';
 import type { Caller } from '../../auth/caller';
 import { badRequest, notFound, text } from '../../http/errors';
+import { decodeKeys, encodeKeys, type ListOrder } from '../../http/paging';
 import { inScope, type AdminScope } from './scope';
 
 export type AuditEntity = 'process' | 'category' | 'org-unit' | 'grid' | 'department' | 'user' | 'calendar-day';
@@ -110,14 +111,22 @@ export async function listAdminAudit(prisma: PrismaClient, scope: AdminScope, q:
   };
 }
 
-/** A district's signed checkpoints with the public key to check them (the district must be in the reader's scope). */
-export async function exportCheckpoints(prisma: PrismaClient, scope: AdminScope, key: AuditPublicKey | undefined, q: { district: number; after?: number; limit: number }) {
+const CHECKPOINT_ORDER: ListOrder = { name: 'checkpoints', keys: [{ field: 'number', dir: 'asc', kind: 'int' }] };
+
+/**
+ * A district's signed checkpoints with the public key to check them (the district must be in the
+ * reader's scope), in number order: those numbered above `after`, in cursor pages as every list.
+ */
+export async function exportCheckpoints(prisma: PrismaClient, scope: AdminScope, key: AuditPublicKey | undefined, q: { district: number; after?: number; cursor?: string; limit: number }) {
   const d = await prisma.orgUnit.findUnique({ where: { id: q.district }, select: { id: true, level: true, path: true } });
   if (!d || d.level !== 'DISTRICT' || !inScope(scope, d.path)) throw notFound('query.district', text(`区县 ${q.district} 不存在或不在您的管辖范围内`, `district ${q.district} does not exist or is outside your scope`));
-  const items: CheckpointView[] = await listCheckpoints(prisma, d.id, { after: q.after, limit: q.limit });
+  const last = decodeKeys(CHECKPOINT_ORDER, q.cursor)?.[0] as number | undefined;
+  const after = Math.max(q.after ?? 0, last ?? 0);
+  const rows: CheckpointView[] = await listCheckpoints(prisma, d.id, { after: after || undefined, limit: q.limit + 1 });
+  const items = rows.slice(0, q.limit);
   return {
     key: key ? { algorithm: 'Ed25519', keyId: key.keyId, publicKeyPem: key.publicKeyPem } : null,
     items,
-    nextAfter: items.length === q.limit ? items.at(-1)!.number : null,
+    nextCursor: rows.length > q.limit ? encodeKeys(CHECKPOINT_ORDER, items.at(-1)! as unknown as Record<string, unknown>) : null,
   };
 }
