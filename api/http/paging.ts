@@ -139,10 +139,11 @@ export function decodeKeys(order: ListOrder, cursor: string | undefined): unknow
   return order.keys.map((k, i) => {
     const x = (c.v as unknown[])[i];
     if (x === null && k.nullable) return null;
-    if (k.kind === 'int' && Number.isInteger(x)) return x;
+    // values the database can compare (an INT column, a DATETIME year): anything else is not a cursor the API made
+    if (k.kind === 'int' && Number.isInteger(x) && Math.abs(x as number) <= 2147483647) return x;
     if (k.kind === 'string' && typeof x === 'string') return x;
     if (k.kind === 'enum' && typeof x === 'string' && k.values?.includes(x)) return x;
-    if (k.kind === 'date' && typeof x === 'string' && Number.isFinite(Date.parse(x))) return new Date(x);
+    if (k.kind === 'date' && typeof x === 'string' && Number.isFinite(Date.parse(x)) && new Date(x).getUTCFullYear() >= 1000 && new Date(x).getUTCFullYear() <= 9999) return new Date(x);
     throw badCursor();
   });
 }

@@ -892,6 +892,13 @@ describe('administration API', () => {
       const forged = await admin.get(`/api/admin/users?cursor=${Buffer.from('{"o":"users","v":[1]}').toString('base64url')}`);
       expect(forged.status).toBe(400);
       expect(problem(forged).field).toBe('query.cursor');
+      for (const v of ['[1e300]', '["+275760-09-13T00:00:00.000Z"]', 'null']) {
+        const key = v === 'null' ? 'versions' : v.includes('-') ? 'calendar' : 'versions';
+        const url = key === 'calendar' ? '/api/admin/calendar?from=2026-01-01&to=2026-01-31&' : '/api/admin/processes/standard-closed-loop/versions?';
+        const odd = await admin.get(`${url}cursor=${Buffer.from(`{"o":"${key}","v":${v}}`).toString('base64url')}`);
+        expect(odd.status).toBe(400);
+        expect(problem(odd).field).toBe('query.cursor');
+      }
     });
   });
 
