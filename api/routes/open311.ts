@@ -224,7 +224,7 @@ export function open311Routes(deps: ApiDeps): [Router, ErrorRequestHandler] {
     send(req, res, 'service_requests', (await findServiceRequests(deps, q, localeOf(req))) as unknown as XmlValue);
   });
 
-  r.get(`${OPEN311_BASE}/requests/:service_request_id.:format`, format, requestId, async (req, res) => {
+  r.get(`${OPEN311_BASE}/requests/:service_request_id.:format`, format, requestId, validate({}), async (req, res) => {
     const service_request_id = String(req.params.service_request_id);
     send(req, res, 'service_requests', (await getServiceRequest(deps, service_request_id, localeOf(req))) as unknown as XmlValue);
   });

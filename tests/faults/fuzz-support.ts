@@ -152,8 +152,10 @@ export class Schemas {
     if (known) return known;
     let cur: Schema = s;
     for (let i = 0; i < 32 && typeof cur.$ref === 'string'; i++) {
-      const name = cur.$ref.replace(/^#\/components\/schemas\//, '');
-      const target = this.doc.components.schemas[name];
+      // a component (#/components/schemas/Name) or a JSON pointer into one (…/Name/properties/field)
+      const [name, ...inner] = cur.$ref.replace(/^#\/components\/schemas\//, '').split('/').map((p: string) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+      let target: Schema | undefined = this.doc.components.schemas[name];
+      for (const key of inner) target = target === undefined ? undefined : ((target as Record<string, unknown>)[key] as Schema | undefined);
       if (!target) throw new Error(`no schema ${cur.$ref}`);
       const { $ref: _r, ...rest } = cur;
       cur = { ...target, ...rest };
