@@ -1,9 +1,7 @@
 /** GET /api/events: a handler's inbox updates without polling. */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { createApp } from '../../api/app';
 import { hashPassword } from '../../platform/auth/password';
-import { startApiSuite, DEMO_PASSWORD, type ApiSuite } from '../support/api';
+import { listening, startApiSuite, DEMO_PASSWORD, type ApiSuite } from '../support/api';
 import { uniqueSuffix } from '../support/env';
 import { act, inboxTask, reportAs } from '../support/api-flow';
 
@@ -44,17 +42,14 @@ async function readEvents(body: ReadableStream<Uint8Array>, done: (events: SseEv
 
 describe('GET /api/events', () => {
   let s: ApiSuite;
-  let server: Server;
+  let stop: () => Promise<void>;
   let base: string;
   beforeAll(async () => {
     s = await startApiSuite('api-events');
-    server = s.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ base, close: stop } = await listening(s.app));
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await stop();
     await s.close();
   });
 
@@ -100,20 +95,17 @@ describe('GET /api/events', () => {
 
   describe('a stream re-checks the caller while it runs', () => {
     let app: ReturnType<typeof createApp>;
-    let own: Server;
+    let stopOwn: () => Promise<void>;
     let ownBase: string;
     const made: number[] = [];
 
     beforeAll(async () => {
       // an instance that looks for changes every 100 ms and re-checks its callers every 200 ms
       app = createApp({ prisma: s.prisma, temporal: s.temporal, version: 'test', taskQueue: s.taskQueue, jwtSecret: 'test-secret-test-secret-test-secret-0123456789', eventIntervalMs: 100, eventRecheckMs: 200 });
-      own = app.listen(0, '127.0.0.1');
-      await new Promise((r) => own.once('listening', r));
-      ownBase = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+      ({ base: ownBase, close: stopOwn } = await listening(app));
     });
     afterAll(async () => {
-      own.closeAllConnections();
-      await new Promise((r) => own.close(r));
+      await stopOwn();
       await s.prisma.user.deleteMany({ where: { id: { in: made } } });
     });
 

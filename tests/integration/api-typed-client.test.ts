@@ -5,10 +5,8 @@
  * against the schema the document gives for its operation and status (ajv, draft 2020-12).
  */
 import fs from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { startApiSuite, DEMO_PASSWORD, type ApiSuite } from '../support/api';
+import { listening, startApiSuite, DEMO_PASSWORD, type ApiSuite } from '../support/api';
 import { wangfangGrid } from '../support/cases';
 import { must, typedClient, type Checked } from '../support/typed-client';
 
@@ -17,7 +15,7 @@ type Doc = Parameters<typeof typedClient>[1];
 
 describe('a client generated from the served OpenAPI document', () => {
   let s: ApiSuite;
-  let server: Server;
+  let stop: () => Promise<void>;
   let base: string;
   let doc: Doc;
   const checked: Checked[] = [];
@@ -25,13 +23,10 @@ describe('a client generated from the served OpenAPI document', () => {
 
   beforeAll(async () => {
     s = await startApiSuite('api-typed');
-    server = s.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ base, close: stop } = await listening(s.app));
   });
   afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await stop();
     await s.close();
   });
 

@@ -16,6 +16,7 @@ import { startApiSuite, type ApiSuite } from '../support/api';
 import { act, inboxTask, reportAs } from '../support/api-flow';
 import { wangfangGrid } from '../support/cases';
 import { uniqueSuffix } from '../support/env';
+import { internalId } from '../../api/http/ids';
 
 interface Event {
   seq: number;
@@ -24,6 +25,8 @@ interface Event {
   fromStatus: string | null;
   toStatus: string | null;
   tier: string | null;
+  /** the row's task, in the API's form (DC-…~T1) */
+  taskId: string | null;
   data: Record<string, unknown>;
 }
 
@@ -193,7 +196,7 @@ describe('case data agrees with the case history', () => {
 
     const events = await historyOf(c.id);
     // the 核查 task's own rows: dispatched to, claimed and completed by the grid worker at GRID
-    const verifyRows = events.filter((e) => e.data.taskId === verify.id);
+    const verifyRows = events.filter((e) => e.taskId === verify.id);
     expect(verifyRows.map((e) => [e.action, e.tier])).toEqual([
       ['dispatchTask', 'GRID'],
       ['claim', 'GRID'],
@@ -283,6 +286,6 @@ describe('case data agrees with the case history', () => {
       expect(JSON.parse(res.text)).toMatchObject({ field: 'body.data.category', code });
     }
     expect((await historyOf(c.id)).length).toBe(events);
-    expect((await s.prisma.task.findUniqueOrThrow({ where: { id: register.id } })).state).toBe('OPEN');
+    expect((await s.prisma.task.findUniqueOrThrow({ where: { id: internalId(register.id) } })).state).toBe('OPEN');
   });
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import request from 'supertest';
 import type { Express } from 'express';
+import type { AddressInfo } from 'node:net';
 import { createApp } from '../../api/app';
 import { testServices } from './env';
 import { startSuiteWorker, type SuiteWorker } from './worker';
@@ -66,4 +67,17 @@ export async function startApiSuite(prefix: string, opts: { open311RateLimit?: n
 /** Terminates the case workflows a suite started (those that already ended are skipped). */
 export async function terminateCases(s: Pick<ApiSuite, 'temporal'>, ids: Iterable<string>): Promise<void> {
   for (const id of ids) await s.temporal.client.workflow.getHandle(id).terminate('test done').catch(() => undefined);
+}
+
+/** The app listening on an ephemeral loopback port (for clients that need a real socket: fetch, SSE, a browser). */
+export async function listening(app: Express): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
 }

@@ -5,11 +5,9 @@
  * screenshots go to .data/test-results/screenshots/ (not committed).
  */
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startApiSuite, DEMO_PASSWORD, type ApiSuite } from './api';
+import { listening, startApiSuite, DEMO_PASSWORD, type ApiSuite } from './api';
 
 export const SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', '.data', 'test-results', 'screenshots');
 
@@ -31,10 +29,7 @@ export async function startConsoleSuite(prefix: string): Promise<ConsoleSuite> {
   const consoleDir = process.env.GRIDCASE_CONSOLE_DIR;
   if (!executablePath || !consoleDir) throw new Error('run the browser tests with `npm test`: it builds the console and installs Chromium');
   const api = await startApiSuite(prefix, { consoleDir });
-  const server: Server = await new Promise((resolve) => {
-    const s = api.app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { base: baseUrl, close: stopListening } = await listening(api.app);
   const browser = await chromium.launch({
     executablePath,
     headless: true,
@@ -68,7 +63,7 @@ export async function startConsoleSuite(prefix: string): Promise<ConsoleSuite> {
     },
     async close() {
       await browser.close().catch(() => undefined);
-      await new Promise((r) => server.close(r));
+      await stopListening();
       await api.close();
     },
   };
