@@ -6,11 +6,10 @@
  * Staleness is a hash over every input; `npm start`, `npm test` and `npm run api` call it.
  */
 import { spawnSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ensureApiTypes } from '../platform/bootstrap/api-types';
+import { ensureApiTypes, hashInputs } from '../platform/bootstrap/api-types';
 
 const ROOT = path.resolve(__dirname, '..');
 export const CONSOLE_DIR = path.join(__dirname, 'dist');
@@ -19,20 +18,8 @@ const STAMP = path.join(CONSOLE_DIR, '.build-hash');
 /** Everything the bundle is made from: the console, the contracts, the shared process core, the locked packages. */
 const INPUTS = ['designer/src', 'designer/index.html', 'designer/vite.config.ts', 'designer/tsconfig.json', 'designer/build.ts', 'schema', 'api/openapi.ts', 'process', 'processes', 'package-lock.json'];
 
-function files(rel: string): string[] {
-  const abs = path.join(ROOT, rel);
-  if (!fs.existsSync(abs)) return [];
-  if (fs.statSync(abs).isFile()) return [rel];
-  return fs
-    .readdirSync(abs, { withFileTypes: true })
-    .flatMap((d) => files(path.posix.join(rel, d.name)))
-    .sort();
-}
-
 export function inputsHash(): string {
-  const h = crypto.createHash('sha256');
-  for (const f of INPUTS.flatMap(files)) h.update(f).update('\0').update(fs.readFileSync(path.join(ROOT, f))).update('\0');
-  return h.digest('hex');
+  return hashInputs(ROOT, INPUTS);
 }
 
 export function consoleIsCurrent(): boolean {

@@ -24,10 +24,14 @@ function filesUnder(root: string, rel: string): string[] {
     .flatMap((n) => filesUnder(root, path.posix.join(rel, n)));
 }
 
-function inputsHash(root: string, generator: string): string {
+/**
+ * A hash over the named files and folders below root (paths and contents, in a stable order):
+ * what a generated artefact was made from, to know when to make it again.
+ */
+export function hashInputs(root: string, inputs: readonly string[]): string {
   const h = crypto.createHash('sha256');
-  for (const f of ['schema', 'api/openapi.ts'].flatMap((r) => filesUnder(root, r))) h.update(f).update('\0').update(fs.readFileSync(path.join(root, f))).update('\0');
-  return h.update(fs.readFileSync(generator)).digest('hex');
+  for (const f of inputs.flatMap((r) => filesUnder(root, r))) h.update(f).update('\0').update(fs.readFileSync(path.join(root, f))).update('\0');
+  return h.digest('hex');
 }
 
 /** Writes generated/openapi/{openapi.json,schema.d.ts} when missing or stale; returns whether it wrote them. */
@@ -37,7 +41,7 @@ export function ensureApiTypes(root: string, log: (l: string) => void, opts: { f
   const docFile = path.join(out, 'openapi.json');
   const marker = path.join(out, '.inputs-sha256');
   const pkg = require.resolve('openapi-typescript/package.json', { paths: [root] });
-  const hash = inputsHash(root, pkg);
+  const hash = hashInputs(root, ['schema', 'api/openapi.ts', path.relative(root, pkg)]);
   if (!opts.force && fs.existsSync(types) && fs.existsSync(docFile) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash) return false;
   log('generating the API types (generated/openapi) …');
   // loaded here, not at the top: the document's modules are the API's, not the bootstrap's
