@@ -14,6 +14,8 @@ export interface SortSpec {
 
 type Where = Record<string, unknown>;
 
+const badCursor = () => badRequest('query.cursor', text('分页游标无效（或排序方式已改变）', 'the cursor is invalid (or the sort order changed)'));
+
 export interface Cursor {
   v: string | number | null;
   id: string | number;
@@ -35,7 +37,7 @@ export function decodeCursor(spec: SortSpec, cursor: string | undefined): Cursor
     if (spec.kind === 'date' && c.v !== null && Number.isNaN(Date.parse(c.v as string))) throw new Error('date');
     return { v: c.v as string | number | null, id: c.id };
   } catch {
-    throw badRequest('query.cursor', text('分页游标无效（或排序方式已改变）', 'the cursor is invalid (or the sort order changed)'));
+    throw badCursor();
   }
 }
 
@@ -61,9 +63,13 @@ export interface Page<T> {
 
 /** Fetches limit+1 rows to know whether a next page exists. */
 export async function page<T extends Record<string, unknown>>(spec: SortSpec, limit: number, fetch: (take: number) => Promise<T[]>): Promise<Page<T>> {
-  const rows = await fetch(limit + 1);
+  return pageOf(await fetch(limit + 1), limit, (last) => encodeCursor(spec, last));
+}
+
+/** A page of `limit` items from limit+1 rows read, with the cursor after its last item when more remain. */
+function pageOf<T>(rows: T[], limit: number, cursorAfter: (last: T) => string): Page<T> {
   const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? encodeCursor(spec, items[items.length - 1]) : null };
+  return { items, nextCursor: rows.length > limit ? cursorAfter(items[items.length - 1]) : null };
 }
 
 /**
@@ -112,7 +118,6 @@ export interface ListQuery {
   limit?: number;
 }
 
-const badCursor = () => badRequest('query.cursor', text('分页游标无效（或排序方式已改变）', 'the cursor is invalid (or the sort order changed)'));
 
 const valueAt = (row: Record<string, unknown>, field: string): unknown => field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | null | undefined)?.[k], row);
 const nest = (field: string, cond: unknown): Where => field.split('.').reduceRight<Where>((inner, k, i, all) => ({ [k]: i === all.length - 1 ? cond : inner }), {} as Where);
@@ -175,7 +180,5 @@ function afterKeys(order: ListOrder, values: unknown[] | null): Where {
 /** One page of a list in a fixed order: `fetch` gets the filter "after the cursor" to AND with its own, and how many rows to take. */
 export async function listPage<T extends Record<string, unknown>>(q: ListQuery, order: ListOrder, defaultLimit: number, fetch: (after: Where, take: number) => Promise<T[]>): Promise<Page<T>> {
   const limit = q.limit ?? defaultLimit;
-  const rows = await fetch(afterKeys(order, decodeKeys(order, q.cursor)), limit + 1);
-  const items = rows.slice(0, limit);
-  return { items, nextCursor: rows.length > limit ? encodeKeys(order, items[items.length - 1]) : null };
+  return pageOf(await fetch(afterKeys(order, decodeKeys(order, q.cursor)), limit + 1), limit, (last) => encodeKeys(order, last));
 }
