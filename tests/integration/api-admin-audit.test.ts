@@ -9,7 +9,7 @@ import path from 'node:path';
 import mariadb from 'mariadb';
 import request from 'supertest';
 import { connectionOptions } from '../../platform/db/url';
-import { startApiSuite, DEMO_PASSWORD, type ApiSuite } from '../support/api';
+import { startApiSuite, DEMO_PASSWORD, type ApiSuite, signedIn } from '../support/api';
 import { testServices, uniqueSuffix } from '../support/env';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'bpmn');
@@ -24,16 +24,7 @@ describe('the administration audit log', () => {
   const run = uniqueSuffix();
   const ids = { dongcheng: 0, xicheng: 0, admin: 0 };
 
-  const as = async (username: string) => {
-    const auth = await s.auth(username);
-    return {
-      get: (p: string) => request(s.app).get(p).set('Authorization', auth),
-      post: (p: string) => request(s.app).post(p).set('Authorization', auth),
-      put: (p: string) => request(s.app).put(p).set('Authorization', auth),
-      patch: (p: string) => request(s.app).patch(p).set('Authorization', auth),
-      delete: (p: string) => request(s.app).delete(p).set('Authorization', auth),
-    };
-  };
+  const as = (username: string) => signedIn(s, username);
   /** The entries of one entity, oldest first, as `reader` sees them. */
   const entriesOf = async (entity: string, entityId: string | number, reader = 'admin'): Promise<Entry[]> => {
     const res = await (await as(reader)).get(`/api/admin/audit?entity=${entity}&entityId=${entityId}`);

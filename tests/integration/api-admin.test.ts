@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { areaSqm } from '../../seed/geo';
-import { startApiSuite, DEMO_PASSWORD, type ApiSuite } from '../support/api';
+import { startApiSuite, DEMO_PASSWORD, type ApiSuite, signedIn } from '../support/api';
 import { uniqueSuffix } from '../support/env';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'bpmn');
@@ -40,16 +40,7 @@ describe('administration API', () => {
   const ids = { city: 0, dongcheng: 0, xicheng: 0, dongchengPath: '', xichengPath: '' };
   const made = { users: [] as number[], units: [] as number[], departments: [] as number[], categories: [] as number[], processes: [] as string[], cases: [] as string[] };
 
-  const as = async (username: string) => {
-    const auth = await s.auth(username);
-    return {
-      get: (p: string) => request(s.app).get(p).set('Authorization', auth),
-      post: (p: string) => request(s.app).post(p).set('Authorization', auth),
-      put: (p: string) => request(s.app).put(p).set('Authorization', auth),
-      patch: (p: string) => request(s.app).patch(p).set('Authorization', auth),
-      delete: (p: string) => request(s.app).delete(p).set('Authorization', auth),
-    };
-  };
+  const as = (username: string) => signedIn(s, username);
 
   /** A township (and optionally a village in it) of this run, under a district, created by admin. */
   async function township(districtId: number, name: string): Promise<{ id: number; code: string; path: string }> {

@@ -81,3 +81,15 @@ export async function listening(app: Express): Promise<{ base: string; close: ()
     },
   };
 }
+
+/** supertest requests of one signed-in demo account: `(await signedIn(s, 'admin')).get('/api/…')`. */
+export async function signedIn(s: Pick<ApiSuite, 'app' | 'auth'>, username: string) {
+  const auth = await s.auth(username);
+  return {
+    get: (p: string) => request(s.app).get(p).set('Authorization', auth),
+    post: (p: string) => request(s.app).post(p).set('Authorization', auth),
+    put: (p: string) => request(s.app).put(p).set('Authorization', auth),
+    patch: (p: string) => request(s.app).patch(p).set('Authorization', auth),
+    delete: (p: string) => request(s.app).delete(p).set('Authorization', auth),
+  };
+}
