@@ -315,11 +315,11 @@ describe('a district administrator', () => {
     await page.close();
   });
 
-  it('given a handler, when they open the console, then they land on their workspace and the designer is not theirs', async () => {
+  it('given a handler, when they open the console, then they land on their inbox and the designer is not theirs', async () => {
     const page = await s.as('dhm1.handler');
-    await page.getByRole('heading', { name: '工作台' }).waitFor();
+    await page.getByRole('heading', { name: '待办任务' }).waitFor();
     await page.goto('/processes');
-    await page.getByRole('heading', { name: '工作台' }).waitFor();
+    await page.getByRole('heading', { name: '待办任务' }).waitFor();
     await page.close();
   });
 });

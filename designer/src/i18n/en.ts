@@ -4,13 +4,10 @@ import type zh from './zh-CN';
 const en: typeof zh = {
   app: { name: 'GridCase grid management', short: 'GridCase', signOut: 'Sign out', language: 'Language', docs: 'API docs' },
   roles: { ADMINISTRATOR: 'Administrator', DISPATCHER: 'Dispatcher', HANDLER: 'Handler', GRID_WORKER: 'Grid worker', SUPERVISOR: 'Supervisor', AUDITOR: 'Auditor', REPORTER: 'Reporter' },
-  nav: { processes: 'Processes', categories: 'Categories', workspace: 'Workspace' },
+  nav: { processes: 'Processes', categories: 'Categories', inbox: 'Inbox', supervision: 'Supervision', cases: 'Cases', reports: 'My reports' },
   signIn: {
     title: 'Sign in', subtitle: 'Grid management · case handling', username: 'Username', password: 'Password', submit: 'Sign in',
     required: 'Enter your username and password', failed: 'Sign-in failed',
-  },
-  workspace: {
-    title: 'Workspace', welcome: 'Hello, {name}', roles: 'Your roles', apiNote: 'The inbox, case and supervision pages are being built; until then, work through the API documentation.', openDocs: 'Open the API docs',
   },
   processes: {
     title: 'Process definitions', search: 'Search key or name', key: 'Key', name: 'Name', usedBy: 'Used by categories', latest: 'Current version', deployedBy: 'Deployed by',

@@ -2,13 +2,10 @@
 export default {
   app: { name: 'GridCase 网格化管理平台', short: 'GridCase', signOut: '退出登录', language: '语言', docs: 'API 文档' },
   roles: { ADMINISTRATOR: '系统管理员', DISPATCHER: '派遣员', HANDLER: '处置人员', GRID_WORKER: '网格员', SUPERVISOR: '督办人员', AUDITOR: '审计人员', REPORTER: '上报人' },
-  nav: { processes: '流程设计', categories: '事件分类', workspace: '工作台' },
+  nav: { processes: '流程设计', categories: '事件分类', inbox: '待办', supervision: '督办', cases: '案件查询', reports: '我的上报' },
   signIn: {
     title: '登录', subtitle: '网格化管理 · 案件办理平台', username: '用户名', password: '密码', submit: '登录',
     required: '请输入用户名和密码', failed: '登录失败',
-  },
-  workspace: {
-    title: '工作台', welcome: '{name}，您好', roles: '您的角色', apiNote: '待办、案件与督办页面正在建设中；目前请通过 API 文档办理业务。', openDocs: '打开 API 文档',
   },
   processes: {
     title: '流程定义', search: '搜索流程标识或名称', key: '流程标识', name: '名称', usedBy: '使用的事件分类', latest: '当前版本', deployedBy: '部署人',

@@ -59,9 +59,19 @@ export const isAdministrator = () => !!session.me?.roles.includes('ADMINISTRATOR
  */
 export const canChangeProcesses = () => !!session.me?.memberships.some((m) => m.role === 'ADMINISTRATOR' && m.level === 'CITY');
 
-/** The first page of a role: administrators draw processes, everyone else has the workspace. */
+/**
+ * The first page of a role: administrators draw processes, auditors search cases, supervisors
+ * watch what is overdue and decide approvals, the people who act on cases work their inbox;
+ * anyone else (a reporter only) follows what they reported.
+ */
 export function homeOf(me: Me | null): string {
   if (!me) return '/signin';
   if (me.roles.includes('ADMINISTRATOR')) return '/processes';
-  return '/workspace';
+  if (me.roles.includes('SUPERVISOR')) return '/supervision';
+  if (me.roles.some((r) => r === 'HANDLER' || r === 'DISPATCHER' || r === 'GRID_WORKER')) return '/inbox';
+  if (me.roles.includes('AUDITOR')) return '/cases';
+  return '/reports';
 }
+
+/** Whether the caller holds one of the roles (the API decides again; this only shapes the page). */
+export const holds = (...roles: string[]) => !!session.me?.roles.some((r) => roles.includes(r));
