@@ -143,6 +143,8 @@ const REFUSAL_ZH: Record<string, string> = {
   APPROVAL_DECIDED: '该申请已审批',
   ALREADY_OVERDUE: '已超期，不能再申请延期',
   CASE_ENDED: '案件已结束',
+  ALREADY_DISPATCHED: '案件已派遣处置，不能再撤回',
+  NOT_REPORTER: '只有上报人可以撤回案件',
 };
 
 interface Failure {

@@ -100,6 +100,9 @@ const REQUEST_TITLE: Record<ApprovalKind, string> = { EXTENSION: '延期申请',
 
 export type ApprovalKind = 'EXTENSION' | 'RETURN' | 'VOID' | 'DEFERRAL';
 
+/** The statuses before 派遣 (dispatch): a report the reporter may still withdraw (撤回). */
+export const WITHDRAWABLE_STATUSES: readonly CaseStatusCode[] = ['REPORTED', 'ACCEPTED', 'REGISTERED'];
+
 export interface Approval {
   id: string;
   /** 延期 extension, 回退 return, 作废 void (ends the case), 缓办 deferral (moves the deadline) */
@@ -708,6 +711,30 @@ export class Engine {
     this.state.status = 'VOIDED';
     this.state.statusLabel = '已作废';
     this.audit('void', a.requestedBy, from, 'VOIDED', a.reason, { approvalId: a.id, approvedBy: a.decidedBy });
+    this.endCase();
+  }
+
+  /**
+   * 撤回 by the reporter while the report has not been dispatched yet (its status has not reached
+   * DISPATCHED: 受理 and 立案 are still the centre's own work): every open element is cancelled
+   * and the case ends as WITHDRAWN, whatever the diagram draws. Once dispatched, only a message
+   * boundary the diagram draws (e.g. `withdraw` on 处置) can take a withdrawal.
+   */
+  validateWithdraw(actor: Actor): void {
+    if (this.facts.reporter.userId === null || actor.userId !== this.facts.reporter.userId) throw new EngineError('NOT_REPORTER', 'only the reporter may withdraw the case');
+    if (!WITHDRAWABLE_STATUSES.includes(this.state.status)) throw new EngineError('ALREADY_DISPATCHED', `the case has been dispatched (${this.state.status}): it can no longer be withdrawn`);
+  }
+
+  withdraw(actor: Actor, reason: string, now: string): void {
+    this.now = now;
+    this.validateWithdraw(actor);
+    for (const inst of Object.values(this.state.instances)) this.cancelInstance(inst);
+    this.state.tokens = [];
+    this.state.joins = {};
+    const from = this.state.status;
+    this.state.status = 'WITHDRAWN';
+    this.state.statusLabel = '已撤回';
+    this.audit('withdraw', actor, from, 'WITHDRAWN', reason, {});
     this.endCase();
   }
 

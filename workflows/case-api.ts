@@ -81,6 +81,12 @@ export type RequestUpdate = UpdateDefinition<{ approval: Approval; case: CaseVie
 export const decideUpdate = defineUpdate<{ approval: Approval; case: CaseView }, [{ approvalId: string; actor: Actor; approve: boolean; note?: string }]>('decideApproval');
 export const commentUpdate = defineUpdate<{ case: CaseView }, [{ taskId?: string; actor: Actor; text: string }]>('comment');
 
+/**
+ * 撤回: the reporter withdraws a report that has not been dispatched yet (its status before
+ * DISPATCHED); the case ends WITHDRAWN. Refused with NOT_REPORTER or ALREADY_DISPATCHED.
+ */
+export const withdrawUpdate = defineUpdate<{ case: CaseView }, [{ actor: Actor; reason: string }]>('withdraw');
+
 /** 催办 by hand. */
 export const urgeSignal = defineSignal<[{ actor: Actor; note?: string; taskId?: string }]>('urge');
 /** 督办 by hand, optionally with a new deadline (ISO date-time) for the open tasks. */

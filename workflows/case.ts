@@ -38,6 +38,7 @@ import {
   superviseSignal,
   unclaimUpdate,
   urgeSignal,
+  withdrawUpdate,
   type CaseView,
   type CaseWorkflowInput,
   type RequestUpdate,
@@ -50,6 +51,12 @@ import {
  * histories of every other case replay unchanged.
  */
 export const LOCATE_ME_PATCH = 'locate-me';
+/**
+ * 撤回 before dispatch (withdrawUpdate, added after the first release as a new update handler, so
+ * histories without it replay unchanged). The marker names the histories that used it, so a later
+ * change to what it does can branch on it.
+ */
+export const WITHDRAW_PATCH = 'withdraw-before-dispatch';
 /** Outcomes that end a case at 受理 (invalid, duplicate): they need no point. */
 const ENDS_WITHOUT_PLACE = ['reject', 'duplicate'];
 
@@ -415,6 +422,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
         checkText(text, 'text');
         if (taskId !== undefined) validate(() => engine.findTask(taskId));
       },
+    },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    ({ actor, reason }) =>
+      act(() => {
+        patched(WITHDRAW_PATCH);
+        engine.withdraw(actor, reason, now());
+      }).then(() => ({ case: view() })),
+    {
+      validator: ({ actor, reason }) =>
+        admit(actor, () => {
+          checkText(reason, 'reason', 500);
+          engine.validateWithdraw(actor);
+        }),
     },
   );
 

@@ -12,6 +12,7 @@ import { rateCase } from '../services/satisfaction';
 import { intakeCase, type Channel } from '../services/intake';
 import type { Crs } from '../../platform/geo/crs';
 import { addAttachments, mergeCase, readAttachment, superviseCase, urgeCase } from '../services/supervision';
+import { caseDiagram, caseMap, casePathOf, withdrawCase } from '../services/case-page';
 
 interface CaseCreate {
   category?: string | null;
@@ -90,6 +91,25 @@ export function caseRoutes(deps: ApiDeps): Router {
 
   r.get('/api/cases/:id/history/verify', auth, id, async (req, res) => {
     res.json(await verifyHistory(deps, callerOf(req), input<unknown, unknown, { id: string }>(req).params.id));
+  });
+
+  r.get('/api/cases/:id/path', auth, id, async (req, res) => {
+    res.json(await casePathOf(deps, callerOf(req), input<unknown, unknown, { id: string }>(req).params.id));
+  });
+
+  r.get('/api/cases/:id/diagram', auth, id, async (req, res) => {
+    const xml = await caseDiagram(deps, callerOf(req), input<unknown, unknown, { id: string }>(req).params.id);
+    // a version never changes: the case's diagram may be kept
+    res.type('application/xml').set('Cache-Control', 'private, max-age=3600').send(xml);
+  });
+
+  r.get('/api/cases/:id/map', auth, id, async (req, res) => {
+    res.json(await caseMap(deps, callerOf(req), input<unknown, unknown, { id: string }>(req).params.id));
+  });
+
+  r.post('/api/cases/:id/withdraw', auth, validate({ params: 'CaseIdParams', body: 'WithdrawBody' }), once, async (req, res) => {
+    const { params, body } = input<{ reason: string }, unknown, { id: string }>(req);
+    res.json(await withdrawCase(deps, callerOf(req), params.id, body, idempotencyKey(req)));
   });
 
   r.post('/api/cases/:id/urge', auth, allow('SUPERVISOR'), validate({ params: 'CaseIdParams', body: 'UrgeBody' }), once, async (req, res) => {

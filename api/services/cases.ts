@@ -3,7 +3,8 @@ import type { Prisma } from '../../generated/prisma/client';
 import { CaseStatus } from '../../generated/prisma/enums';
 import { verifyCaseAudit } from '../../platform/audit/verify';
 import type { Caller } from '../auth/caller';
-import { caseScope } from '../auth/scope';
+import { caseScope, holdsAbove } from '../auth/scope';
+import { WITHDRAWABLE_STATUSES } from '../../process/engine';
 import type { ApiDeps } from '../deps';
 import { notFound, text } from '../http/errors';
 import { apiId, apiIdOrNull } from '../http/ids';
@@ -196,6 +197,7 @@ export async function getCase(deps: ApiDeps, caller: Caller, id: string) {
     rating: { select: { score: true, comment: true, ratedAt: true } },
   });
   const now = new Date();
+  const escalated = await deps.prisma.caseEvent.findMany({ where: { caseId: id, action: 'escalate' }, select: { payload: true } });
   return {
     ...caseSummary(c, now),
     village: c.village,
@@ -219,7 +221,30 @@ export async function getCase(deps: ApiDeps, caller: Caller, id: string) {
     attachments: c.attachments.map((a) => ({ ...a, taskId: apiIdOrNull(a.taskId), createdAt: a.createdAt.toISOString(), href: `/api/cases/${c.id}/attachments/${a.id}` })),
     pendingApprovals: c.approvals.map((a) => ({ ...a, id: apiId(a.id), requestedAt: a.requestedAt.toISOString() })),
     rating: c.rating ? { ...c.rating, ratedAt: c.rating.ratedAt.toISOString() } : null,
+    // how often the case went up a tier (逐级上报; "already at the top" moves nothing)
+    escalations: escalated.filter((e) => {
+      const p = e.payload as { fromTier?: string; toTier?: string } | null;
+      return !!p?.fromTier && p.fromTier !== p.toTier;
+    }).length,
+    actions: caseActions(caller, c),
   };
+}
+
+export type CaseAction = 'urge' | 'supervise' | 'withdraw' | 'rate';
+
+/**
+ * What the caller may do to the whole case (the page offers these; each endpoint checks again):
+ * 催办 and 督办 by supervisors of its area while it runs, 撤回 by its reporter before it is
+ * dispatched, 评价 by its reporter once it is closed.
+ */
+export function caseActions(caller: Caller, c: { status: string; orgPath: string; reporterId: number | null; rating: unknown }): CaseAction[] {
+  const out: CaseAction[] = [];
+  const ended = (ENDED_STATUSES as readonly string[]).includes(c.status);
+  const reporter = c.reporterId !== null && c.reporterId === caller.userId;
+  if (!ended && holdsAbove(caller, c.orgPath, ['SUPERVISOR'])) out.push('urge', 'supervise');
+  if (reporter && (WITHDRAWABLE_STATUSES as readonly string[]).includes(c.status)) out.push('withdraw');
+  if (reporter && c.status === 'CLOSED' && !c.rating) out.push('rate');
+  return out;
 }
 
 /**

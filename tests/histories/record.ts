@@ -4,8 +4,9 @@
  * them with GRIDCASE_KEEP_SERVICES=1) and writes each history as tests/histories/<name>.json.
  *
  *   GRIDCASE_KEEP_SERVICES=1 npm test -- tests/unit/config.test.ts   # services up, test DB seeded
- *   DATABASE_URL=… TEMPORAL_ADDRESS=127.0.0.1:7233 node --import tsx tests/histories/record.ts
+ *   DATABASE_URL=… TEMPORAL_ADDRESS=127.0.0.1:7233 node --import tsx tests/histories/record.ts [name …]
  *
+ * With names (caseWorkflow-withdrawn-before-dispatch-v4 …), only those histories are recorded.
  * Only record histories of released code; never re-record one to make a failing replay pass.
  */
 import fs from 'node:fs';
@@ -15,7 +16,7 @@ import { loadConfig } from '../../platform/config';
 import { createPrisma } from '../../platform/db/prisma';
 import { connectTemporal } from '../../platform/temporal/client';
 import { connectWorker, createWorker, installRuntime } from '../../platform/temporal/worker';
-import { claimUpdate, commentUpdate, completeUpdate, escalateUpdate, urgeSignal } from '../../workflows/case-api';
+import { claimUpdate, commentUpdate, completeUpdate, escalateUpdate, urgeSignal, withdrawUpdate } from '../../workflows/case-api';
 import { actor, newCaseId, openTask, reportCase } from '../support/cases';
 import { locateGrid } from '../../platform/geo/locate';
 
@@ -30,6 +31,8 @@ async function main() {
   const taskQueue = `record-${Date.now()}`;
   const worker = await createWorker({ connection, namespace: target.namespace, taskQueue, deps: { prisma } });
   const running = worker.run();
+  const only = process.argv.slice(2);
+  const want = (name: string) => !only.length || only.includes(name);
   const save = async (handle: WorkflowHandle, name: string) => {
     const history = await handle.fetchHistory();
     const file = path.join(__dirname, `${name}.json`);
@@ -48,7 +51,7 @@ async function main() {
     const supervisor = await actor(prisma, 'dhm.supervisor');
 
     // standard closed loop: accept, register, dispatch, escalate at the village, handle at the street, verify fails once, then passes
-    {
+    if (want('caseWorkflow-standard-closed-loop-v1')) {
       const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: 'WJ02', caseId: newCaseId('RH'), description: '居民楼顶违法扩建' });
       for (const step of ['Task_Accept', 'Task_Register', 'Task_Dispatch']) {
         const t = await openTask(handle, step, prisma);
@@ -69,7 +72,7 @@ async function main() {
       await save(handle, 'caseWorkflow-standard-closed-loop-v1');
     }
     // emergency: the district is notified at once (notify service task), then respond, make safe, resolve, verify
-    {
+    if (want('caseWorkflow-emergency-v1')) {
       const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: 'YJ01', caseId: newCaseId('RH'), description: '连续降雨后山体出现裂缝' });
       const steps: [string, string, { userId: number | null; name: string }, Record<string, unknown> | undefined][] = [
         ['Task_Respond', 'responded', handler, undefined],
@@ -85,7 +88,7 @@ async function main() {
       await save(handle, 'caseWorkflow-emergency-v1');
     }
     // rejected at acceptance
-    {
+    if (want('caseWorkflow-rejected-v1')) {
       const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: 'QT03', caseId: newCaseId('RH'), description: '重复上报' });
       const t = await openTask(handle, 'Task_Accept', prisma);
       await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler, outcome: 'reject' }] });
@@ -95,7 +98,7 @@ async function main() {
     // unclassified: 立案 classifies it (the workflow loads the category's facts), handled at the
     // village, the reporter verifies at GRID, 结案 is one row (patches register-classifies,
     // audit-task-tier, close-once, report-at-reported)
-    {
+    if (want('caseWorkflow-classified-at-register-v2')) {
       const std = await prisma.processVersion.findFirstOrThrow({ where: { definition: { key: 'standard-closed-loop' } }, orderBy: { version: 'desc' }, select: { id: true } });
       const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: '', uncategorized: true, processVersionId: std.id, caseId: newCaseId('RH'), description: '小区门口路灯不亮' });
       const steps: [string, string | undefined, Record<string, unknown> | undefined][] = [
@@ -119,7 +122,7 @@ async function main() {
     // reported without a point (Open311 with only an address): 受理 at the district's
     // dispatchers places it (a GCJ-02 point from their map), then the village works it as a
     // located report (patch locate-me)
-    {
+    if (want('caseWorkflow-located-at-accept-v3')) {
       const district = await prisma.orgUnit.findFirstOrThrow({ where: { name: '东城区', level: 'DISTRICT' }, select: { id: true } });
       const dispatcher = await actor(prisma, 'dc.dispatcher');
       const { handle } = await reportCase(prisma, temporal.client, taskQueue, {
@@ -151,6 +154,16 @@ async function main() {
       await handle.executeUpdate(completeUpdate, { args: [{ taskId: check.taskId, actor: wangfang, outcome: 'pass' }] });
       await handle.result();
       await save(handle, 'caseWorkflow-located-at-accept-v3');
+    }
+    // 撤回 before dispatch: accepted, then withdrawn by 王芳 while 立案 waits (patch withdraw-before-dispatch)
+    if (want('caseWorkflow-withdrawn-before-dispatch-v4')) {
+      const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: 'SS03', caseId: newCaseId('RH'), description: '楼道灯不亮' });
+      const accept = await openTask(handle, 'Task_Accept', prisma);
+      await handle.executeUpdate(completeUpdate, { args: [{ taskId: accept.taskId, actor: handler, outcome: 'accept' }] });
+      await openTask(handle, 'Task_Register', prisma);
+      await handle.executeUpdate(withdrawUpdate, { args: [{ actor: wangfang, reason: '已自行修好' }] });
+      await handle.result();
+      await save(handle, 'caseWorkflow-withdrawn-before-dispatch-v4');
     }
   } finally {
     worker.shutdown();
