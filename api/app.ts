@@ -16,6 +16,8 @@ import { authRoutes } from './routes/auth';
 import { citizenRoutes } from './routes/citizen';
 import { open311Routes } from './routes/open311';
 import { caseRoutes } from './routes/cases';
+import { caseSearchRoutes } from './routes/case-search';
+import { DEFAULT_CASE_SEARCH_LIMIT } from './services/case-search';
 import { taskRoutes } from './routes/tasks';
 import { DEFAULT_SIGN_IN_POLICY, type SignInPolicy } from './services/sign-in';
 import { eventRoutes } from './routes/events';
@@ -45,6 +47,8 @@ export interface AppDeps {
   consoleDir?: string;
   /** the audit checkpoint key (GRIDCASE_AUDIT_KEY): verification checks checkpoint signatures with it; without it they are reported unchecked */
   auditKey?: AuditPublicKey;
+  /** most cases one export or bulk verification of the case search may hold (default 5000) */
+  caseSearchLimit?: number;
 }
 
 /** JSON bodies larger than this are refused with 413 (uploads go through multipart, limited per file). */
@@ -62,6 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
     open311RateLimit: deps.open311RateLimit ?? 30,
     signIn: { ...DEFAULT_SIGN_IN_POLICY, ...deps.signIn },
     auditKey: deps.auditKey,
+    caseSearchLimit: deps.caseSearchLimit ?? DEFAULT_CASE_SEARCH_LIMIT,
   };
   const app = express();
   app.disable('x-powered-by');
@@ -85,6 +90,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(open311Routes(api));
   app.use(citizenRoutes(api));
   app.use(adminRoutes(api));
+  // before caseRoutes: /api/cases/export and the like are not case numbers
+  app.use(caseSearchRoutes(api));
   app.use(caseRoutes(api));
   app.use(taskRoutes(api));
   app.use(eventRoutes(api, deps.eventIntervalMs ?? 500, deps.eventRecheckMs ?? 5000));

@@ -22,4 +22,6 @@ export interface ApiDeps {
   signIn: SignInPolicy;
   /** checks the signatures of audit checkpoints (GRIDCASE_AUDIT_KEY) */
   auditKey?: AuditPublicKey;
+  /** most cases one export or bulk verification of the case search may hold */
+  caseSearchLimit: number;
 }

@@ -20,10 +20,13 @@ export interface CaseListQuery {
   tier?: string;
   orgUnit?: number;
   overdue?: boolean;
+  escalated?: boolean;
   dueBefore?: string;
   dueAfter?: string;
   createdBefore?: string;
   createdAfter?: string;
+  closedBefore?: string;
+  closedAfter?: string;
   q?: string;
   reportedByMe?: boolean;
   sort: 'due' | 'created' | 'priority';
@@ -31,6 +34,9 @@ export interface CaseListQuery {
   cursor?: string;
   limit: number;
 }
+
+/** What a case search filters on: the list's query without its sort and paging (also the export's and the bulk verification's). */
+export type CaseFilters = Omit<CaseListQuery, 'sort' | 'order' | 'cursor' | 'limit'>;
 
 export const caseSummarySelect = {
   id: true,
@@ -101,10 +107,8 @@ const SORTS: Record<CaseListQuery['sort'], Omit<SortSpec, 'dir'> & { dir: 'asc' 
   priority: { field: 'severity', dir: 'desc', kind: 'int', nullable: false },
 };
 
-export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery) {
-  const spec: SortSpec = { ...SORTS[q.sort], dir: q.order ?? SORTS[q.sort].dir };
-  const now = new Date();
-  const scope = caseScope(caller);
+/** The filters of a case search as Prisma conditions (the caller's scope is added by the callers). */
+export async function caseFilters(deps: ApiDeps, caller: Caller, q: CaseFilters, now: Date): Promise<Prisma.CaseWhereInput[]> {
   const and: Prisma.CaseWhereInput[] = [];
   if (q.status?.length) and.push({ status: { in: q.status as never } });
   if (q.category) and.push({ OR: [{ category: { code: q.category } }, { category: { parent: { code: q.category } } }] });
@@ -122,11 +126,23 @@ export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery)
   if (q.dueAfter) and.push({ dueAt: { gte: new Date(q.dueAfter) } });
   if (q.createdBefore) and.push({ reportedAt: { lt: new Date(q.createdBefore) } });
   if (q.createdAfter) and.push({ reportedAt: { gte: new Date(q.createdAfter) } });
+  if (q.closedBefore) and.push({ closedAt: { lt: new Date(q.closedBefore) } });
+  if (q.closedAfter) and.push({ closedAt: { gte: new Date(q.closedAfter) } });
+  // escalated: an escalate row (逐级上报, by a handler or by the process) in its audit trail
+  if (q.escalated !== undefined) and.push({ events: q.escalated ? { some: { action: 'escalate' } } : { none: { action: 'escalate' } } });
   if (q.q) {
     const text = literal(q.q);
     and.push({ OR: [{ id: { contains: text } }, { description: { contains: text } }, { address: { contains: text } }] });
   }
   if (q.reportedByMe) and.push({ reporterId: caller.userId });
+  return and;
+}
+
+export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery) {
+  const spec: SortSpec = { ...SORTS[q.sort], dir: q.order ?? SORTS[q.sort].dir };
+  const now = new Date();
+  const scope = caseScope(caller);
+  const and = await caseFilters(deps, caller, q, now);
   const cursor = decodeCursor(spec, q.cursor);
   and.push(afterCursor(spec, cursor));
   const orderBy = orderByOf(spec) as Prisma.CaseOrderByWithRelationInput[];
@@ -285,7 +301,8 @@ export async function verifyHistory(deps: ApiDeps, caller: Caller, id: string) {
 
 const CSV_COLUMNS = ['seq', 'at', 'actorId', 'actorName', 'action', 'fromStatus', 'toStatus', 'tier', 'reason', 'data', 'prevHash', 'hash'] as const;
 
-function csvCell(v: unknown): string {
+/** One CSV cell, quoted when needed (also the case search export's, services/case-export.ts). */
+export function csvCell(v: unknown): string {
   const s = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
   // a leading =, +, - or @ would be a formula in a spreadsheet
   const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;

@@ -7,7 +7,7 @@
  * signed the forged head.
  * Used by GET /api/cases/{id}/history/verify and `npm run -s cli -- audit verify`.
  */
-import type { PrismaClient } from '../../generated/prisma/client';
+import type { Prisma, PrismaClient } from '../../generated/prisma/client';
 import { verifyChain } from '../../activities/audit';
 import { checkpointStatement, checkSignature } from './checkpoints';
 import type { AuditPublicKey } from './keys';
@@ -98,39 +98,44 @@ export function auditProblems(rows: EventRow[], head: { seq: number; hash: strin
 /** Signature checks of checkpoints by id, shared across the cases of one run (a district's verification). */
 export type SignatureCache = Map<number, { district: string; signature: CheckpointEntry['signature'] }>;
 
-/** Every checkpoint holding the case, each signature checked once per cache with `key`. */
-async function checkpointsOf(prisma: PrismaClient, caseId: string, key: AuditPublicKey | undefined, cache: SignatureCache): Promise<CheckpointEntry[]> {
+type CheckpointRow = { id: number; districtId: number; number: number; createdAt: Date; previousSignature: string | null; keyId: string; signature: string };
+
+/** The district and signature check of one checkpoint, once per cache. */
+async function checkedCheckpoint(prisma: PrismaClient, cp: CheckpointRow, key: AuditPublicKey | undefined, cache: SignatureCache) {
+  let known = cache.get(cp.id);
+  if (!known) {
+    const district = await prisma.orgUnit.findUnique({ where: { id: cp.districtId }, select: { id: true, code: true } });
+    let signature: CheckpointEntry['signature'] = 'unchecked';
+    if (key) {
+      const heads = await prisma.auditCheckpointHead.findMany({ where: { checkpointId: cp.id }, select: { caseId: true, seq: true, hash: true } });
+      const statement = checkpointStatement({ district: district ?? { id: cp.districtId, code: '?' }, number: cp.number, createdAt: cp.createdAt, previousSignature: cp.previousSignature, keyId: cp.keyId, heads });
+      signature = cp.keyId === key.keyId && checkSignature(key.publicKey, statement, cp.signature) ? 'valid' : 'invalid';
+    }
+    known = { district: district?.code ?? String(cp.districtId), signature };
+    cache.set(cp.id, known);
+  }
+  return known;
+}
+
+const CHECKPOINT_SELECT = { id: true, districtId: true, number: true, createdAt: true, previousSignature: true, keyId: true, signature: true } as const;
+
+/** Every checkpoint holding each of the cases (one read), each signature checked once per cache with `key`. */
+async function checkpointsOfCases(prisma: PrismaClient, caseIds: string[], key: AuditPublicKey | undefined, cache: SignatureCache): Promise<Map<string, CheckpointEntry[]>> {
   const entries = await prisma.auditCheckpointHead.findMany({
-    where: { caseId },
-    orderBy: { seq: 'asc' },
-    select: { seq: true, hash: true, checkpoint: { select: { id: true, districtId: true, number: true, createdAt: true, previousSignature: true, keyId: true, signature: true } } },
+    where: { caseId: { in: caseIds } },
+    orderBy: [{ caseId: 'asc' }, { seq: 'asc' }],
+    select: { caseId: true, seq: true, hash: true, checkpoint: { select: CHECKPOINT_SELECT } },
   });
-  const out: CheckpointEntry[] = [];
+  const out = new Map<string, CheckpointEntry[]>(caseIds.map((id) => [id, []]));
   for (const e of entries) {
     const cp = e.checkpoint;
-    let known = cache.get(cp.id);
-    if (!known) {
-      const district = await prisma.orgUnit.findUnique({ where: { id: cp.districtId }, select: { id: true, code: true } });
-      let signature: CheckpointEntry['signature'] = 'unchecked';
-      if (key) {
-        const heads = await prisma.auditCheckpointHead.findMany({ where: { checkpointId: cp.id }, select: { caseId: true, seq: true, hash: true } });
-        const statement = checkpointStatement({ district: district ?? { id: cp.districtId, code: '?' }, number: cp.number, createdAt: cp.createdAt, previousSignature: cp.previousSignature, keyId: cp.keyId, heads });
-        signature = cp.keyId === key.keyId && checkSignature(key.publicKey, statement, cp.signature) ? 'valid' : 'invalid';
-      }
-      known = { district: district?.code ?? String(cp.districtId), signature };
-      cache.set(cp.id, known);
-    }
-    out.push({ district: known.district, number: cp.number, createdAt: cp.createdAt.toISOString(), seq: e.seq, hash: e.hash, signature: known.signature, keyId: cp.keyId });
+    const known = await checkedCheckpoint(prisma, cp, key, cache);
+    out.get(e.caseId)!.push({ district: known.district, number: cp.number, createdAt: cp.createdAt.toISOString(), seq: e.seq, hash: e.hash, signature: known.signature, keyId: cp.keyId });
   }
   return out;
 }
 
-/** Verifies one case (it must exist). */
-export async function verifyCaseAudit(prisma: PrismaClient, caseId: string, key: AuditPublicKey | undefined, cache: SignatureCache = new Map()): Promise<CaseAuditResult> {
-  const c = await prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { lastEventSeq: true, auditHeadHash: true } });
-  const rows = await prisma.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
-  const checkpoints = await checkpointsOf(prisma, caseId, key, cache);
-  const head = { seq: c.lastEventSeq, hash: c.auditHeadHash };
+function auditResult(caseId: string, rows: Prisma.CaseEventGetPayload<object>[], head: { seq: number; hash: string | null }, checkpoints: CheckpointEntry[], key: AuditPublicKey | undefined): CaseAuditResult {
   const problems = auditProblems(
     rows.map((x) => ({ ...x, tier: x.tier as string | null })),
     head,
@@ -149,6 +154,36 @@ export async function verifyCaseAudit(prisma: PrismaClient, caseId: string, key:
     ...(problems.length ? { firstBroken: { seq: problems[0].seq, reason: problems[0].reason } } : {}),
     problems,
   };
+}
+
+/**
+ * Verifies several cases with one read of their case rows, audit rows and checkpoint heads (the
+ * same checks as verifyCaseAudit, case by case); cases that do not exist are left out. Keep the
+ * batch small enough for its rows to sit in memory (a few hundred cases).
+ */
+export async function verifyCasesAudit(prisma: PrismaClient, caseIds: string[], key: AuditPublicKey | undefined, cache: SignatureCache = new Map()): Promise<CaseAuditResult[]> {
+  if (!caseIds.length) return [];
+  const [cases, rows, checkpoints] = await Promise.all([
+    prisma.case.findMany({ where: { id: { in: caseIds } }, select: { id: true, lastEventSeq: true, auditHeadHash: true } }),
+    prisma.caseEvent.findMany({ where: { caseId: { in: caseIds } }, orderBy: [{ caseId: 'asc' }, { seq: 'asc' }] }),
+    checkpointsOfCases(prisma, caseIds, key, cache),
+  ]);
+  const rowsOf = new Map<string, Prisma.CaseEventGetPayload<object>[]>();
+  for (const r of rows) {
+    let list = rowsOf.get(r.caseId);
+    if (!list) rowsOf.set(r.caseId, (list = []));
+    list.push(r);
+  }
+  const heads = new Map(cases.map((c) => [c.id, { seq: c.lastEventSeq, hash: c.auditHeadHash }]));
+  return caseIds.filter((id) => heads.has(id)).map((id) => auditResult(id, rowsOf.get(id) ?? [], heads.get(id)!, checkpoints.get(id) ?? [], key));
+}
+
+/** Verifies one case (it must exist). */
+export async function verifyCaseAudit(prisma: PrismaClient, caseId: string, key: AuditPublicKey | undefined, cache: SignatureCache = new Map()): Promise<CaseAuditResult> {
+  const c = await prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { lastEventSeq: true, auditHeadHash: true } });
+  const rows = await prisma.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+  const checkpoints = (await checkpointsOfCases(prisma, [caseId], key, cache)).get(caseId) ?? [];
+  return auditResult(caseId, rows, { seq: c.lastEventSeq, hash: c.auditHeadHash }, checkpoints, key);
 }
 
 /** Verifies every case of a district (by code or case-number prefix), calling `broken` for each case that does not verify. */

@@ -21,7 +21,7 @@ export interface ApiSuite extends SuiteWorker {
   close(): Promise<void>;
 }
 
-export async function startApiSuite(prefix: string, opts: { open311RateLimit?: number; consoleDir?: string } = {}): Promise<ApiSuite> {
+export async function startApiSuite(prefix: string, opts: { open311RateLimit?: number; consoleDir?: string; caseSearchLimit?: number } = {}): Promise<ApiSuite> {
   const w = await startSuiteWorker(prefix);
   const attachmentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridcase-att-'));
   const app = createApp({
@@ -35,6 +35,7 @@ export async function startApiSuite(prefix: string, opts: { open311RateLimit?: n
     open311RateLimit: opts.open311RateLimit ?? 1000,
     consoleDir: opts.consoleDir,
     auditKey: testServices().auditKey,
+    caseSearchLimit: opts.caseSearchLimit,
   });
   const tokens = new Map<string, Promise<string>>();
   const token = (username: string) => {
