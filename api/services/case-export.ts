@@ -13,7 +13,6 @@
  */
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import type { Prisma } from '../../generated/prisma/client';
 import type { Caller } from '../auth/caller';
@@ -173,24 +172,35 @@ async function readEvents(deps: ApiDeps, ids: string[]) {
 }
 
 /**
- * A response body written through a PassThrough: `failed` rejects as soon as the client goes
- * away, so a writer stops instead of waiting for a drain that never comes.
+ * A response body written through a PassThrough piped into it (not ended with it): `failed`
+ * rejects as soon as the client goes away, so a writer stops instead of waiting for a drain that
+ * never comes; `written` resolves once the writer ended the PassThrough and all of it was handed
+ * on. The export is marked COMPLETED then, before `finish` ends the response, so a client holding
+ * the whole file finds its export COMPLETED.
  */
 class Delivery {
   readonly stream = new PassThrough();
-  readonly done: Promise<void>;
+  readonly written: Promise<void>;
   readonly failed: Promise<never>;
-  private failure: unknown = null;
+  private failure: Error | null = null;
 
-  constructor(out: Writable) {
-    this.done = pipeline(this.stream, out);
+  constructor(private readonly out: Writable) {
     this.failed = new Promise<never>((_resolve, reject) => {
-      this.done.catch((e: unknown) => {
-        this.failure = e ?? new Error('the download broke off');
+      const fail = (e?: unknown) => {
+        if (this.failure) return;
+        this.failure = e instanceof Error ? e : new Error('the download broke off');
         reject(this.failure);
+      };
+      out.on('error', fail);
+      out.once('close', () => {
+        if (!out.writableFinished) fail();
       });
+      this.stream.on('error', fail);
     });
     this.failed.catch(() => undefined);
+    this.written = Promise.race([once(this.stream, 'end').then(() => undefined), this.failed]);
+    this.written.catch(() => undefined);
+    this.stream.pipe(out, { end: false });
   }
 
   check(): void {
@@ -200,6 +210,13 @@ class Delivery {
   async write(chunk: string): Promise<void> {
     this.check();
     if (!this.stream.write(chunk)) await Promise.race([once(this.stream, 'drain'), this.failed]);
+  }
+
+  /** Ends the response once everything is handed on. */
+  async finish(): Promise<void> {
+    this.check();
+    this.out.end();
+    await Promise.race([once(this.out, 'finish'), this.failed]);
   }
 }
 
@@ -220,7 +237,7 @@ async function writeCsv(deps: ApiDeps, ids: string[], d: Delivery, l: Locale, no
     await d.write(text);
   }
   d.stream.end();
-  await d.done;
+  await d.written;
   return rows;
 }
 
@@ -258,7 +275,7 @@ async function writeXlsx(deps: ApiDeps, ids: string[], d: Delivery, l: Locale, n
   }
   history.commit();
   await Promise.race([wb.commit(), d.failed]);
-  await d.done;
+  await d.written;
   return rows;
 }
 
@@ -306,12 +323,15 @@ export async function startExport(deps: ApiDeps, caller: Caller, q: ExportQuery,
 /** Writes the file into `out` and marks the record COMPLETED (with the history rows written) or FAILED; rethrows a failure. */
 export async function writeExport(deps: ApiDeps, plan: ExportPlan, out: Writable, l: Locale): Promise<void> {
   const d = new Delivery(out);
-  let events: number | null = null;
+  const mark = (data: Prisma.CaseExportUpdateInput) => deps.prisma.caseExport.update({ where: { id: plan.id }, data: { ...data, finishedAt: new Date() } });
   try {
-    events = await (plan.format === 'csv' ? writeCsv : writeXlsx)(deps, plan.ids, d, l, plan.now);
-  } finally {
-    if (events === null) d.stream.destroy();
-    await deps.prisma.caseExport.update({ where: { id: plan.id }, data: { status: events === null ? 'FAILED' : 'COMPLETED', eventCount: events, finishedAt: new Date() } });
+    const events = await (plan.format === 'csv' ? writeCsv : writeXlsx)(deps, plan.ids, d, l, plan.now);
+    await mark({ status: 'COMPLETED', eventCount: events });
+    await d.finish();
+  } catch (e) {
+    d.stream.destroy();
+    await mark({ status: 'FAILED', eventCount: null }).catch(() => undefined);
+    throw e;
   }
 }
 
