@@ -12,20 +12,20 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { TIER_ORDER, tierAbove, type CalendarKind, type DeadlineSpec, type ProcessModel, type ReminderSpec, type Tier } from '../process/model';
+import { tierAbove, type DeadlineSpec, type ProcessModel, type ReminderSpec, type Tier } from '../process/model';
 import { parseAssigneeRule } from '../process/assignee';
 import type { Approval, AuditRecord, CaseFacts, NotificationRecord, TaskInfo, TaskOpened } from '../process/engine';
 import { clockDurationMs } from '../process/timers';
 import { eventHash, GENESIS_HASH } from './audit';
 import { createDeadlineActivities, type DeadlineSpec as TimeSpec } from './deadlines';
+import { timeLimitOf } from './limits';
 
 export interface CaseDeps {
   prisma: PrismaClient;
 }
 
 const LEVEL_OF: Record<string, Tier> = { village: 'VILLAGE', township: 'TOWNSHIP', district: 'DISTRICT', city: 'CITY' };
-/** When a category has no limit for a tier (or the case is not classified yet). */
-export const DEFAULT_LIMIT = { duration: 'P3D', calendar: 'WORKING_DAYS' as CalendarKind };
+export { DEFAULT_LIMIT } from './limits';
 
 /** What the first change of a case writes into its row. */
 export interface CaseRowInput {
@@ -171,18 +171,6 @@ export function createCaseActivities({ prisma }: CaseDeps) {
     }
   }
 
-  async function limitFor(spec: DeadlineSpec, tier: Tier, facts: CaseFacts): Promise<{ duration: string; calendar: CalendarKind }> {
-    if (spec.kind === 'duration') return { duration: spec.duration, calendar: spec.calendar };
-    if (!facts.category) return DEFAULT_LIMIT;
-    const limits = await prisma.categoryTimeLimit.findMany({ where: { category: { code: facts.category } }, select: { tier: true, duration: true, calendar: true } });
-    // the tier's own limit, else the nearest tier above that has one
-    for (let i = Math.max(TIER_ORDER.indexOf(tier), 1); i < TIER_ORDER.length; i++) {
-      const l = limits.find((x) => x.tier === TIER_ORDER[i]);
-      if (l) return { duration: l.duration, calendar: l.calendar as CalendarKind };
-    }
-    return DEFAULT_LIMIT;
-  }
-
   async function principalsToUsers(tx: Prisma.TransactionClient, principals: string[]): Promise<number[]> {
     const ids = new Set<number>();
     for (const p of principals) {
@@ -217,7 +205,7 @@ export function createCaseActivities({ prisma }: CaseDeps) {
     }): Promise<TaskOpened> {
       const who = await resolve(input.rule, input.tier, input.facts, input.vars);
       // reporter and grid tasks are timed like the village tier
-      const limit = await limitFor(input.deadline, who.tier === 'GRID' ? 'VILLAGE' : who.tier, input.facts);
+      const limit = await timeLimitOf(prisma, input.deadline, who.tier, input.facts.category);
       const [dueAt] = await deadlines.computeDeadlines({ specs: [{ start: input.now, duration: limit.duration, calendar: limit.calendar }] });
       const fractions = input.reminders.map((r) => (r.kind === 'fraction' ? { start: input.now, due: dueAt, fraction: r.fraction, calendar: limit.calendar } : null));
       const computed = await deadlines.computeDeadlines({ specs: fractions.filter((f): f is NonNullable<typeof f> => f !== null) });

@@ -4,6 +4,9 @@
  * workflow, which applies it (a new deadline, the earlier step, the voided case).
  */
 import type { Prisma } from '../../generated/prisma/client';
+import { createDeadlineActivities, type DeadlineActivities } from '../../activities/deadlines';
+import { timeLimitOf } from '../../activities/limits';
+import type { CalendarKind, Tier, UserTaskModel } from '../../process/model';
 import { decideUpdate } from '../../workflows/case-api';
 import { actorOf, type Caller } from '../auth/caller';
 import { caseScope, holdsAbove } from '../auth/scope';
@@ -11,6 +14,7 @@ import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, text } from '../http/errors';
 import { apiId, apiIdOrNull, internalId } from '../http/ids';
 import { afterCursor, decodeCursor, orderByOf, page, type SortSpec } from '../http/paging';
+import { modelOf } from './models';
 import { updateIdOf } from './tasks';
 
 export interface ApprovalListQuery {
@@ -18,6 +22,7 @@ export interface ApprovalListQuery {
   kind?: string[];
   caseId?: string;
   mine?: boolean;
+  decidable?: boolean;
   cursor?: string;
   limit: number;
 }
@@ -41,8 +46,10 @@ const approvalSelect = {
   decidedByName: true,
   decidedAt: true,
   note: true,
-  case: { select: { description: true, status: true, statusLabel: true } },
+  case: { select: { description: true, status: true, statusLabel: true, dueAt: true, processVersionId: true, category: { select: { code: true } } } },
 } satisfies Prisma.ApprovalSelect;
+
+type ApprovalRow = Prisma.ApprovalGetPayload<{ select: typeof approvalSelect }>;
 
 /** Units whose approvals the caller may read: the subtrees where they supervise or audit. */
 async function readableUnits(deps: ApiDeps, c: Caller): Promise<number[]> {
@@ -57,7 +64,15 @@ function scopeOf(c: Caller, units: number[]): Prisma.ApprovalWhereInput {
   return { OR: [{ requestedById: c.userId }, { case: caseScope(c) }, ...(units.length ? [{ approverUnitId: { in: units } }] : [])] };
 }
 
-async function view(deps: ApiDeps, c: Caller, a: Prisma.ApprovalGetPayload<{ select: typeof approvalSelect }>) {
+/** Units whose approvals the caller may decide: the subtrees where they supervise (not via a department). */
+async function decidingUnits(deps: ApiDeps, c: Caller): Promise<number[]> {
+  const paths = c.memberships.filter((m) => m.departmentId === null && m.role === 'SUPERVISOR').map((m) => m.orgPath);
+  if (!paths.length) return [];
+  const units = await deps.prisma.orgUnit.findMany({ where: { OR: paths.map((p) => ({ path: { startsWith: p } })) }, select: { id: true } });
+  return units.map((u) => u.id);
+}
+
+async function view(deps: ApiDeps, c: Caller, a: ApprovalRow, extra: RequestedTime) {
   const unit = await deps.prisma.orgUnit.findUnique({ where: { id: a.approverUnitId }, select: { id: true, name: true, path: true } });
   const canDecide = a.state === 'PENDING' && !!unit && holdsAbove(c, unit.path, ['SUPERVISOR']);
   return {
@@ -74,8 +89,10 @@ async function view(deps: ApiDeps, c: Caller, a: Prisma.ApprovalGetPayload<{ sel
     decidedBy: a.decidedByName ? { id: a.decidedById, name: a.decidedByName } : null,
     decidedAt: a.decidedAt?.toISOString() ?? null,
     note: a.note,
-    case: { id: a.caseId, ...a.case },
-    actions: canDecide ? ['approve', 'reject'] : [],
+    case: { id: a.caseId, description: a.case.description, status: a.case.status, statusLabel: a.case.statusLabel, dueAt: a.case.dueAt?.toISOString() ?? null },
+    task: extra.task,
+    timeAdded: extra.timeAdded,
+    actions: canDecide && a.requestedById !== c.userId ? ['approve', 'reject'] : [],
   };
 }
 
@@ -86,9 +103,15 @@ export async function listApprovals(deps: ApiDeps, c: Caller, q: ApprovalListQue
   if (q.kind?.length) and.push({ kind: { in: q.kind as never } });
   if (q.caseId) and.push({ caseId: q.caseId });
   if (q.mine) and.push({ requestedById: c.userId });
+  if (q.decidable !== undefined) {
+    const deciding = await decidingUnits(deps, c);
+    const decidable: Prisma.ApprovalWhereInput = { state: 'PENDING', approverUnitId: { in: deciding }, OR: [{ requestedById: null }, { requestedById: { not: c.userId } }] };
+    and.push(q.decidable ? decidable : { NOT: decidable });
+  }
   and.push(afterCursor(SORT, decodeCursor(SORT, q.cursor)));
   const result = await page(SORT, q.limit, (take) => deps.prisma.approval.findMany({ where: { AND: and }, orderBy: orderByOf(SORT) as Prisma.ApprovalOrderByWithRelationInput[], take, select: approvalSelect }));
-  return { items: await Promise.all(result.items.map((a) => view(deps, c, a))), nextCursor: result.nextCursor };
+  const times = await requestedTimes(deps, result.items);
+  return { items: await Promise.all(result.items.map((a, i) => view(deps, c, a, times[i]))), nextCursor: result.nextCursor };
 }
 
 export async function decideApproval(deps: ApiDeps, c: Caller, givenId: string, approve: boolean, note: string | undefined, key: string | undefined) {
@@ -103,5 +126,55 @@ export async function decideApproval(deps: ApiDeps, c: Caller, givenId: string, 
   if (a.state !== 'PENDING') throw conflict('path.id', text(`该申请已${a.state === 'APPROVED' ? '批准' : '驳回'}`, `the request was already ${a.state.toLowerCase()}`), 'APPROVAL_DECIDED');
   await deps.temporal.client.workflow.getHandle(a.caseId).executeUpdate(decideUpdate, { args: [{ approvalId: id, actor: actorOf(c), approve, note }], updateId: updateIdOf(c, approve ? 'approve' : 'reject', id, key) });
   const fresh = await deps.prisma.approval.findUniqueOrThrow({ where: { id }, select: approvalSelect });
-  return view(deps, c, fresh);
+  return view(deps, c, fresh, (await requestedTimes(deps, [fresh]))[0]);
+}
+
+interface RequestedTime {
+  task: { id: string; name: string; state: string; tier: string; dueAt: string | null } | null;
+  timeAdded: { duration: string; calendar: CalendarKind; dueBefore: string | null; dueAfter: string | null } | null;
+}
+
+const calendars = new WeakMap<object, DeadlineActivities>();
+function deadlinesOf(deps: ApiDeps): DeadlineActivities {
+  let d = calendars.get(deps.prisma);
+  if (!d) calendars.set(deps.prisma, (d = createDeadlineActivities({ prisma: deps.prisma })));
+  return d;
+}
+
+/**
+ * The task each request is about and the time an extension or deferral adds: its duration, the
+ * calendar it is counted on (the task's limit: the duration drawn on the task or its category's
+ * limit for the tier, activities/limits.ts) and the due time before and after. Pending: the
+ * task's due time now and the one approving would set, counted as the case workflow will count
+ * it (from the current due time, on the business calendar); approved: the change it made (the
+ * case's changeDeadline row); rejected, or a task no longer open: null times.
+ */
+async function requestedTimes(deps: ApiDeps, rows: ApprovalRow[]): Promise<RequestedTime[]> {
+  const taskIds = [...new Set(rows.map((a) => a.taskId).filter((t): t is string => t !== null))];
+  const tasks = new Map(
+    (taskIds.length ? await deps.prisma.task.findMany({ where: { id: { in: taskIds } }, select: { id: true, name: true, state: true, tier: true, dueAt: true, elementId: true } }) : []).map((t) => [t.id, t]),
+  );
+  return Promise.all(
+    rows.map(async (a): Promise<RequestedTime> => {
+      const t = a.taskId ? tasks.get(a.taskId) : undefined;
+      const task = t ? { id: apiId(t.id), name: t.name, state: t.state, tier: t.tier, dueAt: t.dueAt?.toISOString() ?? null } : null;
+      if (!a.duration || (a.kind !== 'EXTENSION' && a.kind !== 'DEFERRAL')) return { task, timeAdded: null };
+      const model = a.case.processVersionId ? await modelOf(deps.prisma, a.case.processVersionId) : null;
+      const drawn = t ? (model?.elements?.[t.elementId] as UserTaskModel | undefined) : undefined;
+      const limit = drawn?.type === 'userTask' && t ? await timeLimitOf(deps.prisma, drawn.deadline, t.tier as Tier, a.case.category?.code ?? null) : null;
+      const calendar: CalendarKind = limit?.calendar ?? 'CLOCK';
+      let dueBefore: string | null = null;
+      let dueAfter: string | null = null;
+      if (a.state === 'PENDING' && t?.dueAt && (t.state === 'OPEN' || t.state === 'CLAIMED')) {
+        dueBefore = t.dueAt.toISOString();
+        [dueAfter] = await deadlinesOf(deps).computeDeadlines({ specs: [{ start: dueBefore, duration: a.duration, calendar }] });
+      } else if (a.state === 'APPROVED' && a.taskId && a.decidedAt) {
+        const changes = await deps.prisma.caseEvent.findMany({ where: { caseId: a.caseId, action: 'changeDeadline', createdAt: { gte: a.decidedAt } }, orderBy: { seq: 'asc' }, select: { payload: true } });
+        const made = changes.map((e) => e.payload as { taskId?: string; from?: string; to?: string }).find((p) => p.taskId === a.taskId);
+        dueBefore = made?.from ?? null;
+        dueAfter = made?.to ?? null;
+      }
+      return { task, timeAdded: { duration: a.duration, calendar, dueBefore, dueAfter } };
+    }),
+  );
 }

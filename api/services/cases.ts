@@ -9,6 +9,7 @@ import type { ApiDeps } from '../deps';
 import { notFound, text } from '../http/errors';
 import { apiId, apiIdOrNull } from '../http/ids';
 import { literal } from '../http/like';
+import { durationMs } from '../../process/business-time';
 import { afterCursor, decodeCursor, INDEX_WALK, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
 
 export const ENDED_STATUSES = ['CLOSED', 'REJECTED', 'VOIDED', 'WITHDRAWN', 'MERGED'] as const;
@@ -23,6 +24,7 @@ export interface CaseListQuery {
   escalated?: boolean;
   dueBefore?: string;
   dueAfter?: string;
+  dueWithin?: string;
   createdBefore?: string;
   createdAfter?: string;
   closedBefore?: string;
@@ -124,6 +126,8 @@ export async function caseFilters(deps: ApiDeps, caller: Caller, q: CaseFilters,
   }
   if (q.dueBefore) and.push({ dueAt: { lt: new Date(q.dueBefore) } });
   if (q.dueAfter) and.push({ dueAt: { gte: new Date(q.dueAfter) } });
+  // open cases due before now + the duration (clock time), overdue ones included
+  if (q.dueWithin) and.push({ dueAt: { lt: new Date(now.getTime() + durationMs(q.dueWithin)) }, status: { in: OPEN_STATUSES } });
   if (q.createdBefore) and.push({ reportedAt: { lt: new Date(q.createdBefore) } });
   if (q.createdAfter) and.push({ reportedAt: { gte: new Date(q.createdAfter) } });
   if (q.closedBefore) and.push({ closedAt: { lt: new Date(q.closedBefore) } });
@@ -154,7 +158,28 @@ export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery)
     const ids = await newestIds(deps, scope, branches, and, window, spec, take);
     return deps.prisma.case.findMany({ where: { id: { in: ids } }, orderBy, take, select: caseSummarySelect });
   });
-  return { items: result.items.map((c) => caseSummary(c, now)), nextCursor: result.nextCursor };
+  const tallies = await supervisionTallies(deps, result.items.map((c) => c.id));
+  return { items: result.items.map((c) => ({ ...caseSummary(c, now), ...tallies(c.id) })), nextCursor: result.nextCursor };
+}
+
+type Tally = { count: number; lastAt: string; lastBy: { id: number | null; name: string }; lastText: string | null } | null;
+
+/**
+ * How often each case was urged (催办) and supervised (督办), and the last time of each with who and
+ * the note or instruction: automatic ones (a reminder before the deadline, the supervision when it
+ * passed) count too, by 系统. Two queries per page: the counts and last rows per case, then those rows.
+ */
+async function supervisionTallies(deps: ApiDeps, ids: string[]): Promise<(id: string) => { urged: Tally; supervised: Tally }> {
+  const groups = ids.length ? await deps.prisma.caseEvent.groupBy({ by: ['caseId', 'action'], where: { caseId: { in: ids }, action: { in: ['urge', 'supervise'] } }, _count: { _all: true }, _max: { seq: true } }) : [];
+  const lasts = groups.length
+    ? await deps.prisma.caseEvent.findMany({ where: { OR: groups.map((g) => ({ caseId: g.caseId, seq: g._max.seq! })) }, select: { caseId: true, seq: true, actorId: true, actorName: true, reason: true, createdAt: true } })
+    : [];
+  const tally = (id: string, action: string): Tally => {
+    const g = groups.find((x) => x.caseId === id && x.action === action);
+    const last = g && lasts.find((r) => r.caseId === id && r.seq === g._max.seq);
+    return g && last ? { count: g._count._all, lastAt: last.createdAt.toISOString(), lastBy: { id: last.actorId, name: last.actorName }, lastText: last.reason } : null;
+  };
+  return (id) => ({ urged: tally(id, 'urge'), supervised: tally(id, 'supervise') });
 }
 
 /**

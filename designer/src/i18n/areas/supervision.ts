@@ -1,0 +1,73 @@
+/** Texts of the supervisors' page (/supervision): the watch list of overdue and due-soon cases, and the approvals queue. */
+export default {
+  'zh-CN': {
+    supervision: {
+      title: '督办工作台',
+      tabs: { cases: '超期与临期案件', approvals: '待审批申请' },
+      cases: {
+        show: '显示', all: '超期和临期', overdue: '仅超期', soon: '仅临期', within: '临期范围', search: '搜索案件编号或描述', refresh: '刷新',
+        windows: { PT4H: '4 小时内到期', P1D: '1 天内到期', P3D: '3 天内到期', P7D: '7 天内到期' },
+        selectAll: '全选本页案件', select: '选择案件 {id}', selected: '已选 {n} 件', clearSelection: '清除选择',
+        urgeSelected: '批量催办', superviseSelected: '批量督办', urge: '催办', supervise: '督办',
+        case: '案件', category: '分类', where: '当前环节', due: '时限', urged: '催办', supervised: '督办', actions: '操作',
+        empty: '辖区内没有超期或临期的案件', more: '加载更多', loadFailed: '加载案件失败',
+        overdueBy: '已超期 {t}', left: '剩余 {t}', noDue: '无时限', never: '无', tally: '{n} 次 · {when}', by: '{name}',
+        lastUrge: '最近催办', lastSupervision: '最近督办', resultOk: '已{action}', resultAccepted: '已{action}（记录稍后写入）', resultFailed: '{action}失败：{reason}',
+      },
+      act: {
+        urgeTitle: '催办 {n} 件案件', urgeOne: '催办 {id}', superviseTitle: '督办 {n} 件案件', superviseOne: '督办 {id}',
+        note: '催办说明（可选）', notePlaceholder: '例如：请今天下班前反馈处置情况', instruction: '督办意见', instructionPlaceholder: '督办要求，例如：请街道协调城管三日内处置完毕',
+        instructionRequired: '请填写督办意见', deadline: '新的办理期限（可选）', deadlinePlaceholder: '选择日期和时间', deadlineHint: '设定后，案件所有在办任务的期限改为此时间',
+        deadlinePast: '新的期限必须在将来', cases: '将处理以下案件', submit: '确定', submitting: '处理中…', close: '关闭', cancel: '取消',
+        results: '处理结果', done: '{ok} 件成功，{failed} 件失败', allDone: '已全部完成（{ok} 件）', pending: '等待中', working: '处理中', retryFailed: '重试失败的案件',
+      },
+      approvals: {
+        queue: '待我审批', history: '已处理', state: '结果', stateAll: '全部', kindAll: '全部类型', kindFilter: '申请类型',
+        kinds: { EXTENSION: '延期', RETURN: '回退', VOID: '作废', DEFERRAL: '缓办' },
+        states: { PENDING: '待审批', APPROVED: '已批准', REJECTED: '已驳回' },
+        request: '申请', requestedBy: '申请人', case: '案件', task: '任务', time: '增加时限', decision: '审批结果', actions: '操作',
+        approve: '批准', reject: '驳回', approveTitle: '批准{kind}申请', rejectTitle: '驳回{kind}申请', note: '审批意见（可选）', rejectNote: '驳回理由（可选）',
+        approved: '已批准 {id}', rejected: '已驳回 {id}', empty: '没有待审批的申请', historyEmpty: '没有已处理的申请', more: '加载更多', loadFailed: '加载审批失败',
+        dueChange: '{before} → {after}', noTimeAdded: '不涉及时限', voidHint: '批准后案件作废并结束', returnHint: '批准后任务退回上一环节', taskGone: '任务已不在办', taskDue: '时限 {when}', reasonLabel: '理由',
+        decidedBy: '{name} · {when}', asked: '{name} · {when}', awaiting: '待 {unit} 审批',
+      },
+      duration: { clock: { W: '{n} 周', D: '{n} 天', H: '{n} 小时', M: '{n} 分钟', S: '{n} 秒' }, working: { W: '{n} 个工作周', D: '{n} 个工作日', H: '{n} 个工作小时', M: '{n} 分钟', S: '{n} 秒' }, sep: '' },
+      span: { d: '{n} 天', h: '{n} 小时', m: '{n} 分钟', sep: ' ' },
+    },
+  },
+  en: {
+    supervision: {
+      title: 'Supervision',
+      tabs: { cases: 'Overdue and due soon', approvals: 'Approvals' },
+      cases: {
+        show: 'Show', all: 'Overdue and due soon', overdue: 'Overdue only', soon: 'Due soon only', within: 'Due within', search: 'Search case number or description', refresh: 'Refresh',
+        windows: { PT4H: 'Due within 4 hours', P1D: 'Due within 1 day', P3D: 'Due within 3 days', P7D: 'Due within 7 days' },
+        selectAll: 'Select all cases on this page', select: 'Select case {id}', selected: '{n} selected', clearSelection: 'Clear selection',
+        urgeSelected: 'Urge selected', superviseSelected: 'Supervise selected', urge: 'Urge', supervise: 'Supervise',
+        case: 'Case', category: 'Category', where: 'Current step', due: 'Due', urged: 'Urged', supervised: 'Supervised', actions: 'Actions',
+        empty: 'No overdue or due-soon cases in your area', more: 'Load more', loadFailed: 'Could not load the cases',
+        overdueBy: 'Overdue by {t}', left: '{t} left', noDue: 'No deadline', never: 'Never', tally: '{n}× · {when}', by: '{name}',
+        lastUrge: 'Last urged', lastSupervision: 'Last supervised', resultOk: '{action}: done', resultAccepted: '{action}: accepted (record follows)', resultFailed: '{action} failed: {reason}',
+      },
+      act: {
+        urgeTitle: 'Urge {n} cases', urgeOne: 'Urge {id}', superviseTitle: 'Supervise {n} cases', superviseOne: 'Supervise {id}',
+        note: 'Note (optional)', notePlaceholder: 'e.g. report back before the end of the day', instruction: 'Instruction', instructionPlaceholder: 'What must be done, e.g. coordinate with city management and finish within three days',
+        instructionRequired: 'Enter an instruction', deadline: 'New deadline (optional)', deadlinePlaceholder: 'Pick a date and time', deadlineHint: 'Every open task of the case gets this deadline',
+        deadlinePast: 'The new deadline must lie in the future', cases: 'Cases', submit: 'OK', submitting: 'Working…', close: 'Close', cancel: 'Cancel',
+        results: 'Results', done: '{ok} done, {failed} failed', allDone: 'All done ({ok})', pending: 'Waiting', working: 'Working', retryFailed: 'Retry the failed ones',
+      },
+      approvals: {
+        queue: 'Awaiting my decision', history: 'Decided', state: 'Decision', stateAll: 'All', kindAll: 'All kinds', kindFilter: 'Kind',
+        kinds: { EXTENSION: 'Extension', RETURN: 'Return', VOID: 'Void', DEFERRAL: 'Deferral' },
+        states: { PENDING: 'Pending', APPROVED: 'Approved', REJECTED: 'Rejected' },
+        request: 'Request', requestedBy: 'Asked by', case: 'Case', task: 'Task', time: 'Time added', decision: 'Decision', actions: 'Actions',
+        approve: 'Approve', reject: 'Reject', approveTitle: 'Approve the {kind} request', rejectTitle: 'Reject the {kind} request', note: 'Note (optional)', rejectNote: 'Reason (optional)',
+        approved: 'Approved {id}', rejected: 'Rejected {id}', empty: 'Nothing awaits your decision', historyEmpty: 'No decided requests', more: 'Load more', loadFailed: 'Could not load the approvals',
+        dueChange: '{before} → {after}', noTimeAdded: 'No time added', voidHint: 'Approving voids and ends the case', returnHint: 'Approving sends the task back a step', taskGone: 'The task is no longer open', taskDue: 'due {when}', reasonLabel: 'Reason',
+        decidedBy: '{name} · {when}', asked: '{name} · {when}', awaiting: 'Awaiting {unit}',
+      },
+      duration: { clock: { W: '{n} wk', D: '{n} d', H: '{n} h', M: '{n} min', S: '{n} s' }, working: { W: '{n} working wk', D: '{n} working d', H: '{n} working h', M: '{n} min', S: '{n} s' }, sep: ' ' },
+      span: { d: '{n} d', h: '{n} h', m: '{n} min', sep: ' ' },
+    },
+  },
+};
