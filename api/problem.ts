@@ -147,6 +147,19 @@ const REFUSAL_ZH: Record<string, string> = {
   NOT_REPORTER: '只有上报人可以撤回案件',
 };
 
+/**
+ * The engine's form messages (process/form.ts validateForm, joined by "; ": `data.feedback is
+ * required`, `data.photos[0] must be string` …) as `{ field: 'body.data.feedback', message }`, so a
+ * client can show each one on its field.
+ */
+export function formFieldErrors(message: string): { field: string; message: string }[] {
+  return message
+    .split('; ')
+    .map((m) => m.match(/^data((?:\.[A-Za-z_$][\w$]*|\[\d+\])*) (.+)$/s))
+    .filter((m): m is RegExpMatchArray => !!m)
+    .map((m) => ({ field: `body.data${m[1].replace(/\[\d+\].*$/, '')}`, message: m[2] }));
+}
+
 interface Failure {
   type?: string;
   message?: string;
@@ -177,7 +190,9 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) 
     const status = WORKFLOW_REFUSALS[code] ?? 409;
     const english = cause.message ?? err.message;
     const detail = l === 'en' ? english : `${REFUSAL_ZH[code] ?? '流程拒绝了该操作'}（${english}）`;
-    return sendProblem(req, res, { title: t(l, TITLES[status]), status, detail, field: REFUSAL_FIELD[code] ?? 'path.id', code });
+    // a form refused field by field: the first offending field, and each one in `errors`
+    const errors = code === 'FORM_INVALID' ? formFieldErrors(english) : [];
+    return sendProblem(req, res, { title: t(l, TITLES[status]), status, detail, field: errors[0]?.field ?? REFUSAL_FIELD[code] ?? 'path.id', code, ...(errors.length ? { errors } : {}) });
   }
   if (err instanceof WorkflowNotFoundError) {
     return sendProblem(req, res, { title: t(l, 'not-found.title'), status: 404, detail: t(l, 'case-not-running.detail'), field: 'path.id', code: 'NOT_RUNNING' });

@@ -101,8 +101,65 @@ async function candidateNames(deps: ApiDeps, rows: TaskRow[]): Promise<Map<strin
   return new Map(named.map((p) => [p.key, p]));
 }
 
-async function taskView(deps: ApiDeps, c: Caller, t: TaskRow, now: Date, names?: Map<string, NamedPrincipal>) {
+/** One 催办 (urge) or 督办 (supervise) addressed to a task, as its audit row recorded it. */
+export interface TaskSupervision {
+  action: 'urge' | 'supervise';
+  at: string;
+  by: { id: number | null; name: string };
+  note: string | null;
+  newDeadline: string | null;
+  automatic: boolean;
+  seq: number;
+}
+
+/** How many of a task's urges and supervisions its view carries (newest first). */
+const SUPERVISION_SHOWN = 20;
+
+/** The task ids an urge or supervise row names: a supervisor's names them all (taskIds), a reminder or the automatic 督办 one (taskId). */
+export function supervisedTaskIds(payload: unknown): string[] {
+  const p = (payload ?? {}) as { taskIds?: unknown; taskId?: unknown };
+  const ids = Array.isArray(p.taskIds) ? p.taskIds : [p.taskId];
+  return ids.filter((x): x is string => typeof x === 'string');
+}
+
+/**
+ * The urges and supervisions addressed to each of these tasks (by internal task id, newest
+ * first), read from the cases' audit rows: one query for a whole page, through the rows of
+ * their cases (case_events(caseId, seq)).
+ */
+async function supervisionOf(deps: ApiDeps, rows: { id: string; caseId: string }[]): Promise<Map<string, TaskSupervision[]>> {
+  const out = new Map<string, TaskSupervision[]>();
+  if (!rows.length) return out;
+  const wanted = new Set(rows.map((r) => r.id));
+  const events = await deps.prisma.caseEvent.findMany({
+    where: { caseId: { in: [...new Set(rows.map((r) => r.caseId))] }, action: { in: ['urge', 'supervise'] } },
+    select: { seq: true, action: true, actorId: true, actorName: true, reason: true, payload: true, createdAt: true },
+    orderBy: [{ caseId: 'asc' }, { seq: 'desc' }],
+  });
+  for (const e of events) {
+    const p = (e.payload ?? {}) as { automatic?: unknown; newDeadline?: unknown };
+    for (const id of supervisedTaskIds(e.payload)) {
+      if (!wanted.has(id)) continue;
+      const list = out.get(id) ?? [];
+      if (list.length >= SUPERVISION_SHOWN) continue;
+      list.push({
+        action: e.action as 'urge' | 'supervise',
+        at: e.createdAt.toISOString(),
+        by: { id: e.actorId, name: e.actorName },
+        note: e.reason,
+        newDeadline: typeof p.newDeadline === 'string' ? p.newDeadline : null,
+        automatic: p.automatic === true,
+        seq: e.seq,
+      });
+      out.set(id, list);
+    }
+  }
+  return out;
+}
+
+async function taskView(deps: ApiDeps, c: Caller, t: TaskRow, now: Date, names?: Map<string, NamedPrincipal>, supervision?: Map<string, TaskSupervision[]>) {
   names ??= await candidateNames(deps, [t]);
+  supervision ??= await supervisionOf(deps, [t]);
   const model = t.case.processVersionId ? await modelOf(deps.prisma, t.case.processVersionId) : null;
   const drawn = userTaskOf(model, t.elementId);
   const dueMs = t.dueAt ? t.dueAt.getTime() - now.getTime() : null;
@@ -130,6 +187,8 @@ async function taskView(deps: ApiDeps, c: Caller, t: TaskRow, now: Date, names?:
     outcomes: drawn?.outcomes ?? [],
     formSchema: t.formSchema ?? drawn?.form ?? null,
     actions: allowedActions(c, t, drawn?.escalatable ?? false),
+    // 催办 and 督办 addressed to this task, newest first (the audit rows naming it)
+    supervision: supervision.get(t.id) ?? [],
     case: caseSummary(t.case, now),
   };
 }
@@ -179,8 +238,8 @@ export async function listTasks(deps: ApiDeps, c: Caller, q: TaskListQuery) {
     const ids = await dueOrderedIds(deps, and, spec, cursor, states, take);
     return deps.prisma.task.findMany({ where: { id: { in: ids } }, orderBy, take, select: taskSelect });
   });
-  const names = await candidateNames(deps, result.items);
-  return { items: await Promise.all(result.items.map((t) => taskView(deps, c, t, now, names))), nextCursor: result.nextCursor };
+  const [names, supervision] = await Promise.all([candidateNames(deps, result.items), supervisionOf(deps, result.items)]);
+  return { items: await Promise.all(result.items.map((t) => taskView(deps, c, t, now, names, supervision))), nextCursor: result.nextCursor };
 }
 
 /**
@@ -304,13 +363,14 @@ export async function actOnTask(deps: ApiDeps, c: Caller, givenId: string, actio
   const now = new Date();
   const fresh = await deps.prisma.task.findUnique({ where: { id: taskId }, select: taskSelect });
   const next = await deps.prisma.task.findMany({ where: { AND: [{ caseId: t.caseId, state: { in: ACTIVE as never } }, taskScope(c)] }, select: taskSelect, orderBy: { createdAt: 'asc' } });
-  const names = await candidateNames(deps, [...(fresh ? [fresh] : []), ...next]);
+  const shown = [...(fresh ? [fresh] : []), ...next];
+  const [names, supervision] = await Promise.all([candidateNames(deps, shown), supervisionOf(deps, shown)]);
   return {
-    task: fresh ? await taskView(deps, c, fresh, now, names) : null,
+    task: fresh ? await taskView(deps, c, fresh, now, names, supervision) : null,
     approval: approval && { ...approval, id: apiId(approval.id), taskId: apiId(approval.taskId) },
     case: fresh ? caseSummary(fresh.case, now) : null,
     /** the case's open tasks the caller can see now (e.g. the next step) */
-    openTasks: await Promise.all(next.map((x) => taskView(deps, c, x, now, names))),
+    openTasks: await Promise.all(next.map((x) => taskView(deps, c, x, now, names, supervision))),
   };
 }
 

@@ -68,6 +68,29 @@ export async function fetchText(url: string, init: RequestInit = {}): Promise<{ 
   return { text, response };
 }
 
+/**
+ * Bytes the page shows itself (a case's photos: GET /api/cases/{id}/attachments/{attachmentId}
+ * needs the bearer token, so an <img src> cannot load it): the body as a Blob, e.g. for
+ * URL.createObjectURL (revoke it when done).
+ */
+export async function fetchBlob(url: string): Promise<Blob> {
+  const headers = new Headers();
+  if (session.token) headers.set('Authorization', `Bearer ${session.token}`);
+  headers.set('Accept-Language', session.lang === 'en' ? 'en' : 'zh-CN');
+  const response = await fetch(url, { headers });
+  if (!response.ok) {
+    let problem: Problem = { status: response.status };
+    try {
+      problem = { ...(await response.json()), status: response.status };
+    } catch {
+      /* not JSON */
+    }
+    if (response.status === 401 && session.token) signOutLocally();
+    throw new ApiError(problem);
+  }
+  return response.blob();
+}
+
 export function problemText(e: unknown): string {
   if (e instanceof ApiError) return e.problem.detail ?? e.problem.title ?? e.message;
   return e instanceof Error ? e.message : String(e);
