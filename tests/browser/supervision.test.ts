@@ -70,6 +70,14 @@ describe('story 3: a supervisor urges a case; the handler sees the urge on the t
     await caseRow(page, late.id).getByText(/^已超期/).waitFor();
     await caseRow(page, soon.id).getByText(/^剩余 (2 小时|3 小时)/).waitFor();
 
+    // 李明 has the overdue one open in his inbox meanwhile
+    const inbox = await s.as('dhm1.handler', SMALL);
+    await inbox.goto(`/inbox?task=${lateTask.id}`);
+    const panel = inbox.getByRole('dialog', { name: '任务详情' });
+    await panel.getByRole('heading', { name: new RegExp(`^受理 ${late.id}`) }).waitFor();
+    await inbox.getByText('实时更新中').waitFor();
+    await expect(panel.getByRole('alert').filter({ hasText: '催办：' }).count()).resolves.toBe(0);
+
     // when he selects both and urges them with a note
     // (by keyboard: focus each row's checkbox and press the space bar)
     for (const id of [late.id, soon.id]) {
@@ -93,7 +101,19 @@ describe('story 3: a supervisor urges a case; the handler sees the urge on the t
     }
     await s.shot(page, 'supervision-3-watch-list');
 
-    // and the urge reached each case's 受理 task, 李明's to take, with the note
+    // and 李明 sees the urge on the open task without reloading, who and when; and on the other one when he opens it
+    const banner = panel.getByRole('alert').filter({ hasText: '催办：请今天下班前反馈' });
+    await banner.waitFor({ timeout: 15_000 });
+    await banner.getByText(/^韩立新 · /).waitFor();
+    await s.shot(inbox, 'supervision-3-handler');
+    await inbox.keyboard.press('Escape');
+    await inbox.waitForURL((u) => !u.searchParams.has('task'));
+    await inbox.getByRole('link', { name: `打开任务 受理（${soon.id}）` }).click();
+    await panel.getByRole('heading', { name: new RegExp(`^受理 ${soon.id}`) }).waitFor();
+    await panel.getByRole('alert').filter({ hasText: '催办：请今天下班前反馈' }).getByText(/^韩立新 · /).waitFor();
+    await inbox.close();
+
+    // the urge reached each case's 受理 task, 李明's to take, with the note
     for (const [c, task] of [
       [late, lateTask],
       [soon, soonTask],
