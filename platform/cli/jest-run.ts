@@ -76,7 +76,8 @@ export async function runJest(
 
     const resultsDir = path.join(cfg.dataDir, 'test-results');
     fs.mkdirSync(resultsDir, { recursive: true });
-    const resultsFile = path.join(resultsDir, `${opts.resultsName}.json`);
+    // one file per database, so runs against different test databases never read each other's counts
+    const resultsFile = path.join(resultsDir, `${opts.resultsName}-${opts.database}.json`);
     fs.rmSync(resultsFile, { force: true });
     const jest = require.resolve('jest/bin/jest', { paths: [cfg.root] });
     const env: NodeJS.ProcessEnv = {
