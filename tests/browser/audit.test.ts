@@ -2,7 +2,8 @@
  * Story 4 in a real browser (Chromium + playwright-core), its second half: the auditor 梁淑芬
  * (dc.auditor) searches a month of cases in 案件查询, exports them as Excel — the downloaded file
  * opens (exceljs) with the month's cases and their history — and 批量核验 finds every chain
- * intact. On a 1280×720 screen and a 390×844 phone. Screenshots: .data/test-results/screenshots/audit-4-*.png.
+ * intact; once a history row is edited behind the application's back, it names that case and row.
+ * On a 1280×720 screen and a 390×844 phone. Screenshots: .data/test-results/screenshots/audit-4-*.png.
  *
  * Fixtures, reported by 王芳 through the API and dated into September 2025: a case passed up a
  * tier at 受理, one closed at the village and rated, one waiting at 受理; and one in August, outside
@@ -10,10 +11,13 @@
  */
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
+import mariadb from 'mariadb';
 import type { Page } from 'playwright-core';
+import { connectionOptions } from '../../platform/db/url';
 import { terminateCases } from '../support/api';
 import { closedCase, escalatedCase, reportedAt, reportedCase } from '../support/audit-fixtures';
 import { startConsoleSuite, PHONE, type ConsoleSuite } from '../support/browser';
+import { testServices } from '../support/env';
 
 jest.setTimeout(300_000);
 
@@ -89,13 +93,36 @@ describe('story 4 (second half): an auditor exports a month of cases and verifie
     await page.getByRole('button', { name: '批量核验' }).click();
     await page.getByText('共核验 3 件，全部完整').waitFor();
     await s.shot(page, 'audit-4-verified');
-    await page.getByRole('heading', { name: '导出记录' }).scrollIntoViewIfNeeded();
+    await page.getByRole('heading', { name: '导出记录' }).evaluate((h) => h.scrollIntoView({ block: 'start' }));
     await s.shot(page, 'audit-4-history');
 
     // the search is the URL: reloading brings it back
     await page.reload();
     await page.getByText('共 3 件').waitFor();
     await page.getByRole('link', { name: month[0] }).first().waitFor();
+  });
+
+  it('given a history row of one case edited afterwards with the schema owner’s account, 批量核验 names that case and the row', async () => {
+    const owner = await mariadb.createConnection(connectionOptions(testServices().ownerUrl));
+    try {
+      await owner.query('DROP TRIGGER IF EXISTS `case_events_no_update`');
+      try {
+        await owner.query("UPDATE case_events SET actorName = '冒名' WHERE caseId = ? AND seq = 1", [month[2]]);
+      } finally {
+        await owner.query("CREATE TRIGGER `case_events_no_update` BEFORE UPDATE ON `case_events` FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'case_events is append-only'");
+      }
+    } finally {
+      await owner.end();
+    }
+    const page = await s.as('dc.auditor', SCREEN);
+    await page.goto('/cases?from=2025-09-01&to=2025-09-30');
+    await page.getByText('共 3 件').waitFor();
+    await page.getByRole('button', { name: '批量核验' }).click();
+    const result = page.getByRole('status', { name: '核验结果' });
+    await result.getByText('2 件完整，1 件办理记录链异常').waitFor();
+    await result.getByRole('link', { name: month[2] }).waitFor();
+    await result.getByText('第 1 条记录与其哈希不符').waitFor();
+    await s.shot(page, 'audit-4-broken');
   });
 
   it('given a phone, the same search shows the month as cards, with the filters folded away and the export buttons within reach', async () => {
