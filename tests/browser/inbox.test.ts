@@ -7,7 +7,7 @@
  */
 import request from 'supertest';
 import type { Locator, Page } from 'playwright-core';
-import { inboxTask, PNG_1x1, reportAs } from '../support/api-flow';
+import { act, inboxTask, PNG_1x1, reportAs } from '../support/api-flow';
 import { startConsoleSuite, PHONE, type ConsoleSuite } from '../support/browser';
 import { terminateCases } from '../support/api';
 import { uniqueSuffix } from '../support/env';
@@ -215,6 +215,46 @@ describe('story 4: on a phone', () => {
     expect(box && Math.round(box.width)).toBe(PHONE.width);
     await expect(panel.evaluate((el) => el.scrollWidth <= el.clientWidth)).resolves.toBe(true);
     await s.shot(page, 'inbox-phone-task');
+    await page.close();
+  });
+});
+
+describe('story 5: a refusal from the server lands on its field', () => {
+  it('given 李明 completing 处置 with values the browser accepts, when the server refuses the feedback field by field, then its message stands under 处置反馈, and the corrected form goes through', async () => {
+    const description = `东华门大街${run}号道路破损`;
+    const c = await report(description);
+    for (const step of ['Task_Accept', 'Task_Register', 'Task_Dispatch']) {
+      const t = await inboxTask(s.api, 'dhm1.handler', c.id, step);
+      expect((await act(s.api, 'dhm1.handler', t.id, 'complete', step === 'Task_Accept' ? { outcome: 'accept' } : {})).status).toBe(200);
+    }
+    const handle = await inboxTask(s.api, 'dhm1.handler', c.id, 'Task_Handle');
+    const page = await inboxOf('dhm1.handler');
+    await page.goto(`/inbox?task=${handle.id}`);
+    const panel = taskPanel(page);
+    await panel.getByRole('heading', { name: new RegExp(`^处置 ${c.id}`) }).waitFor();
+    await panel.getByLabel('处置反馈').fill('已修');
+    await chooseOutcome(panel, '已处置');
+
+    // the server answers as it does when the process's form refuses a value (422 FORM_INVALID, field by field)
+    const url = `**/api/tasks/${encodeURIComponent(handle.id)}/complete`;
+    await page.route(url, (route) =>
+      route.fulfill({
+        status: 422,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ title: '无法处理', status: 422, code: 'FORM_INVALID', field: 'body.data.feedback', detail: '表单内容不符合要求（data.feedback must have at least 5 characters）', errors: [{ field: 'body.data.feedback', message: 'must have at least 5 characters' }] }),
+      }),
+    );
+    await panel.getByRole('button', { name: '办结', exact: true }).click();
+    const item = panel.locator('.el-form-item').filter({ has: page.getByLabel('处置反馈') });
+    await item.getByText('至少 5 个字').waitFor();
+    await s.shot(page, 'inbox-server-refusal');
+
+    // corrected, it goes through to the real server
+    await page.unroute(url);
+    await panel.getByLabel('处置反馈').fill('已修补路面，设置警示标志');
+    await item.getByText('至少 5 个字').waitFor({ state: 'detached' });
+    await panel.getByRole('button', { name: '办结', exact: true }).click();
+    await panel.getByText('处置：已办结').waitFor();
     await page.close();
   });
 });
