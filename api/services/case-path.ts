@@ -7,6 +7,7 @@
  * recorded visits (the shortest way from one to the next through unrecorded elements only).
  * Pure: the service (case-page.ts) reads the rows and names the units.
  */
+import { evaluateCondition } from '../../process/feel';
 import type { BoundaryEventModel, ElementModel, EndEventModel, ProcessModel, Tier } from '../../process/model';
 
 export interface Ref {
@@ -141,6 +142,19 @@ const PASS_THROUGH: ReadonlySet<string> = new Set(['exclusiveGateway', 'parallel
 const ENDING_ROWS = new Set(['void', 'terminate', 'withdraw', 'end']);
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+const FEEL_WORDS = new Set(['and', 'or', 'not', 'true', 'false', 'null', 'in', 'between', 'if', 'then', 'else', 'for', 'some', 'every', 'satisfies', 'return', 'instance', 'of']);
+
+/**
+ * Whether a flow's condition held, from the variables known at that moment (the last outcome, how
+ * often the case was reworked and escalated, whether it was overdue); null when it names anything
+ * else (form data, severity …): then the flow may have been taken.
+ */
+function verdict(condition: string, vars: Record<string, unknown>): boolean | null {
+  const names = condition.replace(/"(?:[^"\\]|\\.)*"/g, '').match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [];
+  if (names.some((n) => !FEEL_WORDS.has(n) && !(n in vars))) return null;
+  return evaluateCondition(condition, vars);
+}
 const actorOf = (e: PathEvent) => ({ id: e.actorId, name: e.actorName });
 
 export function casePath(input: CasePathInput): CasePathResult {
@@ -252,7 +266,27 @@ export function casePath(input: CasePathInput): CasePathResult {
   const continuesByFlow = (x: Visit) => x.kind === 'row' || (x.kind === 'task' && x.state === 'COMPLETED');
 
   /** BFS from an element through unrecorded elements; `goal` decides on each element reached. */
-  const search = (from: string, goal: (node: string, flow: string | null) => boolean): Step[] | null => {
+  /** The variables the conditions saw when the token left the visit. */
+  const varsAt = (x: Visit): Record<string, unknown> => {
+    const upTo = rows.filter((r) => r.seq <= (x.leave ?? x.enter));
+    const lastDone = visits.filter((v) => v.kind === 'task' && v.state === 'COMPLETED' && (v.leave ?? 0) <= (x.leave ?? x.enter)).sort((a, b) => (b.leave ?? 0) - (a.leave ?? 0))[0];
+    return {
+      outcome: lastDone?.outcome ?? null,
+      reworkCount: upTo.filter((r) => r.action === 'rework').length,
+      escalations: upTo.filter((r) => r.action === 'escalate' && r.payload.fromTier !== r.payload.toTier).length,
+      overdue: upTo.some((r) => r.action === 'overdue'),
+    };
+  };
+
+  /** The flows out of a deciding gateway that may have been taken, given the variables. */
+  const mayTake = (g: ElementModel, vars: Record<string, unknown>): string[] => {
+    if (g.type !== 'exclusiveGateway' && g.type !== 'inclusiveGateway') return g.outgoing;
+    const held = new Map(g.outgoing.map((f) => [f, model.flows[f].condition === null ? (f === g.default ? null : true) : verdict(model.flows[f].condition as string, vars)]));
+    const someHeld = [...held.entries()].some(([f, v]) => f !== g.default && v === true);
+    return g.outgoing.filter((f) => (f === g.default ? !someHeld : held.get(f) !== false));
+  };
+
+  const search = (from: string, goal: (node: string, flow: string | null) => boolean, vars: Record<string, unknown> = {}): Step[] | null => {
     const parent = new Map<string, { prev: string; step: Step }>();
     const seen = new Set<string>([from]);
     const queue = [from];
@@ -276,7 +310,7 @@ export function casePath(input: CasePathInput): CasePathResult {
         const sub = el(e.scope);
         return (sub?.outgoing ?? []).map((f) => ({ flow: f, node: model.flows[f].target, leaving: e.scope as string }));
       }
-      return e.outgoing.map((f) => {
+      return mayTake(e, vars).map((f) => {
         const target = el(model.flows[f].target);
         if (target?.type === 'subProcess') return { flow: f, node: target.start, into: target.id };
         return { flow: f, node: model.flows[f].target };
@@ -361,7 +395,7 @@ export function casePath(input: CasePathInput): CasePathResult {
     for (const pass of [0, 1]) {
       for (const x of candidates) {
         if ((pass === 0) !== (x.used === 0)) continue;
-        const steps = search(x.elementId, (node) => node === v.elementId);
+        const steps = search(x.elementId, (node) => node === v.elementId, varsAt(x));
         if (!steps || (pass === 1 && !isSplit(steps))) continue;
         found = { from: x, steps };
         break;
@@ -384,7 +418,7 @@ export function casePath(input: CasePathInput): CasePathResult {
       for (const f of g.incoming.filter((x) => x !== s.flow && !flows.has(x))) {
         for (const x of candidates) {
           if (x === found.from || x.used > 0) continue;
-          const branch = search(x.elementId, (node, flow) => node === g.id && flow === f);
+          const branch = search(x.elementId, (node, flow) => node === g.id && flow === f, varsAt(x));
           if (!branch) continue;
           x.used += 1;
           take(branch, x, v.enter - 0.05, false);
@@ -401,7 +435,7 @@ export function casePath(input: CasePathInput): CasePathResult {
       const ends: { end: EndEventModel; steps: Step[] }[] = [];
       for (const end of Object.values(model.elements)) {
         if (end.type !== 'endEvent' || end.scope !== null || end.end.kind === 'escalation') continue;
-        const steps = search(x.elementId, (node) => node === end.id);
+        const steps = search(x.elementId, (node) => node === end.id, varsAt(x));
         if (steps) ends.push({ end, steps });
       }
       const byStatus = ends.filter((c) => c.end.status === input.ended?.status);
