@@ -126,6 +126,13 @@ const ROWS: Row[] = [
     cells: [403,      404,      201,      403,      403,      403,      403,      403,      404,      404,      404,      403,      401] },
   { method: 'GET', path: '/api/cases/{id}/attachments/{attachmentId}', fixture: 'accept',
     cells: [200,      404,      200,      200,      200,      200,      200,      200,      404,      404,      404,      200,      401] },
+  // the case page: its path, its process version's diagram and its map, for whoever may read the case
+  ...['path', 'diagram', 'map'].map((part): Row => (
+  { method: 'GET', path: `/api/cases/{id}/${part}`, fixture: 'accept',
+    cells: [200,      404,      200,      200,      200,      200,      200,      200,      404,      404,      404,      200,      401] })),
+  // 撤回: the reporter only, before 派遣
+  { method: 'POST', path: '/api/cases/{id}/withdraw', fixture: 'accept', consumes: true, body: () => ({ reason: '已自行解决' }), effect: { status: 'WITHDRAWN' },
+    cells: [200,      404,      403,      403,      403,      403,      403,      403,      404,      404,      404,      403,      401] },
   { method: 'GET', path: '/api/tasks', fixture: 'accept', query: (f) => ({ caseId: f.caseId }), listed: taskListed,
     cells: ['in',     'out',    'in',     'in',     'in',     'in',     'in',     'in',     'out',    'out',    'out',    'in',     401] },
   { method: 'GET', path: '/api/tasks/{id}', fixture: 'accept', target: 'task',
@@ -155,6 +162,9 @@ const ROWS: Row[] = [
     cells: [403,      404,      403,      403,      403,      403,      403,      403,      200,      404,      404,      403,      401] },
   { method: 'POST', path: '/api/tasks/{id}/claim', fixture: 'cg', target: 'task', label: '[dispatched to 城管]', consumes: true, effect: { task: { state: 'CLAIMED', assignee: { name: '赵强' } } },
     cells: [403,      404,      403,      403,      403,      403,      403,      403,      200,      404,      404,      403,      401] },
+  // dispatched: too late for 王芳 to withdraw it; 城管 sees it but did not report it
+  { method: 'POST', path: '/api/cases/{id}/withdraw', fixture: 'cg', label: '[dispatched to 城管]', body: () => ({ reason: '已自行解决' }),
+    cells: [409,      404,      403,      403,      403,      403,      403,      403,      403,      404,      404,      403,      401] },
   // 王芳 is offered the case's 跟踪督促 (Task_Watch) step, so she may add photos too
   { method: 'POST', path: '/api/cases/{id}/attachments', fixture: 'cg', upload: true, label: '[dispatched to 城管]', effect: { attachments: [{ mediaType: 'image/png' }] },
     cells: [201,      404,      403,      403,      403,      403,      403,      403,      201,      404,      404,      403,      401] },
