@@ -5,11 +5,13 @@
  * view lives in the URL and the keyboard moves through it; a phone shows cards. Screenshots go
  * to .data/test-results/screenshots/inbox-*.png.
  */
+import crypto from 'node:crypto';
 import request from 'supertest';
 import type { Locator, Page } from 'playwright-core';
 import { act, inboxTask, PNG_1x1, reportAs } from '../support/api-flow';
 import { startConsoleSuite, PHONE, type ConsoleSuite } from '../support/browser';
 import { terminateCases } from '../support/api';
+import { wangfangGrid } from '../support/cases';
 import { uniqueSuffix } from '../support/env';
 
 jest.setTimeout(240_000);
@@ -255,6 +257,50 @@ describe('story 5: a refusal from the server lands on its field', () => {
     await item.getByText('至少 5 个字').waitFor({ state: 'detached' });
     await panel.getByRole('button', { name: '办结', exact: true }).click();
     await panel.getByText('处置：已办结').waitFor();
+    await page.close();
+  });
+});
+
+describe('story 6: a dispatcher places an address-only report at 受理', () => {
+  it('given a hotline report with only an address, when 何静 accepts it, then the form asks for its location, a point outside every grid is refused on that field, and a point in 王芳’s grid places the case', async () => {
+    const key = `inbox-hotline-${uniqueSuffix()}`;
+    await s.api.prisma.apiClient.create({ data: { name: `测试热线${run}`, channel: 'HOTLINE_12345', keyHash: crypto.createHash('sha256').update(key).digest('hex') } });
+    const description = `东华门大街${run}号井盖缺失（热线来电）`;
+    const posted = await request(s.api.app)
+      .post('/open311/v2/requests.json')
+      .set('Content-Type', 'application/x-www-form-urlencoded; charset=utf-8')
+      .send(new URLSearchParams({ api_key: key, service_code: 'SS01', address_string: `东城区东华门大街${run}号`, description }).toString());
+    expect(posted.status).toBe(200);
+    const id = posted.body[0].service_request_id as string;
+    started.push(id);
+    const accept = await inboxTask(s.api, 'dc.dispatcher', id, 'Task_Accept');
+
+    const page = await inboxOf('dc.dispatcher');
+    await page.goto(`/inbox?task=${accept.id}`);
+    const panel = taskPanel(page);
+    await panel.getByRole('heading', { name: new RegExp(`^受理 ${id}`) }).waitFor();
+    await chooseOutcome(panel, '受理');
+    await panel.getByRole('button', { name: '办结', exact: true }).click();
+    const item = panel.locator('.el-form-item').filter({ has: page.getByRole('group', { name: '案件位置' }) });
+    await item.getByText('请填写案件位置的纬度和经度').waitFor();
+
+    // a point in Shanghai: the server refuses it, on the location
+    await panel.getByLabel('纬度').fill('31.2304');
+    await panel.getByLabel('经度').fill('121.4737');
+    await panel.getByLabel('经度').blur();
+    await panel.getByRole('button', { name: '办结', exact: true }).click();
+    await item.getByText(/不在任何网格内/).waitFor();
+    await s.shot(page, 'inbox-locate');
+
+    // a point in 王芳's grid places the case there
+    const g = await wangfangGrid(s.api.prisma);
+    await panel.getByLabel('纬度').fill(g.lat.toFixed(6));
+    await panel.getByLabel('经度').fill(g.lng.toFixed(6));
+    await panel.getByLabel('经度').blur();
+    await panel.getByRole('button', { name: '办结', exact: true }).click();
+    await panel.getByText('受理：已办结').waitFor();
+    const row = await s.api.prisma.case.findUniqueOrThrow({ where: { id }, select: { gridId: true } });
+    expect(row.gridId).toBe(g.gridId);
     await page.close();
   });
 });
