@@ -21,6 +21,7 @@ import { DEFAULT_CASE_SEARCH_LIMIT } from './services/case-search';
 import { taskRoutes } from './routes/tasks';
 import { DEFAULT_SIGN_IN_POLICY, type SignInPolicy } from './services/sign-in';
 import { eventRoutes } from './routes/events';
+import { notificationRoutes } from './routes/notifications';
 import { consoleRoutes } from './console';
 
 export interface AppDeps {
@@ -95,6 +96,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(caseRoutes(api));
   app.use(taskRoutes(api));
   app.use(eventRoutes(api, deps.eventIntervalMs ?? 500, deps.eventRecheckMs ?? 5000));
+  app.use(notificationRoutes(api));
   // --- end of API areas ---
   if (deps.consoleDir) app.use(consoleRoutes(deps.consoleDir));
 

@@ -67,6 +67,17 @@ export interface Config {
      * the Temporal SDK's default, derived from the heap size limit. 0 turns the cache off. */
     maxCachedWorkflows: number | undefined;
   };
+  /** The notification delivery worker (notify/): how often it looks for due rows, how it retries, the SMS gateway. */
+  notify: {
+    /** GRIDCASE_NOTIFY_POLL_MS: pause between looks at the outbox when it is empty */
+    pollMs: number;
+    /** GRIDCASE_NOTIFY_MAX_ATTEMPTS: attempts per row and channel before it is FAILED */
+    maxAttempts: number;
+    /** GRIDCASE_NOTIFY_RETRY_MS: pause after the first failed attempt, doubling after each further one (at most an hour) */
+    retryMs: number;
+    /** GRIDCASE_SMS_GATEWAY: `log` (default: each message appended to a file) or `http` (POSTed as JSON to a provider's endpoint) */
+    sms: { gateway: 'log'; logFile: string } | { gateway: 'http'; url: string; secret: string | undefined };
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `npm test` stops the services it started itself unless this is set (GRIDCASE_KEEP_SERVICES=1). */
   keepServices: boolean;
@@ -192,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
   }
   const dataDir = path.resolve(root, optional(env, 'GRIDCASE_DATA_DIR') ?? '.data');
   return {
+    notify: notifyConfig(env, root, dataDir),
     root,
     dataDir,
     auth: { jwtSecret, tokenTtl: positive(env, 'GRIDCASE_TOKEN_TTL', 8 * 3600), allowDemoPasswords: flag(env, 'GRIDCASE_ALLOW_DEMO_PASSWORDS') },
@@ -221,6 +233,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
     },
     logLevel,
     keepServices: env.GRIDCASE_KEEP_SERVICES === '1' || env.GRIDCASE_KEEP_SERVICES === 'true',
+  };
+}
+
+function notifyConfig(env: NodeJS.ProcessEnv, root: string, dataDir: string): Config['notify'] {
+  const gateway = optional(env, 'GRIDCASE_SMS_GATEWAY') ?? 'log';
+  let sms: Config['notify']['sms'];
+  if (gateway === 'log') {
+    sms = { gateway, logFile: path.resolve(root, optional(env, 'GRIDCASE_SMS_LOG') ?? path.join(dataDir, 'logs', 'sms.log')) };
+  } else if (gateway === 'http') {
+    const url = optional(env, 'GRIDCASE_SMS_HTTP_URL');
+    if (!url) throw new ConfigError('GRIDCASE_SMS_HTTP_URL', 'is required with GRIDCASE_SMS_GATEWAY=http: the provider endpoint the messages are POSTed to');
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError('GRIDCASE_SMS_HTTP_URL', `must be an http(s) URL, got "${url}"`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError('GRIDCASE_SMS_HTTP_URL', `must be an http(s) URL, got "${url}"`);
+    sms = { gateway, url, secret: optional(env, 'GRIDCASE_SMS_HTTP_SECRET') };
+  } else {
+    throw new ConfigError('GRIDCASE_SMS_GATEWAY', `must be log or http, got "${gateway}"`);
+  }
+  return {
+    pollMs: positive(env, 'GRIDCASE_NOTIFY_POLL_MS', 1000),
+    maxAttempts: positive(env, 'GRIDCASE_NOTIFY_MAX_ATTEMPTS', 5),
+    retryMs: positive(env, 'GRIDCASE_NOTIFY_RETRY_MS', 30_000),
+    sms,
   };
 }
 

@@ -1,5 +1,7 @@
 /**
- * GET /api/events: the caller's inbox as Server-Sent Events (new, changed and overdue tasks).
+ * GET /api/events: the caller's inbox as Server-Sent Events (new, changed and overdue tasks), and
+ * the caller's notifications as the delivery worker delivers them (`event: notification`, with the
+ * unread count).
  * The stream re-reads its caller every `recheckMs` (account, roles, units, grids): a disabled or
  * deleted account ends it (`event: end`, reason ACCOUNT_DISABLED), and a changed membership
  * changes what it sends from then on (`event: scope` with the roles and inbox principals now held).
@@ -9,6 +11,7 @@ import type { ApiDeps } from '../deps';
 import { loadCaller } from '../auth/caller';
 import { authenticate, callerOf } from '../auth/middleware';
 import { inboxEventsSince } from '../services/events';
+import { notificationEventsSince } from '../services/notifications';
 
 const HEARTBEAT_MS = 15_000;
 const COMMIT_LAG_MS = 300;
@@ -53,8 +56,11 @@ export function eventRoutes(deps: ApiDeps, intervalMs: number, recheckMs: number
       try {
         if (Date.now() - checkedAt >= recheckMs && !(await recheck())) return;
         // a little behind the clock, so a change whose transaction is still committing is not skipped
-        const { events, watermark } = await inboxEventsSince(deps, c, since, new Date(Date.now() - COMMIT_LAG_MS), stream);
-        since = watermark;
+        const inbox = await inboxEventsSince(deps, c, since, new Date(Date.now() - COMMIT_LAG_MS), stream);
+        // and the caller's notifications delivered meanwhile (with the unread count), on the same time axis
+        const delivered = await notificationEventsSince(deps, c.userId, since, inbox.watermark);
+        since = delivered.watermark;
+        const events = [...inbox.events.filter((e) => Number(e.id) <= since.getTime()), ...delivered.events].sort((a, b) => Number(a.id) - Number(b.id));
         for (const e of events) res.write(`id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
         if (events.length) lastWrite = Date.now();
         else if (Date.now() - lastWrite >= HEARTBEAT_MS) {

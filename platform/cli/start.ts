@@ -44,6 +44,9 @@ async function main(): Promise<void> {
   const { auditScheduleId, ensureAuditSchedule } = await import('../temporal/schedules');
   log(`audit checkpoints: daily at 00:10 Beijing time, schedule ${auditScheduleId(cfg.temporal.taskQueue)} (${await ensureAuditSchedule(temporal.client, cfg.temporal.taskQueue)}), key ${auditKey.keyId}`);
 
+  const { startNotificationDelivery } = await import('../../notify');
+  const delivery = startNotificationDelivery(cfg.notify, prisma, log);
+
   const { localJwtSecret } = await import('../auth/secret');
   const app = createApp({
     prisma,
@@ -77,10 +80,10 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${signal}: shutting down the API and the worker …`);
+    log(`${signal}: shutting down the API, the worker and the notification delivery …`);
     server.close();
     worker.shutdown();
-    await workerRun.catch(() => undefined);
+    await Promise.all([workerRun.catch(() => undefined), delivery.stop()]);
     await Promise.all([prisma.$disconnect(), temporal.close(), workerConnection.close()]).catch(() => undefined);
     process.exit(0);
   };

@@ -1,12 +1,14 @@
 /**
  * Production worker entry (`npm run worker`): runs the case workflows and activities against the
- * external services named by DATABASE_URL and TEMPORAL_ADDRESS. Scale out by running more.
+ * external services named by DATABASE_URL and TEMPORAL_ADDRESS, and delivers the notification
+ * outbox (notify/). Scale out by running more.
  */
 import { parseAuditKey } from '../audit/keys';
 import { config, ConfigError } from '../config';
 import { connectTemporal } from '../temporal/client';
 import { auditScheduleId, ensureAuditSchedule } from '../temporal/schedules';
 import { createPrisma } from '../db/prisma';
+import { startNotificationDelivery } from '../../notify';
 import { connectWorker, createWorker, installRuntime } from '../temporal/worker';
 import { fail, log } from './common';
 
@@ -23,8 +25,14 @@ async function main(): Promise<void> {
   const temporal = await connectTemporal({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
   const schedule = await ensureAuditSchedule(temporal.client, cfg.temporal.taskQueue).finally(() => temporal.close());
   log(`audit checkpoint schedule ${auditScheduleId(cfg.temporal.taskQueue)}: ${schedule}`);
+  // the notification outbox the case workflows write: delivered by every worker (rows are claimed, never delivered twice at once)
+  const delivery = startNotificationDelivery(cfg.notify, prisma, log);
   log(`worker polling ${cfg.temporal.namespace}/${cfg.temporal.taskQueue} (sticky cache: up to ${worker.options.maxCachedWorkflows} workflows)`);
-  await worker.run(); // resolves after SIGINT/SIGTERM (the SDK shuts down on them)
+  try {
+    await worker.run(); // resolves after SIGINT/SIGTERM (the SDK shuts down on them)
+  } finally {
+    await delivery.stop();
+  }
   await Promise.all([prisma.$disconnect(), connection.close()]);
 }
 

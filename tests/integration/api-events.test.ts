@@ -58,9 +58,9 @@ describe('GET /api/events', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const c = await reportAs(s, 'wangfang');
-    const events = await readEvents(res.body!, (ev) => ev.some((e) => (e.data as { task: { caseId: string } }).task.caseId === c.id));
-    expect(events.some((e) => (e.data as { task: { caseId: string } }).task.caseId === c.id)).toBe(true);
-    const mine = events.filter((e) => (e.data as { task: { caseId: string } }).task.caseId === c.id);
+    const events = await readEvents(res.body!, (ev) => ev.some((e) => (e.data as { task?: { caseId: string } }).task?.caseId === c.id));
+    expect(events.some((e) => (e.data as { task?: { caseId: string } }).task?.caseId === c.id)).toBe(true);
+    const mine = events.filter((e) => (e.data as { task?: { caseId: string } }).task?.caseId === c.id);
     expect(mine[0]).toMatchObject({ event: 'task', data: { change: 'new', task: { elementId: 'Task_Accept', state: 'OPEN' } } });
     expect(Number(mine[0].id)).toBeGreaterThan(0);
 
@@ -71,9 +71,9 @@ describe('GET /api/events', () => {
     expect(t.id).toMatch(/^DC-\d{8}-\d{5,}~T\d+$/);
     expect((await act(s, 'dhm1.handler', t.id, 'claim')).status).toBe(200);
     const again = await fetch(`${base}/api/events`, { headers: { Authorization: await s.auth('dhm1.handler'), 'Last-Event-ID': mine[0].id! } });
-    const later = await readEvents(again.body!, (ev) => ev.some((e) => (e.data as { task: { state: string; caseId: string } }).task.caseId === c.id && (e.data as { task: { state: string } }).task.state === 'CLAIMED'));
+    const later = await readEvents(again.body!, (ev) => ev.some((e) => (e.data as { task?: { state: string; caseId: string } }).task?.caseId === c.id && (e.data as { task?: { state: string } }).task?.state === 'CLAIMED'));
     expect(later.length).toBeGreaterThan(0);
-    expect(later.find((e) => (e.data as { task: { caseId: string } }).task.caseId === c.id)).toMatchObject({ event: 'task', data: { change: 'changed', task: { state: 'CLAIMED' } } });
+    expect(later.find((e) => (e.data as { task?: { caseId: string } }).task?.caseId === c.id)).toMatchObject({ event: 'task', data: { change: 'changed', task: { state: 'CLAIMED' } } });
     await s.temporal.client.workflow.getHandle(c.id).terminate('test done');
   });
 
@@ -84,7 +84,7 @@ describe('GET /api/events', () => {
     await inboxTask(s, 'dhm1.handler', c.id, 'Task_Accept');
     // the community handler's stream got it meanwhile; the other district's stream stays silent
     const seen = await readEvents(res.body!, () => false, 2000);
-    expect(seen.filter((e) => (e.data as { task: { caseId: string } }).task.caseId === c.id)).toEqual([]);
+    expect(seen.filter((e) => (e.data as { task?: { caseId: string } }).task?.caseId === c.id)).toEqual([]);
     await s.temporal.client.workflow.getHandle(c.id).terminate('test done');
   });
 

@@ -2,6 +2,8 @@
  * The production entry points, run as a deployment would: `npm run worker` and `npm run api` as
  * separate processes against external services named by DATABASE_URL and TEMPORAL_ADDRESS.
  */
+import os from 'node:os';
+import path from 'node:path';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TemporalHandle } from '../../platform/temporal/client';
 import type { BroadcastNoticeResult } from '../../workflows/notice';
@@ -31,11 +33,12 @@ describe('production entry points', () => {
     expect(p.output()).toContain('DATABASE_URL: is required by the production worker');
   });
 
-  it('npm run worker runs workflows from its task queue and stops cleanly on SIGTERM', async () => {
+  it('npm run worker runs workflows from its task queue, delivers the notifications they write, and stops cleanly on SIGTERM', async () => {
     const taskQueue = `prod-worker-${uniqueSuffix()}`;
-    const worker = runCommand('worker', { TEMPORAL_TASK_QUEUE: taskQueue });
+    const worker = runCommand('worker', { TEMPORAL_TASK_QUEUE: taskQueue, GRIDCASE_SMS_LOG: path.join(os.tmpdir(), `gridcase-sms-${taskQueue}.log`), GRIDCASE_NOTIFY_POLL_MS: '200' });
     procs.push(worker);
     await waitForOutput(worker, 'worker polling');
+    expect(worker.output()).toMatch(/notification delivery: in-app and SMS via log \(.*gridcase-sms-prod-worker-.*\.log\), outbox looked at every 200 ms/);
 
     const unit = await prisma.orgUnit.findFirstOrThrow({ where: { name: '东华门第一社区' } });
     const noticeId = `P-${uniqueSuffix()}`;
@@ -46,6 +49,10 @@ describe('production entry points', () => {
     });
     expect(result.written).toBe(result.recipients);
     expect(result.recipients).toBeGreaterThan(0);
+    // and the notice's in-app notifications are delivered (by this worker, or another suite's delivery worker)
+    const outbox = { dedupeKey: { startsWith: `notice:${noticeId}:` }, channel: 'IN_APP' };
+    for (let i = 0; i < 300 && (await prisma.notification.count({ where: { ...outbox, status: 'PENDING' } })) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await prisma.notification.count({ where: { ...outbox, status: 'SENT' } })).toBe(result.recipients);
     // and it created the daily audit checkpoint schedule of its task queue (removed again here)
     const schedule = temporal.client.schedule.getHandle(auditScheduleId(taskQueue));
     expect((await schedule.describe()).action).toMatchObject({ type: 'startWorkflow', workflowType: 'auditCheckpoints', taskQueue });

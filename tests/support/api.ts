@@ -8,12 +8,18 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../api/app';
 import { testServices } from './env';
 import { startSuiteWorker, type SuiteWorker } from './worker';
+import { inAppChannel } from '../../notify/channels';
+import { LogSmsGateway, SmsChannel } from '../../notify/sms';
+import { DeliveryWorker } from '../../notify/worker';
 
 export const DEMO_PASSWORD = 'GridCase#2026';
 
 export interface ApiSuite extends SuiteWorker {
   app: Express;
   attachmentDir: string;
+  /** the notification delivery worker (notify/), with `deliver: true`: in-app, and SMS appended to `smsLog` */
+  delivery?: DeliveryWorker;
+  smsLog?: string;
   /** a bearer token of a demo account (cached per suite) */
   token(username: string): Promise<string>;
   /** "Bearer …" header value */
@@ -21,9 +27,16 @@ export interface ApiSuite extends SuiteWorker {
   close(): Promise<void>;
 }
 
-export async function startApiSuite(prefix: string, opts: { open311RateLimit?: number; consoleDir?: string; caseSearchLimit?: number } = {}): Promise<ApiSuite> {
+/**
+ * `deliver`: also run the notification delivery worker, as `npm start` does (in-app, and SMS to a log
+ * file of the suite's own), so that what the case workflows notify reaches people's consoles.
+ */
+export async function startApiSuite(prefix: string, opts: { open311RateLimit?: number; consoleDir?: string; caseSearchLimit?: number; deliver?: boolean } = {}): Promise<ApiSuite> {
   const w = await startSuiteWorker(prefix);
   const attachmentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridcase-att-'));
+  const smsLog = opts.deliver ? path.join(attachmentDir, 'sms.log') : undefined;
+  const delivery = smsLog ? new DeliveryWorker({ prisma: w.prisma, channels: [inAppChannel, new SmsChannel(new LogSmsGateway(smsLog))], pollMs: 200, retryMs: 1000 }) : undefined;
+  delivery?.start();
   const app = createApp({
     prisma: w.prisma,
     temporal: w.temporal,
@@ -56,9 +69,12 @@ export async function startApiSuite(prefix: string, opts: { open311RateLimit?: n
     ...w,
     app,
     attachmentDir,
+    delivery,
+    smsLog,
     token,
     auth: async (u) => `Bearer ${await token(u)}`,
     close: async () => {
+      await delivery?.stop();
       await w.stop();
       fs.rmSync(attachmentDir, { recursive: true, force: true });
     },

@@ -28,7 +28,8 @@ export async function startConsoleSuite(prefix: string): Promise<ConsoleSuite> {
   const executablePath = process.env.GRIDCASE_CHROMIUM;
   const consoleDir = process.env.GRIDCASE_CONSOLE_DIR;
   if (!executablePath || !consoleDir) throw new Error('run the browser tests with `npm test`: it builds the console and installs Chromium');
-  const api = await startApiSuite(prefix, { consoleDir });
+  // with the notification delivery worker, as `npm start` runs it: the bell and the notification centre fill
+  const api = await startApiSuite(prefix, { consoleDir, deliver: true });
   const { base: baseUrl, close: stopListening } = await listening(api.app);
   const browser = await chromium.launch({
     executablePath,

@@ -180,8 +180,9 @@ describe('case timers on the time-skipping test server (real activities, real My
     return verifyChain(rows.map((r) => ({ ...r, tier: r.tier as string | null })));
   }
 
+  /** the in-app rows the workflow wrote (a delivery worker running meanwhile adds rows of the person's other channels) */
   async function notified(caseId: string, username: string, kind: string) {
-    return prisma.notification.findMany({ where: { caseId, kind, userId: people[username].userId as number }, orderBy: { id: 'asc' } });
+    return prisma.notification.findMany({ where: { caseId, kind, channel: 'IN_APP', userId: people[username].userId as number }, orderBy: { id: 'asc' } });
   }
 
   async function result(handle: CaseHandle): Promise<CaseView> {
@@ -377,7 +378,7 @@ describe('case timers on the time-skipping test server (real activities, real My
       const notify = await until('the supervision notice', async () => (await events(input.caseId, 'notify'))[0]);
       expect(notify.payload).toMatchObject({ element: 'Task_SuperviseDepartment' });
       const toDistrict = await until('a notice to the district supervisor', async () => {
-        const rows = await prisma.notification.findMany({ where: { caseId: input.caseId, userId: people['dc.supervisor'].userId as number } });
+        const rows = await prisma.notification.findMany({ where: { caseId: input.caseId, channel: 'IN_APP', userId: people['dc.supervisor'].userId as number } });
         return rows.length ? rows : undefined;
       });
       expect(toDistrict[0]).toMatchObject({ kind: 'NOTICE', body: '双派单案件部门处置已超期，请督办' });
@@ -473,7 +474,7 @@ describe('case timers on the time-skipping test server (real activities, real My
       const { 'dhm.handler': street, wangfang } = people;
 
       const notice = await until('the notice to the district supervisors', async () => {
-        const rows = await prisma.notification.findMany({ where: { caseId: input.caseId, userId: people['dc.supervisor'].userId as number } });
+        const rows = await prisma.notification.findMany({ where: { caseId: input.caseId, channel: 'IN_APP', userId: people['dc.supervisor'].userId as number } });
         return rows.length ? rows : undefined;
       });
       expect(notice[0]).toMatchObject({ kind: 'NOTICE', body: '应急事件：请立即响应' });
