@@ -11,7 +11,7 @@ import type { ApiDeps } from '../deps';
 import { loadCaller } from '../auth/caller';
 import { authenticate, callerOf } from '../auth/middleware';
 import { inboxEventsSince } from '../services/events';
-import { notificationEventsSince } from '../services/notifications';
+import { notificationEventsSince, type NotificationCursor } from '../services/notifications';
 
 const HEARTBEAT_MS = 15_000;
 const COMMIT_LAG_MS = 300;
@@ -26,6 +26,7 @@ export function eventRoutes(deps: ApiDeps, intervalMs: number, recheckMs: number
     const last = Number(req.get('last-event-id'));
     let since = Number.isFinite(last) && last > 0 && last <= Date.now() ? new Date(last) : new Date();
     const stream = { start: since, seen: new Set<string>() };
+    const notes: NotificationCursor = { start: since, upTo: since, pushed: new Map() };
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write(`retry: 3000\n: inbox of ${c.username}\n\n`);
     let busy = false;
@@ -56,11 +57,12 @@ export function eventRoutes(deps: ApiDeps, intervalMs: number, recheckMs: number
       try {
         if (Date.now() - checkedAt >= recheckMs && !(await recheck())) return;
         // a little behind the clock, so a change whose transaction is still committing is not skipped
-        const inbox = await inboxEventsSince(deps, c, since, new Date(Date.now() - COMMIT_LAG_MS), stream);
+        const upTo = new Date(Date.now() - COMMIT_LAG_MS);
+        const inbox = await inboxEventsSince(deps, c, since, upTo, stream);
+        since = inbox.watermark;
         // and the caller's notifications delivered meanwhile (with the unread count), on the same time axis
-        const delivered = await notificationEventsSince(deps, c.userId, since, inbox.watermark);
-        since = delivered.watermark;
-        const events = [...inbox.events.filter((e) => Number(e.id) <= since.getTime()), ...delivered.events].sort((a, b) => Number(a.id) - Number(b.id));
+        const delivered = await notificationEventsSince(deps, c.userId, notes, upTo);
+        const events = [...inbox.events, ...delivered].sort((a, b) => Number(a.id) - Number(b.id));
         for (const e of events) res.write(`id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
         if (events.length) lastWrite = Date.now();
         else if (Date.now() - lastWrite >= HEARTBEAT_MS) {

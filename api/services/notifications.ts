@@ -118,20 +118,39 @@ export interface NotificationEvent {
 }
 
 /**
- * For /api/events: the caller's in-app notifications delivered in (since, upTo], each with the
- * unread count as it is now; the id is the delivery time, on the stream's one time axis. A full
- * batch stops at its last delivery (the watermark), the rest follows on the next look.
+ * What one event stream has pushed of its caller's notifications. A delivery's time (sentAt) is
+ * taken before its transaction commits, and on a busy database the commit can come seconds later:
+ * each look therefore reads back `LOOKBACK_MS` before the previous look's end and skips what it
+ * already pushed, so a late commit is pushed late rather than never.
  */
-export async function notificationEventsSince(deps: Pick<ApiDeps, 'prisma'>, userId: number, since: Date, upTo: Date, max = 200): Promise<{ events: NotificationEvent[]; watermark: Date }> {
+export interface NotificationCursor {
+  /** nothing before this (the stream's start, or the Last-Event-ID it resumed from) */
+  start: Date;
+  /** the end of the previous look */
+  upTo: Date;
+  /** ids pushed, with their delivery time (forgotten once out of the look-back) */
+  pushed: Map<string, number>;
+}
+
+export const LOOKBACK_MS = 15_000;
+
+/**
+ * For /api/events: the caller's in-app notifications delivered since the previous look up to `upTo`
+ * and not pushed yet, each with the unread count as it is now; the event id is the delivery time.
+ */
+export async function notificationEventsSince(deps: Pick<ApiDeps, 'prisma'>, userId: number, cursor: NotificationCursor, upTo: Date, max = 200): Promise<NotificationEvent[]> {
+  const from = new Date(Math.max(cursor.start.getTime(), cursor.upTo.getTime() - LOOKBACK_MS));
+  for (const [id, at] of cursor.pushed) if (at <= from.getTime()) cursor.pushed.delete(id);
   const rows = await deps.prisma.notification.findMany({
-    where: { userId, channel: IN_APP, status: { in: ['SENT', 'READ'] }, sentAt: { gt: since, lte: upTo } },
+    where: { userId, channel: IN_APP, status: { in: ['SENT', 'READ'] }, sentAt: { gt: from, lte: upTo }, ...(cursor.pushed.size ? { id: { notIn: [...cursor.pushed.keys()].map(BigInt) } } : {}) },
     select,
     orderBy: [{ sentAt: 'asc' }, { id: 'asc' }],
     take: max,
   });
-  if (!rows.length) return { events: [], watermark: upTo };
-  const full = rows.length === max ? rows[rows.length - 1].sentAt! : null;
+  // a full batch: the next look goes on from its last delivery
+  cursor.upTo = rows.length === max ? rows[rows.length - 1].sentAt! : upTo;
+  if (!rows.length) return [];
+  for (const r of rows) cursor.pushed.set(String(r.id), r.sentAt!.getTime());
   const unread = await unreadCount(deps, userId);
-  const events = rows.filter((r) => !full || r.sentAt! <= full).map((r): NotificationEvent => ({ id: String(r.sentAt!.getTime()), event: 'notification', data: { notification: notificationView(r), unread } }));
-  return { events, watermark: full ?? upTo };
+  return rows.map((r) => ({ id: String(r.sentAt!.getTime()), event: 'notification', data: { notification: notificationView(r), unread } }));
 }

@@ -29,6 +29,8 @@ function streamOf(body: ReadableStream<Uint8Array>) {
   const decoder = new TextDecoder();
   const seen: SseEvent[] = [];
   let buf = '';
+  /** a read still outstanding when a wait gave up: the next wait takes its chunk, so none is lost */
+  let pending: ReturnType<typeof reader.read> | null = null;
   return {
     seen,
     async waitFor(match: (e: SseEvent) => boolean, timeoutMs = 30_000): Promise<SseEvent> {
@@ -37,8 +39,10 @@ function streamOf(body: ReadableStream<Uint8Array>) {
         const found = seen.find(match);
         if (found) return found;
         if (Date.now() > end) throw new Error(`no matching event within ${timeoutMs} ms; saw ${JSON.stringify(seen.map((e) => e.event))}`);
-        const next = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
+        pending ??= reader.read();
+        const next = await Promise.race([pending, new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
         if (!next) continue;
+        pending = null;
         if (next.done) throw new Error('the stream ended');
         buf += decoder.decode(next.value, { stream: true });
         let i;

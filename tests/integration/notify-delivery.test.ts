@@ -80,6 +80,16 @@ async function until<T>(what: string, read: () => Promise<T>, ok: (v: T) => bool
   return v;
 }
 
+/**
+ * Looks at the outbox with this worker until the row is as expected: one look may pass over a due
+ * row that another worker's claim holds for a moment (SKIP LOCKED), the next takes it.
+ */
+const drainUntil = (w: DeliveryWorker, id: bigint, ok: (r: Awaited<ReturnType<typeof row>>) => boolean) =>
+  until(`row ${id}`, async () => {
+    await w.drainOnce();
+    return row(id);
+  }, ok);
+
 /** A channel that fails its first `failures` deliveries of each row, counting every call per row. */
 function flaky(name: string, failures: number, opts: { permanent?: boolean } = {}) {
   const calls = new Map<string, number>();
@@ -140,8 +150,7 @@ describe('the notification delivery worker', () => {
 
     // the first attempt fails: PENDING again, due after retryMs, with the error
     let before = Date.now();
-    await w.drainOnce();
-    const first = await row(n.id);
+    const first = await drainUntil(w, n.id, (r) => r.attempts === 1);
     expect(first).toMatchObject({ status: 'PENDING', attempts: 1, lastError: 'gateway down (1)', claimedBy: null });
     expect(first.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before + 300 - 5);
     // not due yet: a look now leaves it alone
@@ -151,15 +160,13 @@ describe('the notification delivery worker', () => {
     // the second fails too: the pause doubles
     await until('due again', async () => Date.now(), (t) => t >= first.nextAttemptAt.getTime());
     before = Date.now();
-    await w.drainOnce();
-    const second = await row(n.id);
+    const second = await drainUntil(w, n.id, (r) => r.attempts === 2);
     expect(second).toMatchObject({ status: 'PENDING', attempts: 2, lastError: 'gateway down (2)' });
     expect(second.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before + 600 - 5);
 
     // the third is delivered
     await until('due again', async () => Date.now(), (t) => t >= second.nextAttemptAt.getTime());
-    await w.drainOnce();
-    expect(await row(n.id)).toMatchObject({ status: 'SENT', attempts: 3, lastError: null });
+    expect(await drainUntil(w, n.id, (r) => r.attempts === 3)).toMatchObject({ status: 'SENT', attempts: 3, lastError: null });
     expect(channel.calls.get(String(n.id))).toBe(3);
   });
 
@@ -179,8 +186,7 @@ describe('the notification delivery worker', () => {
     const channel = flaky(`REFUSED-${run}`, Infinity, { permanent: true });
     const someone = await person();
     const n = await outbox(someone, { channel: channel.name });
-    await worker([channel]).drainOnce();
-    expect(await row(n.id)).toMatchObject({ status: 'FAILED', attempts: 1, lastError: 'gateway down (1)' });
+    expect(await drainUntil(worker([channel]), n.id, (r) => r.attempts === 1)).toMatchObject({ status: 'FAILED', attempts: 1, lastError: 'gateway down (1)' });
   });
 
   it('given two workers draining the same outbox at once, then every row and every channel is delivered exactly once', async () => {
