@@ -35,10 +35,10 @@ afterAll(async () => {
 });
 
 /** Opens the case page and waits until the path is drawn on the diagram and the history is verified. */
-async function openCase(page: Page, id: string) {
+async function openCase(page: Page, id: string, drawn = 'Task_Handle') {
   await page.goto(`/cases/${id}`);
   await page.getByRole('heading', { name: `案件 ${id}` }).waitFor();
-  await page.locator('[data-element-id="Task_Handle"]').first().waitFor();
+  await page.locator(`.djs-element.path-visited[data-element-id="${drawn}"], .djs-element.path-active[data-element-id="${drawn}"]`).first().waitFor();
   await page.getByRole('status', { name: '留痕校验' }).waitFor();
 }
 
@@ -178,11 +178,41 @@ describe('story 5: a handler of another district cannot open the case page', () 
   });
 });
 
+describe('a supervisor urges from the case page', () => {
+  it('given a case waiting at 受理, when 韩立新 (东华门街道) urges it with a note, then the timeline shows his 催办 and the note', async () => {
+    const c = await reportAs(s.api, 'wangfang', { description: '东华门大街20号垃圾满溢' });
+    started.push(c.id);
+    await inboxTask(s.api, 'dhm1.handler', c.id, 'Task_Accept');
+    const page = await s.as('dhm.supervisor', DESKTOP);
+    await openCase(page, c.id, 'Task_Accept');
+    expect(await page.getByRole('button', { name: '撤回' }).count()).toBe(0);
+    await page.getByRole('button', { name: '催办' }).click();
+    const dialog = page.getByRole('dialog', { name: `催办案件 ${c.id}` });
+    await dialog.getByLabel('催办说明').fill('请今天内受理');
+    await dialog.getByRole('button', { name: '提交' }).click();
+    await page.getByText('说明：请今天内受理').waitFor();
+    await page.locator('.el-timeline-item').filter({ hasText: '催办' }).filter({ hasText: '韩立新' }).first().waitFor();
+    await page.getByRole('button', { name: '督办' }).waitFor();
+    await page.getByText('说明：请今天内受理').scrollIntoViewIfNeeded();
+    await s.shot(page, 'case-page-supervisor-urged');
+    await page.close();
+  });
+});
+
 describe('the reporter withdraws a fresh report', () => {
   it('given 王芳’s report still waiting for 受理, when she withdraws it from 我的上报 with a reason, then it shows 已撤回 and can no longer be withdrawn', async () => {
     const fresh = await reportAs(s.api, 'wangfang', { description: '东华门大街8号路灯不亮（撤回演示）' });
     started.push(fresh.id);
     await inboxTask(s.api, 'dhm1.handler', fresh.id, 'Task_Accept');
+
+    // its page: 受理 is where it waits, and its reporter may still withdraw it
+    const own = await s.as('wangfang', DESKTOP);
+    await openCase(own, fresh.id, 'Task_Accept');
+    expect(await own.locator('.djs-element.path-active[data-element-id="Task_Accept"]').count()).toBe(1);
+    await own.getByRole('button', { name: '撤回' }).waitFor();
+    await own.locator('.block').first().scrollIntoViewIfNeeded();
+    await s.shot(own, 'case-page-reporter-waiting');
+    await own.close();
 
     const phone = await s.as('wangfang', PHONE);
     await phone.goto('/reports');

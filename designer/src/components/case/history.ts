@@ -47,3 +47,7 @@ export function describeRow(t: T, row: CaseHistoryRow, path: CasePath | null): {
   else if (row.toStatus) parts.push(status(row.toStatus));
   return { action, detail: parts.filter(Boolean).join(' · ') };
 }
+
+/** Rows whose text is what someone said (an urge's note, an instruction, a comment), not why something happened. */
+const NOTES = ['urge', 'supervise', 'comment', 'approve', 'rejectRequest'];
+export const reasonKey = (action: string) => (NOTES.includes(action) ? 'casePage.note' : 'casePage.reason');
