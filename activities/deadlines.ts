@@ -7,7 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../generated/prisma/client';
-import { MONDAY_TO_FRIDAY, computeDeadline, type DeadlineSpec, type WorkingCalendar } from '../process/business-time';
+import { MONDAY_TO_FRIDAY, computeDeadline, fromDays, type DeadlineSpec, type WorkingCalendar } from '../process/business-time';
 
 export type { CalendarKind, DeadlineSpec, WorkingCalendar } from '../process/business-time';
 
@@ -73,7 +73,11 @@ function likelyYears(spec: DeadlineSpec): number[] {
   return years;
 }
 
-export function createDeadlineActivities({ prisma }: DeadlineDeps) {
+/**
+ * Years of calendar_days, each loaded once and reused for CALENDAR_CACHE_MS (concurrent callers
+ * share one query). The deadline activities and the API (a task's working time left) read them.
+ */
+export function createCalendarYears({ prisma }: DeadlineDeps) {
   const cache = new Map<number, { expires: number; days: Promise<YearDays> }>();
 
   /** One year of calendar_days, shared by concurrent callers and reused for CALENDAR_CACHE_MS. */
@@ -94,6 +98,25 @@ export function createDeadlineActivities({ prisma }: DeadlineDeps) {
     });
     return days;
   }
+
+  return {
+    loadYear,
+    /**
+     * The working calendar (fromDays over calendar_days) for the Beijing years `from` to `to`
+     * touch (at most 6 years; dates outside them fall back to Monday to Friday).
+     */
+    async calendarBetween(from: Date, to: Date): Promise<WorkingCalendar> {
+      const [a, b] = [yearOf(from.toISOString()), yearOf(to.toISOString())].sort((x, y) => (x ?? 0) - (y ?? 0));
+      if (a === undefined || b === undefined) return MONDAY_TO_FRIDAY;
+      const rows: { date: string; isWorkingDay: boolean }[] = [];
+      for (let y = a; y <= Math.min(b, a + 5); y++) for (const [date, isWorkingDay] of await loadYear(y)) rows.push({ date, isWorkingDay });
+      return fromDays(rows);
+    },
+  };
+}
+
+export function createDeadlineActivities({ prisma }: DeadlineDeps) {
+  const { loadYear } = createCalendarYears({ prisma });
 
   return {
     /**

@@ -14,13 +14,24 @@ export type TimeLimit = { duration: string; calendar: CalendarKind };
 
 /** `tier` is the task's tier; grid and reporter tasks are timed like the village tier. */
 export async function timeLimitOf(prisma: Pick<PrismaClient, 'categoryTimeLimit'>, spec: DeadlineSpec, tier: Tier, category: string | null): Promise<TimeLimit> {
-  if (spec.kind === 'duration') return { duration: spec.duration, calendar: spec.calendar };
-  if (!category) return DEFAULT_LIMIT;
-  const limits = await prisma.categoryTimeLimit.findMany({ where: { category: { code: category } }, select: { tier: true, duration: true, calendar: true } });
-  const from = tier === 'GRID' ? 'VILLAGE' : tier;
-  for (let i = Math.max(TIER_ORDER.indexOf(from), 1); i < TIER_ORDER.length; i++) {
-    const l = limits.find((x) => x.tier === TIER_ORDER[i]);
-    if (l) return { duration: l.duration, calendar: l.calendar as CalendarKind };
-  }
-  return DEFAULT_LIMIT;
+  return (await timeLimitsOf(prisma, [{ spec, tier, category }]))[0];
+}
+
+/** timeLimitOf for many tasks at once (a page of them), with one query of category limits. */
+export async function timeLimitsOf(prisma: Pick<PrismaClient, 'categoryTimeLimit'>, asks: readonly { spec: DeadlineSpec; tier: Tier; category: string | null }[]): Promise<TimeLimit[]> {
+  const codes = [...new Set(asks.filter((a) => a.spec.kind !== 'duration' && a.category).map((a) => a.category as string))];
+  const rows = codes.length
+    ? await prisma.categoryTimeLimit.findMany({ where: { category: { code: { in: codes } } }, select: { tier: true, duration: true, calendar: true, category: { select: { code: true } } } })
+    : [];
+  return asks.map(({ spec, tier, category }) => {
+    if (spec.kind === 'duration') return { duration: spec.duration, calendar: spec.calendar };
+    if (!category) return DEFAULT_LIMIT;
+    const limits = rows.filter((r) => r.category.code === category);
+    const from = tier === 'GRID' ? 'VILLAGE' : tier;
+    for (let i = Math.max(TIER_ORDER.indexOf(from), 1); i < TIER_ORDER.length; i++) {
+      const l = limits.find((x) => x.tier === TIER_ORDER[i]);
+      if (l) return { duration: l.duration, calendar: l.calendar as CalendarKind };
+    }
+    return DEFAULT_LIMIT;
+  });
 }

@@ -5,8 +5,7 @@
  */
 import type { Prisma } from '../../generated/prisma/client';
 import { createDeadlineActivities, type DeadlineActivities } from '../../activities/deadlines';
-import { timeLimitOf } from '../../activities/limits';
-import type { CalendarKind, Tier, UserTaskModel } from '../../process/model';
+import type { CalendarKind } from '../../process/model';
 import { decideUpdate } from '../../workflows/case-api';
 import { actorOf, type Caller } from '../auth/caller';
 import { caseScope, holdsAbove } from '../auth/scope';
@@ -14,7 +13,7 @@ import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, text } from '../http/errors';
 import { apiId, apiIdOrNull, internalId } from '../http/ids';
 import { afterCursor, decodeCursor, orderByOf, page, type SortSpec } from '../http/paging';
-import { modelOf } from './models';
+import { taskLimitsOf } from './task-limits';
 import { updateIdOf } from './tasks';
 
 export interface ApprovalListQuery {
@@ -154,15 +153,22 @@ async function requestedTimes(deps: ApiDeps, rows: ApprovalRow[]): Promise<Reque
   const tasks = new Map(
     (taskIds.length ? await deps.prisma.task.findMany({ where: { id: { in: taskIds } }, select: { id: true, name: true, state: true, tier: true, dueAt: true, elementId: true } }) : []).map((t) => [t.id, t]),
   );
+  const timed = rows.map((a) => {
+    const t = a.taskId ? tasks.get(a.taskId) : undefined;
+    return t && a.duration && (a.kind === 'EXTENSION' || a.kind === 'DEFERRAL') ? { ...t, processVersionId: a.case.processVersionId, category: a.case.category?.code ?? null } : null;
+  });
+  const limits = await taskLimitsOf(
+    deps,
+    timed.flatMap((t) => (t ? [t] : [])),
+  );
+  const limitOf = new Map(timed.flatMap((t) => (t ? [t] : [])).map((t, i) => [t, limits[i]] as const));
   return Promise.all(
-    rows.map(async (a): Promise<RequestedTime> => {
+    rows.map(async (a, i): Promise<RequestedTime> => {
       const t = a.taskId ? tasks.get(a.taskId) : undefined;
       const task = t ? { id: apiId(t.id), name: t.name, state: t.state, tier: t.tier, dueAt: t.dueAt?.toISOString() ?? null } : null;
       if (!a.duration || (a.kind !== 'EXTENSION' && a.kind !== 'DEFERRAL')) return { task, timeAdded: null };
-      const model = a.case.processVersionId ? await modelOf(deps.prisma, a.case.processVersionId) : null;
-      const drawn = t ? (model?.elements?.[t.elementId] as UserTaskModel | undefined) : undefined;
-      const limit = drawn?.type === 'userTask' && t ? await timeLimitOf(deps.prisma, drawn.deadline, t.tier as Tier, a.case.category?.code ?? null) : null;
-      const calendar: CalendarKind = limit?.calendar ?? 'CLOCK';
+      const at = timed[i];
+      const calendar: CalendarKind = (at ? limitOf.get(at)?.calendar : undefined) ?? 'CLOCK';
       let dueBefore: string | null = null;
       let dueAfter: string | null = null;
       if (a.state === 'PENDING' && t?.dueAt && (t.state === 'OPEN' || t.state === 'CLAIMED')) {

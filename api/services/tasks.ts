@@ -30,6 +30,7 @@ import { afterCursor, decodeCursor, INDEX_WALK, orderByOf, page, upTo, valueOrde
 import { placeForCase } from './locate';
 import { caseSummary, caseSummarySelect } from './cases';
 import { modelOf, userTaskOf } from './models';
+import { workingTimesLeft, type WorkingTimeLeft } from './task-limits';
 
 export type TaskAction = 'claim' | 'unclaim' | 'complete' | 'escalate' | 'return' | 'extend' | 'void' | 'defer' | 'comment';
 
@@ -157,9 +158,29 @@ async function supervisionOf(deps: ApiDeps, rows: { id: string; caseId: string }
   return out;
 }
 
-async function taskView(deps: ApiDeps, c: Caller, t: TaskRow, now: Date, names?: Map<string, NamedPrincipal>, supervision?: Map<string, TaskSupervision[]>) {
+/** The working time left of each task, by task id (task-limits.ts; one limits query for all). */
+async function workingLeftOf(deps: ApiDeps, rows: TaskRow[], now: Date): Promise<Map<string, WorkingTimeLeft | null>> {
+  const left = await workingTimesLeft(
+    deps,
+    rows.map((t) => ({ ...t, processVersionId: t.case.processVersionId, category: t.case.category?.code ?? null })),
+    now,
+  );
+  return new Map(rows.map((t, i) => [t.id, left[i]]));
+}
+
+async function taskView(
+  deps: ApiDeps,
+  c: Caller,
+  t: TaskRow,
+  now: Date,
+  names?: Map<string, NamedPrincipal>,
+  supervision?: Map<string, TaskSupervision[]>,
+  workingLeft?: Map<string, WorkingTimeLeft | null>,
+) {
   names ??= await candidateNames(deps, [t]);
   supervision ??= await supervisionOf(deps, [t]);
+  workingLeft ??= await workingLeftOf(deps, [t], now);
+  const left = workingLeft.get(t.id) ?? null;
   const model = t.case.processVersionId ? await modelOf(deps.prisma, t.case.processVersionId) : null;
   const drawn = userTaskOf(model, t.elementId);
   const dueMs = t.dueAt ? t.dueAt.getTime() - now.getTime() : null;
@@ -183,6 +204,8 @@ async function taskView(deps: ApiDeps, c: Caller, t: TaskRow, now: Date, names?:
     outcome: t.outcome,
     dueAt: t.dueAt?.toISOString() ?? null,
     timeLeftSeconds: dueMs === null ? null : Math.round(dueMs / 1000),
+    // the time left counted on the calendar of the task's limit (working hours or days)
+    workingTimeLeft: left && { seconds: left.seconds, calendar: left.calendar, spanSeconds: left.spanSeconds },
     overdue: ACTIVE.includes(t.state) && dueMs !== null && dueMs < 0,
     outcomes: drawn?.outcomes ?? [],
     formSchema: t.formSchema ?? drawn?.form ?? null,
@@ -238,8 +261,8 @@ export async function listTasks(deps: ApiDeps, c: Caller, q: TaskListQuery) {
     const ids = await dueOrderedIds(deps, and, spec, cursor, states, take);
     return deps.prisma.task.findMany({ where: { id: { in: ids } }, orderBy, take, select: taskSelect });
   });
-  const [names, supervision] = await Promise.all([candidateNames(deps, result.items), supervisionOf(deps, result.items)]);
-  return { items: await Promise.all(result.items.map((t) => taskView(deps, c, t, now, names, supervision))), nextCursor: result.nextCursor };
+  const [names, supervision, workingLeft] = await Promise.all([candidateNames(deps, result.items), supervisionOf(deps, result.items), workingLeftOf(deps, result.items, now)]);
+  return { items: await Promise.all(result.items.map((t) => taskView(deps, c, t, now, names, supervision, workingLeft))), nextCursor: result.nextCursor };
 }
 
 /**
@@ -364,13 +387,13 @@ export async function actOnTask(deps: ApiDeps, c: Caller, givenId: string, actio
   const fresh = await deps.prisma.task.findUnique({ where: { id: taskId }, select: taskSelect });
   const next = await deps.prisma.task.findMany({ where: { AND: [{ caseId: t.caseId, state: { in: ACTIVE as never } }, taskScope(c)] }, select: taskSelect, orderBy: { createdAt: 'asc' } });
   const shown = [...(fresh ? [fresh] : []), ...next];
-  const [names, supervision] = await Promise.all([candidateNames(deps, shown), supervisionOf(deps, shown)]);
+  const [names, supervision, workingLeft] = await Promise.all([candidateNames(deps, shown), supervisionOf(deps, shown), workingLeftOf(deps, shown, now)]);
   return {
-    task: fresh ? await taskView(deps, c, fresh, now, names, supervision) : null,
+    task: fresh ? await taskView(deps, c, fresh, now, names, supervision, workingLeft) : null,
     approval: approval && { ...approval, id: apiId(approval.id), taskId: apiId(approval.taskId) },
     case: fresh ? caseSummary(fresh.case, now) : null,
     /** the case's open tasks the caller can see now (e.g. the next step) */
-    openTasks: await Promise.all(next.map((x) => taskView(deps, c, x, now, names, supervision))),
+    openTasks: await Promise.all(next.map((x) => taskView(deps, c, x, now, names, supervision, workingLeft))),
   };
 }
 

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { listening, startApiSuite, terminateCases, type ApiSuite } from '../support/api';
 import { act, inboxTask, reportAs } from '../support/api-flow';
 import { sseStream, type SseEvent } from '../support/sse';
+import { businessTimeBetween, fromDays } from '../../process/business-time';
 
 jest.setTimeout(120_000);
 
@@ -125,5 +126,48 @@ describe('a refused form names its fields', () => {
     expect(res.body.errors).toHaveLength(2);
     // the task is untouched: completed properly afterwards
     expect((await act(s, 'dhm1.handler', handle.id, 'complete', { outcome: 'done', data: { feedback: '已处置' } })).status).toBe(200);
+  });
+});
+
+describe('the working time left on a task', () => {
+  it('given 李明’s 受理 task of a 井盖缺失 case (a working-hours limit) due three days from now, across nights, then GET /api/tasks shows workingTimeLeft counted on working hours, smaller than the wall-clock time left', async () => {
+    const c = await reportAs(s, 'wangfang');
+    started.push(c.id);
+    const task = await inboxTask(s, 'dhm1.handler', c.id, 'Task_Accept');
+    // a due time 72 hours away always spans nights (and perhaps a weekend), whenever the test runs
+    const dueAt = new Date(Date.now() + 72 * 3_600_000);
+    await s.prisma.task.update({ where: { id: task.id.replace('~', '/') }, data: { dueAt } });
+    const days = await s.prisma.calendarDay.findMany({ select: { date: true, isWorkingDay: true } });
+    const cal = fromDays(days.map((d) => ({ date: d.date.toISOString().slice(0, 10), isWorkingDay: d.isWorkingDay })));
+    const before = new Date();
+    const res = await request(s.app).get('/api/tasks').query({ caseId: c.id }).set('Authorization', await s.auth('dhm1.handler'));
+    const after = new Date();
+    expect(res.status).toBe(200);
+    const shown = res.body.items.find((t: { id: string }) => t.id === task.id) as { timeLeftSeconds: number; workingTimeLeft: { seconds: number; calendar: string } | null };
+    expect(shown.workingTimeLeft).toEqual(expect.objectContaining({ calendar: 'WORKING_HOURS' }));
+    const most = Math.round(businessTimeBetween(before, dueAt, 'WORKING_HOURS', cal) / 1000);
+    const least = Math.round(businessTimeBetween(after, dueAt, 'WORKING_HOURS', cal) / 1000);
+    expect(shown.workingTimeLeft!.seconds).toBeGreaterThanOrEqual(least);
+    expect(shown.workingTimeLeft!.seconds).toBeLessThanOrEqual(most);
+    expect(shown.workingTimeLeft!.seconds).toBeLessThan(shown.timeLeftSeconds - 12 * 3600);
+  });
+
+  it('given the same kind of task overdue by three days, then workingTimeLeft is the working time since its due time, negated', async () => {
+    const c = await reportAs(s, 'wangfang');
+    started.push(c.id);
+    const task = await inboxTask(s, 'dhm1.handler', c.id, 'Task_Accept');
+    const dueAt = new Date(Date.now() - 72 * 3_600_000);
+    await s.prisma.task.update({ where: { id: task.id.replace('~', '/') }, data: { dueAt } });
+    const days = await s.prisma.calendarDay.findMany({ select: { date: true, isWorkingDay: true } });
+    const cal = fromDays(days.map((d) => ({ date: d.date.toISOString().slice(0, 10), isWorkingDay: d.isWorkingDay })));
+    const before = new Date();
+    const res = await request(s.app).get(`/api/tasks/${task.id}`).set('Authorization', await s.auth('dhm1.handler'));
+    const after = new Date();
+    expect(res.status).toBe(200);
+    const left = res.body.workingTimeLeft as { seconds: number; calendar: string };
+    expect(left.calendar).toBe('WORKING_HOURS');
+    expect(left.seconds).toBeLessThanOrEqual(-Math.round(businessTimeBetween(dueAt, before, 'WORKING_HOURS', cal) / 1000));
+    expect(left.seconds).toBeGreaterThanOrEqual(-Math.round(businessTimeBetween(dueAt, after, 'WORKING_HOURS', cal) / 1000));
+    expect(left.seconds).toBeGreaterThan(res.body.timeLeftSeconds + 12 * 3600);
   });
 });
