@@ -40,6 +40,7 @@ export default {
         at: '{at} 到期',
       },
       duration: { d: '{n} 天', h: '{n} 小时', m: '{n} 分钟', lessThanMinute: '不到 1 分钟' },
+      workDuration: { d: '{n} 个工作日', h: '{n} 工作小时', lessThan: '不到 0.1 工作小时' },
       open: '打开任务 {name}（{caseId}）',
       panel: {
         label: '任务详情',
@@ -247,6 +248,7 @@ export default {
         at: 'due {at}',
       },
       duration: { d: '{n} d', h: '{n} h', m: '{n} min', lessThanMinute: 'under a minute' },
+      workDuration: { d: '{n} working days', h: '{n} working hours', lessThan: 'under 0.1 working hours' },
       open: 'Open task {name} ({caseId})',
       panel: {
         label: 'Task',
