@@ -66,6 +66,7 @@ describe('story 3: a supervisor urges a case; the handler sees the urge on the t
     // 韩立新 signs in and lands on the supervision page, with both cases coloured by their due time
     const page = await s.as('dhm.supervisor', SMALL);
     await page.waitForURL('**/supervision');
+    await page.goto(`/supervision?q=${run}`); // this run's cases only: other suites' fill the area's lists too
     await page.getByRole('heading', { name: '督办工作台' }).waitFor();
     await caseRow(page, late.id).getByText(/^已超期/).waitFor();
     await caseRow(page, soon.id).getByText(/^剩余 (2 小时|3 小时)/).waitFor();
@@ -130,6 +131,7 @@ describe('story 3: a supervisor urges a case; the handler sees the urge on the t
     await setDeadline(c.id, new Date(Date.now() + 2 * HOUR));
     const page = await s.as('dhm.supervisor', SMALL);
     await page.waitForURL('**/supervision');
+    await page.goto(`/supervision?q=${run}`); // this run's cases only: other suites' fill the area's lists too
     await caseRow(page, c.id).getByRole('button', { name: `督办 ${c.id}` }).click();
     const dialog = page.getByRole('dialog', { name: `督办 ${c.id}` });
     // without an instruction the form says so and sends nothing
@@ -164,6 +166,7 @@ describe('story 3: a supervisor urges a case; the handler sees the urge on the t
     await setDeadline(c.id, new Date(Date.now() + 2 * HOUR));
     const page = await s.as('dhm.supervisor', PHONE);
     await page.waitForURL('**/supervision');
+    await page.goto(`/supervision?q=${run}`); // this run's cases only: other suites' fill the area's lists too
     const card = caseRow(page, c.id);
     await card.getByText(/^剩余/).waitFor();
     await s.shot(page, 'supervision-phone-cases');
