@@ -78,8 +78,15 @@ export function smsGatewayFrom(cfg: Config['notify']['sms']): SmsGateway {
 const MAX_TEXT = 280;
 const SIGNATURE = '【网格化管理】';
 
+const ISO = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})\b/g;
+/** the times the case workflow writes into a text (ISO 8601, UTC) as Beijing time: 2026-12-04 19:13 */
+const beijing = (iso: string) => {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+};
+
 export function smsText(m: Pick<OutboundMessage, 'title' | 'body'>): string {
-  const text = `${SIGNATURE}${m.title}：${m.body}`.replace(/\s+/g, ' ').trim();
+  const text = `${SIGNATURE}${m.title}：${m.body}`.replace(ISO, beijing).replace(/\s+/g, ' ').trim();
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
 }
 

@@ -43,6 +43,10 @@ describe('the SMS channel', () => {
     expect(sent).toEqual([{ phone: '13800001111', text: '【网格化管理】催办：处置：案件 DC-20261204-00001 请尽快办理。', key: 'notification-7' }]);
   });
 
+  it('writes the times in a text as Beijing time', () => {
+    expect(smsText({ title: '督办：处置', body: '案件 DC-20261204-00001 的任务「处置」已超期（时限 2026-12-04T19:13:47.577Z），请督办。' })).toBe('【网格化管理】督办：处置：案件 DC-20261204-00001 的任务「处置」已超期（时限 2026-12-05 03:13），请督办。');
+  });
+
   it('keeps a text on one line and at most 280 characters', () => {
     const long = smsText({ title: '通知', body: `第一行\n${'很长'.repeat(300)}` });
     expect(long).toHaveLength(280);
