@@ -129,7 +129,7 @@ describe('story 2: a task overdue at the village tier escalates; the street hand
     // and the notification centre's page shows it read
     await supervisor.goto('/notifications');
     await supervisor.getByRole('heading', { name: '消息中心' }).waitFor();
-    const listed = supervisor.getByRole('article', { name: '已读：督办：处置' }).filter({ hasText: c.id });
+    const listed = supervisor.getByRole('region', { name: '消息中心' }).getByRole('article', { name: '已读：督办：处置' }).filter({ hasText: c.id });
     await listed.waitFor();
     await supervisor.getByRole('heading', { name: '接收方式' }).waitFor();
     await s.shot(supervisor, 'notifications-2-page-desktop');
@@ -163,12 +163,17 @@ describe('story 2: a task overdue at the village tier escalates; the street hand
 
     await panel.getByRole('link', { name: '查看全部消息' }).click();
     await page.waitForURL('**/notifications');
+    // the popover closes; the page lists the notice
+    await panel.waitFor({ state: 'hidden' });
     await page.getByRole('heading', { name: '消息中心' }).waitFor();
-    await page.getByRole('article').first().waitFor();
+    const list = page.getByRole('region', { name: '消息中心' });
+    await list.getByRole('article', { name: '未读：防汛通知' }).first().waitFor();
     // unread only: the filter goes into the address
-    await page.getByRole('radio', { name: '未读' }).click({ force: true });
+    const show = page.getByRole('radiogroup', { name: '显示' });
+    await show.getByText('未读', { exact: true }).click();
     await page.waitForURL((u) => u.searchParams.get('unread') === '1');
-    await page.getByRole('radio', { name: '全部' }).click({ force: true });
+    await list.getByRole('article', { name: '未读：防汛通知' }).first().waitFor();
+    await show.getByText('全部', { exact: true }).click();
     await page.waitForURL((u) => !u.searchParams.has('unread'));
     await page.getByRole('heading', { name: '接收方式' }).scrollIntoViewIfNeeded();
     await s.shot(page, 'notifications-phone-page');
