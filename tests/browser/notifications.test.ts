@@ -179,6 +179,18 @@ describe('story 2: a task overdue at the village tier escalates; the street hand
     await s.shot(page, 'notifications-phone-page');
   });
 
+  it('the bell works from the keyboard: Enter opens the newest, Esc closes them and gives the focus back to the bell', async () => {
+    const page = await s.as('dhm.supervisor', DESKTOP_720);
+    await bell(page).focus();
+    await page.keyboard.press('Enter');
+    const panel = centre(page);
+    await panel.getByRole('heading', { name: '最新消息' }).waitFor();
+    await panel.getByRole('link', { name: '查看全部消息' }).focus();
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'hidden' });
+    expect(await bell(page).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+  });
+
   it('a person chooses which kinds also come by SMS; without a phone number the page says none are sent', async () => {
     const page = await s.as('dhm.supervisor', DESKTOP_720);
     await page.goto('/notifications');
