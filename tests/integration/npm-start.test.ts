@@ -33,6 +33,8 @@ const bothLocal = env.local.includes('database') && env.local.includes('temporal
     expect(first.output()).toMatch(/Temporal: .* — reused/);
     expect(first.output()).toMatch(/MySQL: .* — reused/);
     expect(first.output()).toContain(`http://localhost:${port1}/health`);
+    // and it delivers notifications (in-app, SMS to the log file by default)
+    expect(first.output()).toMatch(/notification delivery: in-app and SMS via log \(.*sms\.log\), outbox looked at every 1000 ms/);
     const health = await fetch(`http://127.0.0.1:${port1}/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'ok', temporal: { status: 'up' }, database: { status: 'up' } });
