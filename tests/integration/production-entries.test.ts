@@ -49,9 +49,10 @@ describe('production entry points', () => {
     });
     expect(result.written).toBe(result.recipients);
     expect(result.recipients).toBeGreaterThan(0);
-    // and the notice's in-app notifications are delivered (by this worker, or another suite's delivery worker)
+    // and the notice's in-app notifications are delivered (by this worker, or another suite's delivery worker;
+    // a row another suite's worker held when its suite ended waits for that hold to run out)
     const outbox = { dedupeKey: { startsWith: `notice:${noticeId}:` }, channel: 'IN_APP' };
-    for (let i = 0; i < 300 && (await prisma.notification.count({ where: { ...outbox, status: 'PENDING' } })) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 1200 && (await prisma.notification.count({ where: { ...outbox, status: 'PENDING' } })) > 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(await prisma.notification.count({ where: { ...outbox, status: 'SENT' } })).toBe(result.recipients);
     // and it created the daily audit checkpoint schedule of its task queue (removed again here)
     const schedule = temporal.client.schedule.getHandle(auditScheduleId(taskQueue));
@@ -60,7 +61,7 @@ describe('production entry points', () => {
 
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
-  });
+  }, 240_000);
 
   it('given no audit key, the worker (which signs) and the API (which checks) refuse to start and name the variable', async () => {
     const worker = runCommand('worker', { GRIDCASE_AUDIT_KEY: '' });
