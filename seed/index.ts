@@ -237,6 +237,14 @@ async function seedCategories(tx: Tx, report: SeedReport): Promise<void> {
   for (const part of chunks(missing)) report.timeLimits.created += (await tx.categoryTimeLimit.createMany({ data: part, skipDuplicates: true })).count;
 }
 
+/**
+ * A made-up mobile number per demo account (1380000 and the account's place in the list), so
+ * the SMS a demo sends show up in the SMS gateway's log (.data/logs/sms.log by default).
+ */
+export function demoPhone(index: number): string {
+  return `1380000${String(index + 1).padStart(4, '0')}`;
+}
+
 async function seedUsers(
   tx: Tx,
   unitIds: Map<string, { id: number }>,
@@ -252,7 +260,7 @@ async function seedUsers(
   if (missing.length) {
     const hash = await passwordHash();
     report.users.created += (
-      await tx.user.createMany({ data: missing.map((u) => ({ username: u.username, displayName: u.displayName, passwordHash: hash })), skipDuplicates: true })
+      await tx.user.createMany({ data: missing.map((u) => ({ username: u.username, displayName: u.displayName, passwordHash: hash, phone: demoPhone(users.indexOf(u)) })), skipDuplicates: true })
     ).count;
   }
   for (const u of users) {
