@@ -73,7 +73,7 @@ const LENIENT_QUERY = new Set(['GET /open311/v2/services.{format}', 'GET /open31
 const STREAM = 'GET /api/events';
 /** Query parameters the document lists but every value of which is fine (the language; Open311's ignored jurisdiction). */
 const IGNORED_PARAMS = new Set(['lang', 'jurisdiction_id']);
-const CALLERS = ['admin', 'dhm1.handler', 'dc.supervisor', 'wangfang'] as const;
+const CALLERS = ['admin', 'dhm1.handler', 'dc.supervisor', 'dc.auditor', 'wangfang'] as const;
 const API_KEY = 'demo-12345-hotline-2026';
 const PASSWD_LINE = fs.existsSync('/etc/passwd') ? fs.readFileSync('/etc/passwd', 'utf8').split('\n')[0] : 'root:x:0:0:';
 
