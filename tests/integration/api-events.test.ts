@@ -4,41 +4,7 @@ import { hashPassword } from '../../platform/auth/password';
 import { listening, startApiSuite, DEMO_PASSWORD, type ApiSuite } from '../support/api';
 import { uniqueSuffix } from '../support/env';
 import { act, inboxTask, reportAs } from '../support/api-flow';
-
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: unknown;
-}
-
-/** Reads server-sent events from a fetch response body until `done` says so or the time is up. */
-async function readEvents(body: ReadableStream<Uint8Array>, done: (events: SseEvent[]) => boolean, timeoutMs = 15_000): Promise<SseEvent[]> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const events: SseEvent[] = [];
-  let buf = '';
-  const timer = setTimeout(() => void reader.cancel(), timeoutMs);
-  while (!done(events)) {
-    const { value, done: ended } = await reader.read();
-    if (ended) break;
-    buf += decoder.decode(value, { stream: true });
-    let i;
-    while ((i = buf.indexOf('\n\n')) >= 0) {
-      const block = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      const e: SseEvent = {};
-      for (const line of block.split('\n')) {
-        if (line.startsWith('id: ')) e.id = line.slice(4);
-        else if (line.startsWith('event: ')) e.event = line.slice(7);
-        else if (line.startsWith('data: ')) e.data = JSON.parse(line.slice(6));
-      }
-      if (e.event) events.push(e);
-    }
-  }
-  clearTimeout(timer);
-  await reader.cancel();
-  return events;
-}
+import { readEvents, sseStream, type SseEvent } from '../support/sse';
 
 describe('GET /api/events', () => {
   let s: ApiSuite;
@@ -120,50 +86,13 @@ describe('GET /api/events', () => {
       return { ...u, token: await s.token(u.username) };
     }
 
-    /** Reads one stream incrementally: each wait consumes events until one matches (or the stream ends). */
-    function streamOf(body: ReadableStream<Uint8Array>) {
-      const reader = body.getReader();
-      const decoder = new TextDecoder();
-      const seen: SseEvent[] = [];
-      let buf = '';
-      let ended = false;
-      const next = async (match: (e: SseEvent) => boolean, timeoutMs = 15_000): Promise<SseEvent | null> => {
-        const until = Date.now() + timeoutMs;
-        for (let i = 0; ; i++) {
-          const hit = seen.find(match);
-          if (hit) return hit;
-          if (ended || Date.now() > until) return null;
-          const timer = new Promise<{ value?: Uint8Array; done: boolean; timeout: true }>((r) => setTimeout(() => r({ done: false, timeout: true }), Math.max(1, until - Date.now())));
-          const r = await Promise.race([reader.read(), timer]);
-          if ('timeout' in r) return seen.find(match) ?? null;
-          if (r.done) {
-            ended = true;
-            continue;
-          }
-          buf += decoder.decode(r.value, { stream: true });
-          let k;
-          while ((k = buf.indexOf('\n\n')) >= 0) {
-            const block = buf.slice(0, k);
-            buf = buf.slice(k + 2);
-            const e: SseEvent = {};
-            for (const line of block.split('\n')) {
-              if (line.startsWith('id: ')) e.id = line.slice(4);
-              else if (line.startsWith('event: ')) e.event = line.slice(7);
-              else if (line.startsWith('data: ')) e.data = JSON.parse(line.slice(6));
-            }
-            if (e.event) seen.push(e);
-          }
-        }
-      };
-      return { next, seen, ended: () => ended, close: () => reader.cancel().catch(() => undefined) };
-    }
     const aboutCase = (caseId: string) => (e: SseEvent) => (e.data as { task?: { caseId: string } })?.task?.caseId === caseId;
 
     it('given a handler listening, when his account is disabled, then his stream says so and ends', async () => {
       const h = await communityHandler();
       const res = await fetch(`${ownBase}/api/events`, { headers: { Authorization: `Bearer ${h.token}` } });
       expect(res.status).toBe(200);
-      const stream = streamOf(res.body!);
+      const stream = sseStream(res.body!);
       await s.prisma.user.update({ where: { id: h.id }, data: { active: false } });
       const end = await stream.next((e) => e.event === 'end');
       expect(end).toMatchObject({ event: 'end', data: { reason: 'ACCOUNT_DISABLED' } });
@@ -177,7 +106,7 @@ describe('GET /api/events', () => {
     it('given a handler listening, when his role is removed, then the stream says so and the community’s next report never reaches it', async () => {
       const h = await communityHandler();
       const res = await fetch(`${ownBase}/api/events`, { headers: { Authorization: `Bearer ${h.token}` } });
-      const stream = streamOf(res.body!);
+      const stream = sseStream(res.body!);
       try {
         // while he holds the role, a report of his community reaches him
         const before = await reportAs(s, 'wangfang');

@@ -14,54 +14,9 @@ import { hashPassword } from '../../platform/auth/password';
 import { listening, startApiSuite, DEMO_PASSWORD, terminateCases, type ApiSuite } from '../support/api';
 import { inboxTask, reportAs } from '../support/api-flow';
 import { uniqueSuffix } from '../support/env';
+import { sseStream } from '../support/sse';
 
 jest.setTimeout(120_000);
-
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: unknown;
-}
-
-/** Reads one stream incrementally: each wait consumes events until one matches (or the time is up). */
-function streamOf(body: ReadableStream<Uint8Array>) {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  const seen: SseEvent[] = [];
-  let buf = '';
-  /** a read still outstanding when a wait gave up: the next wait takes its chunk, so none is lost */
-  let pending: ReturnType<typeof reader.read> | null = null;
-  return {
-    seen,
-    async waitFor(match: (e: SseEvent) => boolean, timeoutMs = 30_000): Promise<SseEvent> {
-      const end = Date.now() + timeoutMs;
-      for (;;) {
-        const found = seen.find(match);
-        if (found) return found;
-        if (Date.now() > end) throw new Error(`no matching event within ${timeoutMs} ms; saw ${JSON.stringify(seen.map((e) => e.event))}`);
-        pending ??= reader.read();
-        const next = await Promise.race([pending, new Promise<null>((r) => setTimeout(() => r(null), 1000))]);
-        if (!next) continue;
-        pending = null;
-        if (next.done) throw new Error('the stream ended');
-        buf += decoder.decode(next.value, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const e: SseEvent = {};
-          for (const line of block.split('\n')) {
-            if (line.startsWith('id: ')) e.id = line.slice(4);
-            else if (line.startsWith('event: ')) e.event = line.slice(7);
-            else if (line.startsWith('data: ')) e.data = JSON.parse(line.slice(6));
-          }
-          if (e.event) seen.push(e);
-        }
-      }
-    },
-    close: () => reader.cancel().catch(() => undefined),
-  };
-}
 
 interface Item {
   id: number;
@@ -143,7 +98,7 @@ describe('the notification API', () => {
   it('given a supervisor urges a case, then within seconds the community handler’s stream pushes the URGE with his unread count, and his list holds it unread, naming the case and the task as the inbox does; reading it makes it READ', async () => {
     // given 李明 listening to his event stream
     const res = await fetch(`${base}/api/events`, { headers: { Authorization: await s.auth('dhm1.handler') } });
-    const events = streamOf(res.body!);
+    const events = sseStream(res.body!);
     try {
       const c = await reportAs(s, 'wangfang');
       cases.push(c.id);
@@ -181,7 +136,7 @@ describe('the notification API', () => {
     const me = await person();
     const other = await person();
     const res = await fetch(`${base}/api/events`, { headers: { Authorization: me.auth } });
-    const events = streamOf(res.body!);
+    const events = sseStream(res.body!);
     try {
       // the workflow writes the outbox; the suite's delivery worker delivers it
       const theirs = await s.prisma.notification.create({ data: { dedupeKey: `api-test:${run}:${seq++}`, userId: other.id, kind: 'NOTICE', title: '别人的通知', body: '…' } });

@@ -8,7 +8,8 @@ export interface SseEvent {
 
 /**
  * Reads one stream incrementally: each `next(match)` consumes events until one matches, the
- * stream ends or the time is up (then null). `seen` holds every event read so far.
+ * stream ends or the time is up (then null); `waitFor(match)` is the same but throws instead of
+ * giving null. `seen` holds every event read so far.
  */
 export function sseStream(body: ReadableStream<Uint8Array>) {
   const reader = body.getReader();
@@ -16,15 +17,20 @@ export function sseStream(body: ReadableStream<Uint8Array>) {
   const seen: SseEvent[] = [];
   let buf = '';
   let ended = false;
-  const next = async (match: (e: SseEvent) => boolean, timeoutMs = 15_000): Promise<SseEvent | null> => {
-    const until = Date.now() + timeoutMs;
+  /** a read still outstanding when a wait gave up: the next wait takes its chunk, so none is lost */
+  let pending: ReturnType<typeof reader.read> | null = null;
+  /** Reads until `enough()` holds, the stream ends or the time is up; says whether `enough()` holds. */
+  const until = async (enough: () => boolean, timeoutMs = 15_000): Promise<boolean> => {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const hit = seen.find(match);
-      if (hit) return hit;
-      if (ended || Date.now() > until) return null;
-      const timer = new Promise<{ timeout: true }>((r) => setTimeout(() => r({ timeout: true }), Math.max(1, until - Date.now())));
-      const r = await Promise.race([reader.read(), timer]);
-      if ('timeout' in r) return seen.find(match) ?? null;
+      if (enough()) return true;
+      if (ended || Date.now() > deadline) return false;
+      pending ??= reader.read();
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const r = await Promise.race([pending, new Promise<null>((res) => (timer = setTimeout(() => res(null), Math.max(1, deadline - Date.now()))))]);
+      clearTimeout(timer);
+      if (!r) return enough();
+      pending = null;
       if (r.done) {
         ended = true;
         continue;
@@ -44,5 +50,20 @@ export function sseStream(body: ReadableStream<Uint8Array>) {
       }
     }
   };
-  return { next, seen, ended: () => ended, close: () => reader.cancel().catch(() => undefined) };
+  const next = async (match: (e: SseEvent) => boolean, timeoutMs = 15_000): Promise<SseEvent | null> =>
+    (await until(() => seen.some(match), timeoutMs)) ? seen.find(match)! : null;
+  const waitFor = async (match: (e: SseEvent) => boolean, timeoutMs = 30_000): Promise<SseEvent> => {
+    const hit = await next(match, timeoutMs);
+    if (hit) return hit;
+    throw new Error(ended ? 'the stream ended' : `no matching event within ${timeoutMs} ms; saw ${JSON.stringify(seen.map((e) => e.event))}`);
+  };
+  return { next, waitFor, until, seen, ended: () => ended, close: () => reader.cancel().catch(() => undefined) };
+}
+
+/** Reads a whole stream's events until `done` says so or the time is up, then closes it. */
+export async function readEvents(body: ReadableStream<Uint8Array>, done: (events: SseEvent[]) => boolean, timeoutMs = 15_000): Promise<SseEvent[]> {
+  const stream = sseStream(body);
+  await stream.until(() => done(stream.seen), timeoutMs);
+  await stream.close();
+  return stream.seen;
 }

@@ -4,7 +4,8 @@
  * part loads on its own, so a part that fails leaves the others readable; a case out of scope
  * (404) is "not found", never an error dump.
  */
-import { onBeforeUnmount, reactive, ref } from 'vue';
+import { computed, onBeforeUnmount, reactive, ref, watch } from 'vue';
+import { useRoute } from 'vue-router';
 import type { components } from '@generated/openapi/schema';
 import { api, ApiError, fetchText, ok, problemText } from '../../api/client';
 import { session } from '../../session/session';
@@ -75,6 +76,15 @@ export function useCaseRecord() {
   }
 
   return { record, load, loadPath, loadHistory };
+}
+
+/** The case the page's route names (:id), loaded now and again whenever the id changes. */
+export function useRouteCaseRecord() {
+  const route = useRoute();
+  const id = computed(() => String(route.params.id));
+  const { record, load } = useCaseRecord();
+  watch(id, (v) => void load(v), { immediate: true });
+  return { id, record, load };
 }
 
 const locale = () => (session.lang === 'en' ? 'en-GB' : 'zh-CN');

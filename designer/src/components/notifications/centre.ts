@@ -4,9 +4,11 @@
  * again whenever the stream (re)opens, so nothing delivered while it was away is missed. The bell
  * and the page /notifications share it, so reading in one shows in the other.
  */
-import { reactive } from 'vue';
+import { reactive, ref } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { ElMessage } from 'element-plus';
 import type { components } from '@generated/openapi/schema';
-import { api, ok } from '../../api/client';
+import { api, ok, problemText } from '../../api/client';
 import { onStreamEvent, onStreamOpen } from '../../api/events';
 import { holds } from '../../session/session';
 
@@ -93,6 +95,35 @@ export async function markAllRead(newestSeen?: number): Promise<number> {
   centre.recent = centre.recent.map((n) => (n.status === 'SENT' && (!upTo || n.id <= upTo) ? { ...n, status: 'READ', readAt: at } : n));
   emit({ readAllUpTo: upTo });
   return r.read;
+}
+
+/**
+ * 标为已读 and 全部已读 as the bell and the page offer them: a refusal said in a message, 全部已读's
+ * progress in `readingAll`. `newestSeen` names the newest notification the caller lists beyond the
+ * centre's own. Call it in a component's setup.
+ */
+export function useReadActions(newestSeen?: () => number) {
+  const { t } = useI18n();
+  const readingAll = ref(false);
+  async function read(n: NotificationItem): Promise<void> {
+    try {
+      await markRead(n);
+    } catch (e) {
+      ElMessage.error(t('notifications.actionFailed', { reason: problemText(e) }));
+    }
+  }
+  async function readAll(): Promise<void> {
+    readingAll.value = true;
+    try {
+      await markAllRead(newestSeen?.());
+      ElMessage.success(t('notifications.readAllDone'));
+    } catch (e) {
+      ElMessage.error(t('notifications.actionFailed', { reason: problemText(e) }));
+    } finally {
+      readingAll.value = false;
+    }
+  }
+  return { read, readAll, readingAll };
 }
 
 /**
