@@ -81,7 +81,7 @@ describe('story 2: a task overdue at the village tier escalates; the street hand
 
     // and 许文博 (东华门街道 处置人员) at his inbox
     const street = await s.as('dhm.handler');
-    await street.goto('/inbox');
+    await street.goto(`/inbox?q=${run}`); // this run's cases: other suites escalate to him too
     await street.getByRole('heading', { name: '待办任务' }).waitFor();
 
     // when 王芳 reports a case of the 30-second category and 李明 takes it to 处置 at the village tier
@@ -191,20 +191,32 @@ describe('story 2: a task overdue at the village tier escalates; the street hand
     expect(await bell(page).evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
   });
 
-  it('a person chooses which kinds also come by SMS; without a phone number the page says none are sent', async () => {
+  it('a person chooses which kinds also come by SMS to their phone; without a phone number the page says none are sent', async () => {
     const page = await s.as('dhm.supervisor', DESKTOP_720);
     await page.goto('/notifications');
     const settings = page.getByRole('group', { name: '通过短信接收的消息类型' });
     await settings.waitFor();
-    await page.getByText('您的账号没有登记手机号').waitFor();
+    // the demo account's made-up number, masked
+    await page.getByText(/^短信发送至 138\*{4}\d{4}$/).waitFor();
     const approval = settings.getByRole('checkbox', { name: '审批' });
     const wasChecked = await approval.isChecked();
     await settings.getByText('审批', { exact: true }).click();
     await page.getByRole('button', { name: '保存接收方式' }).click();
     await page.getByText('接收方式已保存').waitFor();
-    const saved = await request(s.api.app).get('/api/me/notification-settings').set('Authorization', await s.api.auth('dhm.supervisor'));
+    const auth = await s.api.auth('dhm.supervisor');
+    const saved = await request(s.api.app).get('/api/me/notification-settings').set('Authorization', auth);
     expect(saved.body.channels.find((c: { channel: string }) => c.channel === 'SMS').kinds.includes('APPROVAL')).toBe(!wasChecked);
-    // put it back
-    await request(s.api.app).put('/api/me/notification-settings').set('Authorization', await s.api.auth('dhm.supervisor')).send({ channels: [{ channel: 'SMS', kinds: ['URGE', 'SUPERVISE'] }] });
+
+    // without a phone number on the account, the page says no SMS are sent
+    const me = await s.api.prisma.user.findUniqueOrThrow({ where: { username: 'dhm.supervisor' }, select: { id: true, phone: true } });
+    await s.api.prisma.user.update({ where: { id: me.id }, data: { phone: null } });
+    try {
+      await page.reload();
+      await page.getByText('您的账号没有登记手机号').waitFor();
+    } finally {
+      await s.api.prisma.user.update({ where: { id: me.id }, data: { phone: me.phone } });
+      // put the choice back
+      await request(s.api.app).put('/api/me/notification-settings').set('Authorization', auth).send({ channels: [{ channel: 'SMS', kinds: ['URGE', 'SUPERVISE'] }] });
+    }
   });
 });
