@@ -81,7 +81,9 @@ describe('story 2: a task overdue at the village tier escalates; the street hand
 
     // and 许文博 (东华门街道 处置人员) at his inbox
     const street = await s.as('dhm.handler');
-    await street.goto(`/inbox?q=${run}`); // this run's cases: other suites escalate to him too
+    // the tasks he may take, of this run's cases (other suites escalate to him too; and 全部待办 would
+    // also list the community's own 处置, which is in his area before it ever reaches him)
+    await street.goto(`/inbox?view=claimable&q=${run}`);
     await street.getByRole('heading', { name: '待办任务' }).waitFor();
 
     // when 王芳 reports a case of the 30-second category and 李明 takes it to 处置 at the village tier
