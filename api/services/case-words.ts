@@ -4,7 +4,7 @@
  * service task's own action) is shown as its code.
  */
 import type { Locale } from '../i18n';
-import { STATUS_TEXT } from './citizen';
+import { STATUS_TEXT, TIER_TEXT } from './citizen';
 
 type Words = Record<string, { 'zh-CN': string; en: string }>;
 
@@ -43,14 +43,6 @@ export const ACTION_WORDS: Words = {
   withdraw: { 'zh-CN': '撤回', en: 'withdrawn' },
 };
 
-export const TIER_WORDS: Words = {
-  GRID: { 'zh-CN': '网格', en: 'grid' },
-  VILLAGE: { 'zh-CN': '社区（村）', en: 'community (village)' },
-  TOWNSHIP: { 'zh-CN': '街道（乡镇）', en: 'street (township)' },
-  DISTRICT: { 'zh-CN': '区', en: 'district' },
-  CITY: { 'zh-CN': '市', en: 'city' },
-};
-
 export const CHANNEL_WORDS: Words = {
   GRID_APP: { 'zh-CN': '网格员 App', en: 'grid worker app' },
   HOTLINE_12345: { 'zh-CN': '12345 热线', en: '12345 hotline' },
@@ -69,7 +61,7 @@ const STATUS_WORDS: Words = {
 const word = (words: Words) => (code: string | null | undefined, l: Locale) => (code ? (words[code]?.[l] ?? code) : '');
 
 export const actionWord = word(ACTION_WORDS);
-export const tierWord = word(TIER_WORDS);
+export const tierWord = word(TIER_TEXT);
 export const channelWord = word(CHANNEL_WORDS);
 export const statusWord = word(STATUS_WORDS);
 export const yesNo = (v: boolean, l: Locale) => (l === 'en' ? (v ? 'yes' : 'no') : v ? '是' : '否');

@@ -32,7 +32,7 @@ export const STATUS_TEXT: Record<Status, { 'zh-CN': string; en: string }> = {
   MERGED: { 'zh-CN': '已并案', en: 'merged into an earlier report' },
 };
 
-const TIER_TEXT: Record<string, { 'zh-CN': string; en: string }> = {
+export const TIER_TEXT: Record<string, { 'zh-CN': string; en: string }> = {
   GRID: { 'zh-CN': '网格', en: 'grid' },
   VILLAGE: { 'zh-CN': '社区（村）', en: 'community (village)' },
   TOWNSHIP: { 'zh-CN': '街道（乡镇）', en: 'street (township)' },
