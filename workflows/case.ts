@@ -1,6 +1,6 @@
 /**
  * The case workflow (one per case, workflow id = case number): interprets the case's pinned
- * process model with the pure engine in process/engine.ts, and is the only writer of the case's
+ * process model with the pure engine in process/engine/, and is the only writer of the case's
  * projection and audit log (through idempotent activities, one transaction per change).
  *
  * Every input — a handler's update, a supervisor's signal, a timer — runs under one lock: the

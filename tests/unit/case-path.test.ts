@@ -1,6 +1,6 @@
 /**
  * A case's path rebuilt from its rows (api/services/case-path.ts), on rows the real engine writes:
- * the pure Engine of process/engine.ts is driven as the case workflow drives it (start, open each
+ * the pure Engine of process/engine/ is driven as the case workflow drives it (start, open each
  * task, run the service tasks, fire timers) and its audit rows and task rows are what casePath
  * reads. Deadline escalation, "cannot handle" thrown out of 处置, rework, and a parallel join.
  */
