@@ -73,24 +73,6 @@ function pageOf<T>(rows: T[], limit: number, cursorAfter: (last: T) => string): 
 }
 
 /**
- * How many rows a list read walks in index order before it sorts the rest instead (the inbox by
- * due time per task state, case lists by report time): one page is found within it unless the
- * caller's filters are rare, and the fallback then costs what the plain sorted query did.
- */
-export const INDEX_WALK = 2000;
-
-/** Rows up to and including `edge` (a row with a value) in the spec's order; afterCursor(spec, edge) is the rest. */
-export function upTo(spec: SortSpec, edge: Cursor): Where {
-  const v = spec.kind === 'date' ? new Date(edge.v as string) : edge.v;
-  return { OR: [{ [spec.field]: { [spec.dir === 'asc' ? 'lt' : 'gt']: v } }, { [spec.field]: v, id: { [spec.dir === 'asc' ? 'lte' : 'gte']: edge.id } }] };
-}
-
-/** The plain order of a sort (field, then id), for rows that all have a value. */
-export function valueOrder(spec: SortSpec): Where[] {
-  return [{ [spec.field]: spec.dir }, { id: spec.dir }];
-}
-
-/**
  * Keyset pages over a fixed order of several columns (the administration lists: categories by
  * level, parent, position and code; grids by their unit's code …): the cursor holds the last
  * item's value of each key, the next page starts strictly after it. The last key must be unique.

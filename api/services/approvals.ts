@@ -12,7 +12,7 @@ import { caseScope, holdsAbove } from '../auth/scope';
 import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, text } from '../http/errors';
 import { apiId, apiIdOrNull, internalId } from '../http/ids';
-import { afterCursor, decodeCursor, orderByOf, page, type SortSpec } from '../http/paging';
+import { sortedPage, type SortSpec } from './lists';
 import { taskLimitsOf } from './task-limits';
 import { updateIdOf } from './tasks';
 
@@ -107,8 +107,7 @@ export async function listApprovals(deps: ApiDeps, c: Caller, q: ApprovalListQue
     const decidable: Prisma.ApprovalWhereInput = { state: 'PENDING', approverUnitId: { in: deciding }, OR: [{ requestedById: null }, { requestedById: { not: c.userId } }] };
     and.push(q.decidable ? decidable : { NOT: decidable });
   }
-  and.push(afterCursor(SORT, decodeCursor(SORT, q.cursor)));
-  const result = await page(SORT, q.limit, (take) => deps.prisma.approval.findMany({ where: { AND: and }, orderBy: orderByOf(SORT) as Prisma.ApprovalOrderByWithRelationInput[], take, select: approvalSelect }));
+  const result = await sortedPage<ApprovalRow>(deps.prisma.approval, { sort: SORT, cursor: q.cursor, limit: q.limit, where: and, select: approvalSelect });
   const times = await requestedTimes(deps, result.items);
   return { items: await Promise.all(result.items.map((a, i) => view(deps, c, a, times[i]))), nextCursor: result.nextCursor };
 }

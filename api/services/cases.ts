@@ -10,7 +10,7 @@ import { notFound, text } from '../http/errors';
 import { apiId, apiIdOrNull } from '../http/ids';
 import { literal } from '../http/like';
 import { durationMs } from '../../process/business-time';
-import { afterCursor, decodeCursor, INDEX_WALK, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
+import { sortedPage, sortOf, type IndexWalk, type SortTable } from './lists';
 
 export const ENDED_STATUSES = ['CLOSED', 'REJECTED', 'VOIDED', 'WITHDRAWN', 'MERGED'] as const;
 const OPEN_STATUSES = Object.values(CaseStatus).filter((s) => !(ENDED_STATUSES as readonly string[]).includes(s));
@@ -103,7 +103,7 @@ export function caseSummary(c: CaseSummaryRow, now = new Date()) {
   };
 }
 
-const SORTS: Record<CaseListQuery['sort'], Omit<SortSpec, 'dir'> & { dir: 'asc' | 'desc' }> = {
+const SORTS: SortTable<CaseListQuery['sort']> = {
   due: { field: 'dueAt', dir: 'asc', kind: 'date', nullable: true },
   created: { field: 'reportedAt', dir: 'desc', kind: 'date', nullable: false },
   priority: { field: 'severity', dir: 'desc', kind: 'int', nullable: false },
@@ -143,23 +143,35 @@ export async function caseFilters(deps: ApiDeps, caller: Caller, q: CaseFilters,
 }
 
 export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery) {
-  const spec: SortSpec = { ...SORTS[q.sort], dir: q.order ?? SORTS[q.sort].dir };
+  const sort = sortOf(SORTS, q.sort, q.order);
   const now = new Date();
   const scope = caseScope(caller);
-  const and = await caseFilters(deps, caller, q, now);
-  const cursor = decodeCursor(spec, q.cursor);
-  and.push(afterCursor(spec, cursor));
-  const orderBy = orderByOf(spec) as Prisma.CaseOrderByWithRelationInput[];
-  const branches = (scope.OR as Prisma.CaseWhereInput[] | undefined) ?? [];
-  const result = await page(spec, q.limit, async (take) => {
-    if (spec.field !== 'reportedAt' || branches.length < 2) return deps.prisma.case.findMany({ where: { AND: [scope, ...and] }, orderBy, take, select: caseSummarySelect });
-    // where the walk starts and ends regardless of scope: the cursor and the report-time range
-    const window = [afterCursor(spec, cursor), ...(q.createdBefore ? [{ reportedAt: { lt: new Date(q.createdBefore) } }] : []), ...(q.createdAfter ? [{ reportedAt: { gte: new Date(q.createdAfter) } }] : [])];
-    const ids = await newestIds(deps, scope, branches, and, window, spec, take);
-    return deps.prisma.case.findMany({ where: { id: { in: ids } }, orderBy, take, select: caseSummarySelect });
+  const filters = await caseFilters(deps, caller, q, now);
+  const result = await sortedPage<CaseSummaryRow>(deps.prisma.case, {
+    sort,
+    cursor: q.cursor,
+    limit: q.limit,
+    where: [scope, ...filters],
+    select: caseSummarySelect,
+    walk: sort.field === 'reportedAt' ? newestWalk(scope, filters, q) : undefined,
   });
   const tallies = await supervisionTallies(deps, result.items.map((c) => c.id));
   return { items: result.items.map((c) => ({ ...caseSummary(c, now), ...tallies(c.id) })), nextCursor: result.nextCursor };
+}
+
+/**
+ * The newest cases by report time, walked per branch of the caller's scope (services/lists.ts).
+ * With the scope's OR (my reports, my subtrees, my grids, my departments' cases) in one query,
+ * MySQL merges the branches' indexes and sorts every case of a district for one page (seconds at
+ * 1 M cases). Instead: the INDEX_WALK-th case by report time from where the page starts, whatever
+ * the scope (the report-time range bounds it); each branch's matching cases up to it in index
+ * order; and only when those are fewer than a page, the rest after it with the whole scope.
+ */
+function newestWalk(scope: Prisma.CaseWhereInput, filters: Prisma.CaseWhereInput[], q: CaseFilters): IndexWalk | undefined {
+  const branches = (scope.OR as Prisma.CaseWhereInput[] | undefined) ?? [];
+  if (branches.length < 2) return undefined;
+  const window = [...(q.createdBefore ? [{ reportedAt: { lt: new Date(q.createdBefore) } }] : []), ...(q.createdAfter ? [{ reportedAt: { gte: new Date(q.createdAfter) } }] : [])];
+  return { window, lanes: branches.map((b) => [b, ...filters]) };
 }
 
 type Tally = { count: number; lastAt: string; lastBy: { id: number | null; name: string }; lastText: string | null } | null;
@@ -180,34 +192,6 @@ async function supervisionTallies(deps: ApiDeps, ids: string[]): Promise<(id: st
     return g && last ? { count: g._count._all, lastAt: last.createdAt.toISOString(), lastBy: { id: last.actorId, name: last.actorName }, lastText: last.reason } : null;
   };
   return (id) => ({ urged: tally(id, 'urge'), supervised: tally(id, 'supervise') });
-}
-
-/**
- * The ids of the first `take` cases by report time matching the caller's scope and `and`. With
- * the scope's OR (my reports, my subtrees, my grids, my departments' cases) in one query, MySQL
- * merges the branches' indexes and sorts every case of a district for one page (seconds at 1 M
- * cases). Instead: the INDEX_WALK-th case by report time from where the page starts, whatever the
- * scope (index only); each branch's matching cases up to it in index order (stops after a page);
- * and only when those are fewer than a page, the rest after it with the whole scope, as before.
- * The caller reads the rows with `id IN (…)` in the same order, so ties fall as in one query.
- */
-async function newestIds(
-  deps: ApiDeps,
-  scope: Prisma.CaseWhereInput,
-  branches: Prisma.CaseWhereInput[],
-  and: Prisma.CaseWhereInput[],
-  window: Prisma.CaseWhereInput[],
-  spec: SortSpec,
-  take: number,
-): Promise<string[]> {
-  const byValue = valueOrder(spec) as Prisma.CaseOrderByWithRelationInput[];
-  const idsOf = (where: Prisma.CaseWhereInput, n: number) => deps.prisma.case.findMany({ where, orderBy: byValue, take: n, select: { id: true } }).then((rows) => rows.map((r) => r.id));
-  const at = await deps.prisma.case.findFirst({ where: { AND: window }, orderBy: byValue, skip: INDEX_WALK - 1, select: { id: true, reportedAt: true } });
-  const edge: Cursor | null = at ? { v: at.reportedAt.toISOString(), id: at.id } : null;
-  const near = await Promise.all(branches.map((b) => idsOf({ AND: [b, ...and, ...(edge ? [upTo(spec, edge) as Prisma.CaseWhereInput] : [])] }, take)));
-  const ids = new Set(near.flat());
-  if (edge && ids.size < take) (await idsOf({ AND: [scope, ...and, afterCursor(spec, edge) as Prisma.CaseWhereInput] }, take)).forEach((id) => ids.add(id));
-  return [...ids];
 }
 
 /** The case if the caller may read it; 404 otherwise (no existence leak). */

@@ -26,9 +26,9 @@ import type { ApiDeps } from '../deps';
 import { conflict, forbidden, notFound, text, unprocessable } from '../http/errors';
 import { apiId, internalId } from '../http/ids';
 import { literal } from '../http/like';
-import { afterCursor, decodeCursor, INDEX_WALK, orderByOf, page, upTo, valueOrder, type Cursor, type SortSpec } from '../http/paging';
 import { placeForCase } from './locate';
 import { caseSummary, caseSummarySelect } from './cases';
+import { sortedPage, sortOf, type IndexWalk, type SortTable } from './lists';
 import { modelOf, userTaskOf } from './models';
 import { workingTimesLeft, type WorkingTimeLeft } from './task-limits';
 
@@ -216,14 +216,14 @@ async function taskView(
   };
 }
 
-const SORTS: Record<TaskListQuery['sort'], SortSpec> = {
+const SORTS: SortTable<TaskListQuery['sort']> = {
   due: { field: 'dueAt', dir: 'asc', kind: 'date', nullable: true },
   created: { field: 'createdAt', dir: 'desc', kind: 'date', nullable: false },
   priority: { field: 'priority', dir: 'desc', kind: 'int', nullable: false },
 };
 
 export async function listTasks(deps: ApiDeps, c: Caller, q: TaskListQuery) {
-  const spec: SortSpec = { ...SORTS[q.sort], dir: q.order ?? SORTS[q.sort].dir };
+  const sort = sortOf(SORTS, q.sort, q.order);
   const now = new Date();
   const and: Prisma.TaskWhereInput[] = [taskScope(c)];
   if (q.mine) and.push({ assigneeId: c.userId });
@@ -251,59 +251,25 @@ export async function listTasks(deps: ApiDeps, c: Caller, q: TaskListQuery) {
     const text = literal(q.q);
     and.push({ OR: [{ name: { contains: text } }, { caseId: { contains: text } }, { case: { description: { contains: text } } }, { case: { address: { contains: text } } }] });
   }
-  const cursor = decodeCursor(spec, q.cursor);
-  and.push(afterCursor(spec, cursor));
-  const orderBy = orderByOf(spec) as Prisma.TaskOrderByWithRelationInput[];
   // mine, claimable and one case's tasks start from small sets (their own indexes): one query
   const states = q.caseId || q.mine || q.claimable ? [] : q.state?.length ? q.state : ACTIVE;
-  const result = await page(spec, q.limit, async (take) => {
-    if (spec.field !== 'dueAt' || !states.length) return deps.prisma.task.findMany({ where: { AND: and }, orderBy, take, select: taskSelect });
-    const ids = await dueOrderedIds(deps, and, spec, cursor, states, take);
-    return deps.prisma.task.findMany({ where: { id: { in: ids } }, orderBy, take, select: taskSelect });
-  });
+  const result = await sortedPage<TaskRow>(deps.prisma.task, { sort, cursor: q.cursor, limit: q.limit, where: and, select: taskSelect, walk: sort.field === 'dueAt' ? dueWalk(and, states) : undefined });
   const [names, supervision, workingLeft] = await Promise.all([candidateNames(deps, result.items), supervisionOf(deps, result.items), workingLeftOf(deps, result.items, now)]);
   return { items: await Promise.all(result.items.map((t) => taskView(deps, c, t, now, names, supervision, workingLeft))), nextCursor: result.nextCursor };
 }
 
 /**
- * The ids of the first `take` tasks by due time (nulls last) matching `and`, for tasks in one of
- * `states`. A single query cannot read tasks(state, dueAt) in order (an IN list on its first
- * column, and "nulls last" is an expression), so it sorts every active task of the city before
- * it can join their cases to check the caller's scope: tens of ms at 50 k open tasks. Instead,
- * per state: the INDEX_WALK-th task from where the page starts, whatever the other filters (an
- * index-only read); the matching tasks up to it in index order, which stops after a page; and
- * only when those are fewer than a page, the rest after it, sorted (as the single query would).
- * The caller reads the rows with `id IN (…)` in the same order, so the database merges the states
- * and ties fall as in one query.
+ * The tasks by due time (nulls last), walked per task state (services/lists.ts). A single query
+ * cannot read tasks(state, dueAt) in order (an IN list on its first column, and "nulls last" is
+ * an expression), so it sorts every active task of the city before it can join their cases to
+ * check the caller's scope: tens of ms at 50 k open tasks. Instead, per state: the INDEX_WALK-th
+ * task from where the page starts, whatever the other filters (an index-only read); the matching
+ * tasks up to it in index order, which stops after a page; and only when those are fewer than a
+ * page, the rest after it, sorted (as the single query would).
  */
-async function dueOrderedIds(deps: ApiDeps, and: Prisma.TaskWhereInput[], spec: SortSpec, cursor: Cursor | null, states: string[], take: number): Promise<string[]> {
-  const byValue = valueOrder(spec) as Prisma.TaskOrderByWithRelationInput[];
-  const sorted = orderByOf(spec) as Prisma.TaskOrderByWithRelationInput[];
-  const idsOf = (where: Prisma.TaskWhereInput, orderBy: Prisma.TaskOrderByWithRelationInput[], n: number) =>
-    deps.prisma.task.findMany({ where, orderBy, take: n, select: { id: true } }).then((rows) => rows.map((r) => r.id));
-  const parts = await Promise.all(
-    states.map(async (state) => {
-      const part: Prisma.TaskWhereInput[] = [...and, { state: state as never }];
-      const at = await deps.prisma.task.findFirst({
-        where: { AND: [{ state: state as never }, { dueAt: { not: null } }, afterCursor(spec, cursor) as Prisma.TaskWhereInput] },
-        orderBy: byValue,
-        skip: INDEX_WALK - 1,
-        select: { id: true, dueAt: true },
-      });
-      const edge: Cursor | null = at?.dueAt ? { v: at.dueAt.toISOString(), id: at.id } : null;
-      const near = await idsOf({ AND: [...part, { dueAt: { not: null } }, ...(edge ? [upTo(spec, edge) as Prisma.TaskWhereInput] : [])] }, byValue, take);
-      // too few before the edge: the rest after it (with the tasks without a due time), sorted
-      const rest = edge && near.length < take ? await idsOf({ AND: [...part, afterCursor(spec, edge) as Prisma.TaskWhereInput] }, sorted, take - near.length) : [];
-      return { part, ids: [...near, ...rest], complete: !edge };
-    }),
-  );
-  const ids = new Set(parts.flatMap((p) => p.ids));
-  // tasks without a due time come last: needed only when fewer than a page have one
-  if (ids.size < take) {
-    const nulls = await Promise.all(parts.filter((p) => p.complete).map((p) => idsOf({ AND: [...p.part, { dueAt: null }] }, sorted, take)));
-    nulls.flat().forEach((id) => ids.add(id));
-  }
-  return [...ids];
+function dueWalk(filters: Prisma.TaskWhereInput[], states: string[]): IndexWalk | undefined {
+  if (!states.length) return undefined;
+  return { lanes: states.map((state) => ({ window: [{ state }], rows: [...filters, { state }] })) };
 }
 
 /** The task if the caller may see it (its id in either form, api/http/ids.ts); 404 otherwise. */
