@@ -35,16 +35,19 @@ export class EngineCore {
     readonly patched: (id: EnginePatch) => boolean = () => true,
   ) {}
 
+  /** The model's element (a missing one is a broken model). */
   el(id: string): ElementModel {
     const el = this.model.elements[id];
     if (!el) throw new EngineError('MODEL', `element ${id} is not in the process model`);
     return el;
   }
 
+  /** A new instance id: the prefix and the case's next number. */
   newId(prefix: string): string {
     return `${prefix}${this.state.nextId++}`;
   }
 
+  /** Queues one audit row, at the case's tier and the input's time unless `where` says otherwise. */
   audit(
     action: string,
     actor: Actor,
@@ -62,10 +65,12 @@ export class EngineCore {
     return this.patched('audit-task-tier') ? { tier: task.tier } : {};
   }
 
+  /** Queues a notification. */
   notify(n: NotificationRecord): void {
     this.notifications.push(n);
   }
 
+  /** A task's data and a message's payload become case variables, except those the engine owns. */
   mergeVars(data: Record<string, unknown>): void {
     for (const [k, v] of Object.entries(data)) {
       if (['category', 'categoryMajor', 'tier', 'reworkCount', 'escalations', 'overdue', '__proto__', 'constructor', 'prototype'].includes(k)) continue;
@@ -73,6 +78,7 @@ export class EngineCore {
     }
   }
 
+  /** The case goes to another tier (escalation), counted. */
   moveTier(tier: Tier): void {
     this.state.tier = tier;
     this.state.vars.tier = tier;
@@ -81,6 +87,7 @@ export class EngineCore {
     this.caseDirty = true;
   }
 
+  /** The status and label an element carries (grid:status), a `status` row when the status changes. */
   setStatus(el: ElementModel): void {
     if (!el.status && !el.statusLabel) return;
     const from = this.state.status;
@@ -93,6 +100,7 @@ export class EngineCore {
     this.caseDirty = true;
   }
 
+  /** The process cannot go on at an element (no gateway condition holds, an endless loop). */
   incident(elementId: string, message: string): void {
     this.state.incidents.push({ elementId, message, at: this.now });
     this.audit('incident', SYSTEM_ACTOR, null, null, message, { element: elementId });

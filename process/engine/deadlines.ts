@@ -19,6 +19,7 @@ export function timerComputed(engine: EngineCore, timerId: string, fireAt: strin
   }
 }
 
+/** A task's deadline moved: its overdue timer and deadline boundaries are armed again at the new one. */
 export function deadlineChanged(engine: EngineCore, instanceId: string, dueAt: string, now: string, actor: Actor, reason: string | null): void {
   engine.now = now;
   const inst = engine.state.instances[instanceId];
@@ -34,6 +35,7 @@ export function deadlineChanged(engine: EngineCore, instanceId: string, dueAt: s
   engine.audit('changeDeadline', actor, null, null, reason, { taskId: inst.task.taskId, from, to: dueAt }, engine.atTask(inst.task));
 }
 
+/** A durable timer fired: what the engine timer stands for happens (a cycle re-arms first). */
 export function timerFired(engine: EngineCore, timerId: string, now: string): void {
   engine.now = now;
   const t = engine.state.timers[timerId];

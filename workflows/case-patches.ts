@@ -1,0 +1,24 @@
+/**
+ * The case workflow's patch ids (patched(id)) for behaviour added after the first release, so
+ * that recorded histories replay as they ran. The engine's own patches are EnginePatch
+ * (process/engine/types.ts).
+ */
+
+/**
+ * Cases reported without a point (facts.locateMe, added after the first release): they start at
+ * the district, and completing their first task places them (grid, village, township; the tier
+ * back to the village, where a located report starts). Only such cases reach the patch, so the
+ * histories of every other case replay unchanged.
+ */
+export const LOCATE_ME_PATCH = 'locate-me';
+/**
+ * 撤回 before dispatch (withdrawUpdate, added after the first release as a new update handler, so
+ * histories without it replay unchanged). The marker names the histories that used it, so a later
+ * change to what it does can branch on it.
+ */
+export const WITHDRAW_PATCH = 'withdraw-before-dispatch';
+/**
+ * A task completed with a category (立案 classifies an unclassified report, or corrects the
+ * category): the case's facts take it before the next tasks are dispatched (CaseSession.classify).
+ */
+export const REGISTER_CLASSIFIES_PATCH = 'register-classifies';
