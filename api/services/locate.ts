@@ -2,7 +2,7 @@
  * Placing a case that was reported without a point (an Open311 request with only an address):
  * the completion of its 受理 task carries `data.location` ({ lat, lng, crs? }), which is converted
  * to WGS-84 and located here; the workflow then gives the case that grid, village and township
- * (workflows/case.ts, LOCATE_ME_PATCH) and the case row keeps both points.
+ * (workflows/case-session.ts, LOCATE_ME_PATCH) and the case row keeps both points.
  */
 import type { CasePlace } from '../../activities/cases';
 import { toWgs84, type Crs } from '../../platform/geo/crs';
