@@ -21,7 +21,7 @@ export default tseslint.config(
     // workflow code, and the pure process modules: those it imports, and the compiler with its lint
     // configuration and plugin, which the designer bundles for the browser (deployment runs on the server)
     files: ['workflows/**/*.ts', 'process/**/*.ts'],
-    ignores: ['process/deploy.ts', 'process/**/*.d.ts'],
+    ignores: ['api/services/admin/deploy.ts', 'process/**/*.d.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

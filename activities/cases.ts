@@ -12,100 +12,22 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
-import { tierAbove, type DeadlineSpec, type ProcessModel, type ReminderSpec, type Tier } from '../process/model';
+import { tierAbove, type ProcessModel, type Tier } from '../process/model';
 import { parseAssigneeRule } from '../process/assignee';
-import type { Approval, AuditRecord, CaseFacts, NotificationRecord, TaskInfo, TaskOpened } from '../process/engine';
+import type { CaseFacts, TaskOpened } from '../process/engine';
 import { clockDurationMs } from '../process/timers';
-import { eventHash, GENESIS_HASH } from './audit';
-import { createDeadlineActivities, type DeadlineSpec as TimeSpec } from './deadlines';
-import { timeLimitOf } from './limits';
+import { eventHash, GENESIS_HASH } from '../core/audit-chain';
+import { createDeadlineActivities } from './deadlines';
+import type { CaseActivities, CaseChange, CasePlace, CategoryFacts, PrepareTaskInput } from '../workflows/case-api';
+import type { DeadlineSpec as TimeSpec } from '../process/business-time';
+import { timeLimitOf } from '../domain/time-limits';
 
 export interface CaseDeps {
   prisma: PrismaClient;
 }
 
 const LEVEL_OF: Record<string, Tier> = { village: 'VILLAGE', township: 'TOWNSHIP', district: 'DISTRICT', city: 'CITY' };
-export { DEFAULT_LIMIT } from './limits';
-
-/** What the first change of a case writes into its row. */
-export interface CaseRowInput {
-  caseId: string;
-  description: string;
-  address: string | null;
-  categoryId: number | null;
-  processVersionId: number;
-  /** WGS-84; null for a report without a point (facts.locateMe) */
-  lat: number | null;
-  lng: number | null;
-  /** the point as it was sent */
-  sentCrs?: 'WGS84' | 'GCJ02' | 'BD09';
-  sentLat?: number;
-  sentLng?: number;
-  /** Open311: postal code and photo URL */
-  zipcode?: string;
-  mediaUrl?: string;
-  gridId: number | null;
-  orgPath: string;
-  channel: string;
-  reporterId: number | null;
-  reporterName: string | null;
-  reporterPhone: string | null;
-  severity: number;
-  reportedAt: string;
-  duplicateOfId: string | null;
-  /** an earlier case of the same category within 50 m and 24 h (flagged at intake) */
-  possibleDuplicateOfId?: string | null;
-  /** photos sent with the report (their bytes are already in the attachment store) */
-  attachments?: IntakeAttachment[];
-}
-
-/** Where the 受理 task placed a case reported without a point (written with that change). */
-export interface CasePlace {
-  gridId: number;
-  /** org path of the grid */
-  orgPath: string;
-  units: { TOWNSHIP: number; VILLAGE: number; GRID: number };
-  /** WGS-84 */
-  lat: number;
-  lng: number;
-  sent: { crs: 'WGS84' | 'GCJ02' | 'BD09'; lat: number; lng: number };
-}
-
-export interface IntakeAttachment {
-  id: string;
-  fileName: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
-  storageKey: string;
-}
-
-export interface CaseSnapshot {
-  status: string;
-  statusLabel: string | null;
-  tier: Tier;
-  unitId: number;
-  dueAt: string | null;
-  closedTier: Tier | null;
-  closedAt: string | null;
-  /** when 受理 took the case on (absent from snapshots of workflow code before it was carried) */
-  acceptedAt?: string | null;
-}
-
-export interface CaseChange {
-  caseId: string;
-  /** seq of the first audit row of this change */
-  firstSeq: number;
-  create: CaseRowInput | null;
-  audit: AuditRecord[];
-  snapshot: CaseSnapshot | null;
-  tasks: TaskInfo[];
-  approvals: (Approval & { approverUnitId: number })[];
-  notifications: NotificationRecord[];
-  facts: CaseFacts;
-  /** a case reported without a point is placed (its grid, village, township and point) */
-  place?: CasePlace;
-}
+export { DEFAULT_LIMIT } from '../domain/time-limits';
 
 const ROLE_OF: Record<string, string> = {
   administrator: 'ADMINISTRATOR',
@@ -116,7 +38,7 @@ const ROLE_OF: Record<string, string> = {
   auditor: 'AUDITOR',
 };
 
-export function createCaseActivities({ prisma }: CaseDeps) {
+export function createCaseActivities({ prisma }: CaseDeps): CaseActivities {
   const deadlines = createDeadlineActivities({ prisma });
 
   /** The tier a tier reference names, from the case's current tier. */
@@ -194,15 +116,7 @@ export function createCaseActivities({ prisma }: CaseDeps) {
       return { model: v.model as unknown as ProcessModel, version: v.version, key: v.definition.key };
     },
 
-    async prepareTask(input: {
-      facts: CaseFacts;
-      rule: string;
-      tier: Tier;
-      deadline: DeadlineSpec;
-      reminders: ReminderSpec[];
-      vars: Record<string, unknown>;
-      now: string;
-    }): Promise<TaskOpened> {
+    async prepareTask(input: PrepareTaskInput): Promise<TaskOpened> {
       const who = await resolve(input.rule, input.tier, input.facts, input.vars);
       // reporter and grid tasks are timed like the village tier
       const limit = await timeLimitOf(prisma, input.deadline, who.tier, input.facts.category);
@@ -214,8 +128,8 @@ export function createCaseActivities({ prisma }: CaseDeps) {
       return { ...who, dueAt, limit, reminderAts };
     },
 
-    /** The facts a category gives a case (as at intake, platform/cases/start.ts); null when the code names no active category. */
-    async loadCategoryFacts(input: { code: string }): Promise<{ category: string; categoryMajor: string; homeDepartment: string | null } | null> {
+    /** The facts a category gives a case (as at intake, domain/case-start.ts); null when the code names no active category. */
+    async loadCategoryFacts(input: { code: string }): Promise<CategoryFacts | null> {
       const c = await prisma.category.findUnique({
         where: { code: input.code },
         select: { code: true, active: true, departmentKind: true, parent: { select: { code: true, departmentKind: true } } },
@@ -418,7 +332,7 @@ export function createCaseActivities({ prisma }: CaseDeps) {
   };
 }
 
-export type CaseActivities = ReturnType<typeof createCaseActivities>;
+export type { CaseActivities } from '../workflows/case-api';
 
 const decimal = (x: number | null | undefined) => (x === null || x === undefined ? null : new Prisma.Decimal(x.toFixed(7)));
 

@@ -2,12 +2,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../generated/prisma/client';
 import { Role } from '../generated/prisma/enums';
+import type { NoticeActivities } from '../workflows/notice';
 
 export interface NoticeDeps {
   prisma: PrismaClient;
 }
 
-export function createNoticeActivities({ prisma }: NoticeDeps) {
+export function createNoticeActivities({ prisma }: NoticeDeps): NoticeActivities {
   return {
     /** Active users holding a membership anywhere in the subtree (and its departments), sorted by id. */
     async resolveNoticeRecipients(input: { orgUnitId: number; roles: string[] }): Promise<number[]> {
@@ -54,4 +55,4 @@ export function createNoticeActivities({ prisma }: NoticeDeps) {
   };
 }
 
-export type NoticeActivities = ReturnType<typeof createNoticeActivities>;
+export type { NoticeActivities } from '../workflows/notice';

@@ -2,7 +2,7 @@
 import express from 'express';
 import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { AuditPublicKey } from '../platform/audit/keys';
+import type { AuditPublicKey } from '../platform/audit-keys';
 import { FsAttachmentStore, type AttachmentStore } from '../platform/storage/attachments';
 import type { TemporalHandle } from '../platform/temporal/client';
 import { tokenKeys } from './auth/tokens';

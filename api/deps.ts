@@ -1,6 +1,6 @@
 /** What the API's routes and services are given (built once by createApp). */
 import type { PrismaClient } from '../generated/prisma/client';
-import type { AuditPublicKey } from '../platform/audit/keys';
+import type { AuditPublicKey } from '../platform/audit-keys';
 import type { AttachmentStore } from '../platform/storage/attachments';
 import type { TemporalHandle } from '../platform/temporal/client';
 import type { TokenKeys } from './auth/tokens';

@@ -1,8 +1,8 @@
 /** RFC 9457 problem details: every API error is application/problem+json and names its field. */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { DomainError } from './http/errors';
 import { localeOf, t, type Locale, type MessageKey } from './i18n';
+import { TemporalServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from './case-workflows';
 
 export interface Problem {
   type?: string;
@@ -168,7 +168,7 @@ interface Failure {
 
 /** Temporal's or the database's "I am not there": the API answers 503 and recovers by itself. */
 export function isUnavailable(err: unknown): 'temporal' | 'database' | null {
-  if (err instanceof ServiceError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'temporal';
+  if (err instanceof TemporalServiceError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'temporal';
   const e = err as { name?: string; code?: unknown; message?: string; meta?: { driverAdapterError?: { cause?: { kind?: string; code?: number; cause?: string } } } };
   if (e?.name === 'PrismaClientInitializationError') return 'database';
   if (typeof e?.code === 'string' && ['P1001', 'P1002', 'P1008', 'P1017', 'P2024'].includes(e.code)) return 'database';

@@ -7,7 +7,7 @@
  */
 import mariadb from 'mariadb';
 import { Worker } from '@temporalio/worker';
-import { fail, log } from '../platform/cli/common';
+import { fail, log } from '../platform/log';
 import { config, ConfigError } from '../platform/config';
 import { connectionOptions } from '../platform/db/url';
 import { connectWorker, installRuntime } from '../platform/temporal/worker';

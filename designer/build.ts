@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ensureApiTypes, hashInputs } from '../platform/bootstrap/api-types';
+import { ensureApiTypes } from '../api/openapi-types';
+import { hashInputs } from '../platform/bootstrap/codegen';
 
 const ROOT = path.resolve(__dirname, '..');
 export const CONSOLE_DIR = path.join(__dirname, 'dist');

@@ -3,7 +3,7 @@
  * Nothing else in the code base reads process.env (the bootstrap passes what it resolved here).
  */
 import path from 'node:path';
-import { parseAuditKey, parseAuditPublicKey } from './audit/keys';
+import { parseAuditKey, parseAuditPublicKey } from './audit-keys';
 import { parseDatabaseUrl } from './db/url';
 
 export type Mode = 'start' | 'test';
@@ -53,7 +53,7 @@ export interface Config {
     maxBytes: number;
   };
   audit: {
-    /** GRIDCASE_AUDIT_KEY: the Ed25519 key that signs the audit checkpoints (platform/audit/keys.ts);
+    /** GRIDCASE_AUDIT_KEY: the Ed25519 key that signs the audit checkpoints (platform/audit-keys.ts);
      * npm start and npm test generate one under dataDir when it is unset, the production API and
      * worker require it. */
     key: string | undefined;

@@ -57,7 +57,7 @@ ensureDependencies();
 process.argv.splice(2, 1);
 // The command runs in a child Node with tsx's loader (TypeScript for require() and import() alike);
 // this process only forwards signals and the exit code.
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'platform', 'cli', `${name}.ts`), ...process.argv.slice(2)], {
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'cli', `${name}.ts`), ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
 });

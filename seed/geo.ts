@@ -31,21 +31,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { intersection, union } from 'polygon-clipping';
 import type { MultiPolygon as PcMultiPolygon, Polygon as PcPolygon, Pair } from 'polygon-clipping';
+import { areaSqm, bboxOf, interiorPoint, ringAreaSqm, roundCoord, toMulti, type AreaGeometry, type BBox, type Position } from '../core/geometry';
+
+export type { AreaGeometry, BBox, GeoMultiPolygon, GeoPolygon, Position } from '../core/geometry';
 
 export type OrgLevel = 'CITY' | 'DISTRICT' | 'TOWNSHIP' | 'VILLAGE' | 'GRID';
-export type Position = [number, number];
-export interface GeoPolygon {
-  type: 'Polygon';
-  coordinates: Position[][];
-}
-export interface GeoMultiPolygon {
-  type: 'MultiPolygon';
-  coordinates: Position[][][];
-}
-export type AreaGeometry = GeoPolygon | GeoMultiPolygon;
-/** [minLng, minLat, maxLng, maxLat] */
-export type BBox = [number, number, number, number];
-
 export interface DemoUnit {
   /** 15-digit unit grid code. */
   code: string;
@@ -72,12 +62,10 @@ export interface DemoCity {
 }
 
 export const CITY_CODE = '110000000000000';
-export const EARTH_RADIUS_M = 6_371_008.8;
 /** Parts of a cut smaller than this are merged into the neighbouring piece they touch. */
 const CRUMB_SQM = 500;
 /** A strip whose piece is below this share of the mean piece is merged into a neighbour. */
 const SLIVER_SHARE = 0.15;
-const COORD_DECIMALS = 7;
 
 const DATA_DIR = path.join(__dirname, 'data', 'geo');
 const DISTRICTS = [
@@ -97,99 +85,6 @@ const STREET_EN_OVERRIDES: Record<string, string> = {
 
 const CN_ORDINALS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
-// ---------------------------------------------------------------------------------------------
-// geometry helpers (exported for the tests)
-
-/** Signed ring area in m² on the sphere (positive when counter-clockwise). */
-function ringAreaSqm(ring: readonly Position[]): number {
-  const n = ring.length;
-  if (n < 4) return 0;
-  const rad = Math.PI / 180;
-  let sum = 0;
-  // ring is closed: ring[n-1] equals ring[0]; iterate over the n-1 distinct vertices
-  const m = n - 1;
-  for (let i = 0; i < m; i++) {
-    const prev = ring[(i - 1 + m) % m];
-    const next = ring[(i + 1) % m];
-    sum += (next[0] - prev[0]) * rad * Math.sin(ring[i][1] * rad);
-  }
-  return (sum * EARTH_RADIUS_M * EARTH_RADIUS_M) / 2;
-}
-
-function polygonAreaSqm(poly: readonly (readonly Position[])[]): number {
-  let a = 0;
-  poly.forEach((ring, i) => {
-    const r = Math.abs(ringAreaSqm(ring));
-    a += i === 0 ? r : -r;
-  });
-  return Math.max(0, a);
-}
-
-/** Area in m² of a GeoJSON Polygon/MultiPolygon or a polygon-clipping MultiPolygon. */
-export function areaSqm(geom: AreaGeometry | PcMultiPolygon): number {
-  const polys = Array.isArray(geom) ? (geom as Position[][][]) : toMulti(geom);
-  return polys.reduce((s, p) => s + polygonAreaSqm(p), 0);
-}
-
-export function toMulti(geom: AreaGeometry): Position[][][] {
-  return geom.type === 'Polygon' ? [geom.coordinates] : geom.coordinates;
-}
-
-export function bboxOf(polys: readonly (readonly (readonly Position[])[])[]): BBox {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  for (const p of polys) for (const ring of p) for (const [x, y] of ring) {
-    if (x < minX) minX = x;
-    if (y < minY) minY = y;
-    if (x > maxX) maxX = x;
-    if (y > maxY) maxY = y;
-  }
-  return [minX, minY, maxX, maxY];
-}
-
-/** true when [lng, lat] lies inside the geometry (even-odd rule; boundary points may go either way). */
-export function pointInGeometry(lng: number, lat: number, geom: AreaGeometry): boolean {
-  let inside = false;
-  for (const poly of toMulti(geom)) {
-    for (const ring of poly) {
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const [xi, yi] = ring[i];
-        const [xj, yj] = ring[j];
-        if (yi > lat !== yj > lat && lng < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
-      }
-    }
-  }
-  return inside;
-}
-
-/**
- * A point well inside the geometry: on the horizontal line through the middle of the largest
- * part's bbox, the midpoint of the widest stretch that lies inside. Rounded to 7 decimals.
- */
-export function interiorPoint(geom: AreaGeometry): Position {
-  const polys = toMulti(geom);
-  const largest = polys.reduce((a, b) => (polygonAreaSqm(b) > polygonAreaSqm(a) ? b : a));
-  const [, minY, , maxY] = bboxOf([largest]);
-  for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
-    const y = minY + (maxY - minY) * t;
-    const xs: number[] = [];
-    for (const ring of largest) {
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const [xi, yi] = ring[i];
-        const [xj, yj] = ring[j];
-        if (yi > y !== yj > y) xs.push(((xj - xi) * (y - yi)) / (yj - yi) + xi);
-      }
-    }
-    xs.sort((a, b) => a - b);
-    let best: [number, number] | undefined;
-    for (let k = 0; k + 1 < xs.length; k += 2) if (!best || xs[k + 1] - xs[k] > best[1] - best[0]) best = [xs[k], xs[k + 1]];
-    if (best) {
-      const p: Position = [roundCoord((best[0] + best[1]) / 2), roundCoord(y)];
-      if (pointInGeometry(p[0], p[1], geom)) return p;
-    }
-  }
-  throw new Error('no interior point found');
-}
-
 function mergeBBoxes(boxes: BBox[]): BBox {
   return [
     Math.min(...boxes.map((b) => b[0])),
@@ -197,11 +92,6 @@ function mergeBBoxes(boxes: BBox[]): BBox {
     Math.max(...boxes.map((b) => b[2])),
     Math.max(...boxes.map((b) => b[3])),
   ];
-}
-
-function roundCoord(v: number): number {
-  const f = 10 ** COORD_DECIMALS;
-  return Math.round(v * f) / f;
 }
 
 /** Rounds to 7 decimals, removes repeated points, drops rings and polygons that collapse. */

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client';
-import { deployProcess } from '../process/deploy';
+import { deployProcess } from '../api/services/admin/deploy';
 import { PROCESS_KEYS } from './catalog';
 import type { SeedCount } from './index';
 

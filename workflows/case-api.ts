@@ -1,14 +1,124 @@
 /**
- * The case workflow's contract: input, updates, signals and queries, shared by the workflow, the
- * API and the tests. Update ids are the callers' idempotency keys.
+ * The case workflow's contract: every type the workflow, its activities, the API and the tests
+ * exchange — the input, the case row and snapshot it writes, the activities it calls, its updates,
+ * signals and queries. Update ids are the callers' idempotency keys.
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CasePlace, CaseRowInput } from '../activities/cases';
-import type { Actor, Approval, CaseFacts, EngineState, TaskInfo } from '../process/engine';
-import type { CaseStatusCode, ProcessModel, Tier } from '../process/model';
+import type { DeadlineSpec as TimeSpec } from '../process/business-time';
+import type { Actor, Approval, AuditRecord, CaseFacts, EngineState, NotificationRecord, TaskInfo, TaskOpened } from '../process/engine';
+import type { CaseStatusCode, DeadlineSpec, ProcessModel, ReminderSpec, Tier } from '../process/model';
 
 export const CASE_WORKFLOW_TYPE = 'caseWorkflow';
+
+/** What the first change of a case writes into its row. */
+export interface CaseRowInput {
+  caseId: string;
+  description: string;
+  address: string | null;
+  categoryId: number | null;
+  processVersionId: number;
+  /** WGS-84; null for a report without a point (facts.locateMe) */
+  lat: number | null;
+  lng: number | null;
+  /** the point as it was sent */
+  sentCrs?: 'WGS84' | 'GCJ02' | 'BD09';
+  sentLat?: number;
+  sentLng?: number;
+  /** Open311: postal code and photo URL */
+  zipcode?: string;
+  mediaUrl?: string;
+  gridId: number | null;
+  orgPath: string;
+  channel: string;
+  reporterId: number | null;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  severity: number;
+  reportedAt: string;
+  duplicateOfId: string | null;
+  /** an earlier case of the same category within 50 m and 24 h (flagged at intake) */
+  possibleDuplicateOfId?: string | null;
+  /** photos sent with the report (their bytes are already in the attachment store) */
+  attachments?: IntakeAttachment[];
+}
+
+/** Where the 受理 task placed a case reported without a point (written with that change). */
+export interface CasePlace {
+  gridId: number;
+  /** org path of the grid */
+  orgPath: string;
+  units: { TOWNSHIP: number; VILLAGE: number; GRID: number };
+  /** WGS-84 */
+  lat: number;
+  lng: number;
+  sent: { crs: 'WGS84' | 'GCJ02' | 'BD09'; lat: number; lng: number };
+}
+
+export interface IntakeAttachment {
+  id: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  storageKey: string;
+}
+
+export interface CaseSnapshot {
+  status: string;
+  statusLabel: string | null;
+  tier: Tier;
+  unitId: number;
+  dueAt: string | null;
+  closedTier: Tier | null;
+  closedAt: string | null;
+  /** when 受理 took the case on (absent from snapshots of workflow code before it was carried) */
+  acceptedAt?: string | null;
+}
+
+export interface CaseChange {
+  caseId: string;
+  /** seq of the first audit row of this change */
+  firstSeq: number;
+  create: CaseRowInput | null;
+  audit: AuditRecord[];
+  snapshot: CaseSnapshot | null;
+  tasks: TaskInfo[];
+  approvals: (Approval & { approverUnitId: number })[];
+  notifications: NotificationRecord[];
+  facts: CaseFacts;
+  /** a case reported without a point is placed (its grid, village, township and point) */
+  place?: CasePlace;
+}
+
+/** What a user task needs from the database before it opens: who, and until when. */
+export interface PrepareTaskInput {
+  facts: CaseFacts;
+  rule: string;
+  tier: Tier;
+  deadline: DeadlineSpec;
+  reminders: ReminderSpec[];
+  vars: Record<string, unknown>;
+  now: string;
+}
+
+/** The facts a category gives a case. */
+export interface CategoryFacts {
+  category: string;
+  categoryMajor: string;
+  homeDepartment: string | null;
+}
+
+/** The activities the case workflow calls (activities/cases.ts implements them). */
+export interface CaseActivities {
+  loadProcessModel(input: { processVersionId: number }): Promise<{ model: ProcessModel; version: number; key: string }>;
+  prepareTask(input: PrepareTaskInput): Promise<TaskOpened>;
+  /** null when the code names no active category */
+  loadCategoryFacts(input: { code: string }): Promise<CategoryFacts | null>;
+  computeTimes(input: { specs: TimeSpec[] }): Promise<string[]>;
+  /** Writes one change in one transaction; idempotent on (caseId, firstSeq). Returns whether it wrote. */
+  applyCaseChange(change: CaseChange): Promise<{ written: boolean; lastSeq: number }>;
+}
 
 export interface CaseWorkflowInput {
   caseId: string;

@@ -3,7 +3,7 @@
  * turned into update failures: ApplicationFailures the API maps to 4xx, never retried.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import type { CasePlace } from '../activities/cases';
+import type { CasePlace } from './case-api';
 import { EngineError, type Actor } from '../process/engine';
 
 /** A non-retryable failure of an update: the caller's input was refused. */

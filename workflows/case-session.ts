@@ -8,7 +8,7 @@
  * the engine waits on people or time again.
  */
 import { CancellationScope, isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
-import type { CaseActivities, CasePlace, CaseSnapshot } from '../activities/cases';
+import type { CaseActivities, CasePlace, CaseSnapshot } from './case-api';
 import { Engine, EngineError, newEngineState, type Actor } from '../process/engine';
 import type { ProcessModel } from '../process/model';
 import type { CaseView, CaseWorkflowInput } from './case-api';

@@ -2,7 +2,7 @@
 import type { RequestHandler, Request } from 'express';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Role } from '../../generated/prisma/enums';
-import { roleList } from '../../platform/auth/roles';
+import { roleList } from '../../core/roles';
 import { forbidden, text, unauthorized } from '../http/errors';
 import { loadCaller, type Caller } from './caller';
 import { verifyToken, type TokenKeys } from './tokens';
@@ -45,7 +45,7 @@ export function callerOf(req: Request): Caller {
 /**
  * The caller must hold at least one of the roles (anywhere); scope is checked by the service.
  * A refusal is 403 ROLE_REQUIRED naming `header.Authorization` (the token says who the caller is,
- * and who they are is what is refused) and the roles, with their names from platform/auth/roles.
+ * and who they are is what is refused) and the roles, with their names from core/roles.
  */
 export function allow(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {

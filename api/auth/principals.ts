@@ -6,7 +6,7 @@
  * (东华门第一社区处置人员).
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import { ROLE_NAMES, ROLES, type RoleCode } from '../../platform/auth/roles';
+import { ROLE_NAMES, ROLES, type RoleCode } from '../../core/roles';
 
 export interface NamedPrincipal {
   key: string;

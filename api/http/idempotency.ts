@@ -12,7 +12,7 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type {} from 'multer';
-import { canonicalJson } from '../../activities/audit';
+import { canonicalJson } from '../../core/audit-chain';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { badRequest, conflict, text, unprocessable } from './errors';
 

@@ -10,7 +10,7 @@ import { input, validate } from '../http/validate';
 import { caseHistory, getCase, historyCsv, listCases, verifyHistory, visibleCase, type CaseListQuery } from '../services/cases';
 import { rateCase } from '../services/satisfaction';
 import { intakeCase, type Channel } from '../services/intake';
-import type { Crs } from '../../platform/geo/crs';
+import type { Crs } from '../../core/crs';
 import { addAttachments, mergeCase, readAttachment, superviseCase, urgeCase } from '../services/supervision';
 import { caseDiagram, caseMap, casePathOf, withdrawCase } from '../services/case-page';
 

@@ -4,7 +4,7 @@
  * workflow, which applies it (a new deadline, the earlier step, the voided case).
  */
 import type { Prisma } from '../../generated/prisma/client';
-import { createDeadlineActivities, type DeadlineActivities } from '../../activities/deadlines';
+import { createDeadlineCalculator, type DeadlineCalculator } from '../../domain/calendar';
 import type { CalendarKind } from '../../process/model';
 import { decideUpdate } from '../../workflows/case-api';
 import { actorOf, type Caller } from '../auth/caller';
@@ -15,6 +15,7 @@ import { apiId, apiIdOrNull, internalId } from '../http/ids';
 import { sortedPage, type SortSpec } from './lists';
 import { taskLimitsOf } from './task-limits';
 import { updateIdOf } from './tasks';
+import { caseWorkflow } from '../case-workflows';
 
 export interface ApprovalListQuery {
   state?: string[];
@@ -122,7 +123,7 @@ export async function decideApproval(deps: ApiDeps, c: Caller, givenId: string, 
   if (!holdsAbove(c, unit.path, ['SUPERVISOR'])) throw forbidden(text('只有上一级的督办人员可以审批', 'only supervisors of the tier above may decide'), 'path.id');
   if (a.requestedById === c.userId) throw forbidden(text('不能审批自己的申请', 'you cannot decide your own request'), 'path.id');
   if (a.state !== 'PENDING') throw conflict('path.id', text(`该申请已${a.state === 'APPROVED' ? '批准' : '驳回'}`, `the request was already ${a.state.toLowerCase()}`), 'APPROVAL_DECIDED');
-  await deps.temporal.client.workflow.getHandle(a.caseId).executeUpdate(decideUpdate, { args: [{ approvalId: id, actor: actorOf(c), approve, note }], updateId: updateIdOf(c, approve ? 'approve' : 'reject', id, key) });
+  await caseWorkflow(deps, a.caseId).update(decideUpdate, [{ approvalId: id, actor: actorOf(c), approve, note }], updateIdOf(c, approve ? 'approve' : 'reject', id, key));
   const fresh = await deps.prisma.approval.findUniqueOrThrow({ where: { id }, select: approvalSelect });
   return view(deps, c, fresh, (await requestedTimes(deps, [fresh]))[0]);
 }
@@ -132,17 +133,17 @@ interface RequestedTime {
   timeAdded: { duration: string; calendar: CalendarKind; dueBefore: string | null; dueAfter: string | null } | null;
 }
 
-const calendars = new WeakMap<object, DeadlineActivities>();
-function deadlinesOf(deps: ApiDeps): DeadlineActivities {
+const calendars = new WeakMap<object, DeadlineCalculator>();
+function deadlinesOf(deps: ApiDeps): DeadlineCalculator {
   let d = calendars.get(deps.prisma);
-  if (!d) calendars.set(deps.prisma, (d = createDeadlineActivities({ prisma: deps.prisma })));
+  if (!d) calendars.set(deps.prisma, (d = createDeadlineCalculator({ prisma: deps.prisma })));
   return d;
 }
 
 /**
  * The task each request is about and the time an extension or deferral adds: its duration, the
  * calendar it is counted on (the task's limit: the duration drawn on the task or its category's
- * limit for the tier, activities/limits.ts) and the due time before and after. Pending: the
+ * limit for the tier, domain/time-limits.ts) and the due time before and after. Pending: the
  * task's due time now and the one approving would set, counted as the case workflow will count
  * it (from the current due time, on the business calendar); approved: the change it made (the
  * case's changeDeadline row); rejected, or a task no longer open: null times.

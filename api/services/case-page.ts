@@ -15,6 +15,7 @@ import { casePath, type Ref } from './case-path';
 import { ENDED_STATUSES, historyEvent, visibleCase } from './cases';
 import { modelOf } from './models';
 import { updateIdOf } from './tasks';
+import { caseWorkflow } from '../case-workflows';
 
 const ended = (status: string) => (ENDED_STATUSES as readonly string[]).includes(status);
 
@@ -25,7 +26,7 @@ async function activeElements(deps: ApiDeps, caseId: string): Promise<string[] |
   let timer: NodeJS.Timeout | undefined;
   try {
     const view = await Promise.race([
-      deps.temporal.client.workflow.getHandle(caseId).query(stateQuery),
+      caseWorkflow(deps, caseId).query(stateQuery),
       new Promise<null>((resolve) => {
         timer = setTimeout(() => resolve(null), QUERY_WAIT_MS);
       }),
@@ -211,7 +212,7 @@ export async function withdrawCase(deps: ApiDeps, caller: Caller, id: string, bo
   if (!(WITHDRAWABLE_STATUSES as readonly string[]).includes(row.status)) {
     throw conflict('path.id', text('案件已派遣处置，不能再撤回', 'the case has been dispatched: it can no longer be withdrawn'), 'ALREADY_DISPATCHED', { caseStatus: row.status });
   }
-  await deps.temporal.client.workflow.getHandle(id).executeUpdate(withdrawUpdate, { args: [{ actor: actorOf(caller), reason: body.reason }], updateId: updateIdOf(caller, 'withdraw', id, key) });
+  await caseWorkflow(deps, id).update(withdrawUpdate, [{ actor: actorOf(caller), reason: body.reason }], updateIdOf(caller, 'withdraw', id, key));
   const after = await deps.prisma.case.findUniqueOrThrow({ where: { id }, select: { id: true, status: true, statusLabel: true, closedAt: true } });
   const event = await deps.prisma.caseEvent.findFirst({ where: { caseId: id, action: 'withdraw' }, orderBy: { seq: 'desc' } });
   return { id: after.id, status: after.status, statusLabel: after.statusLabel, closedAt: after.closedAt?.toISOString() ?? null, event: event ? historyEvent(event) : null };

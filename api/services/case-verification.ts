@@ -1,10 +1,10 @@
 /**
  * Bulk verification (批量核验, POST /api/cases/verification): the audit chain of every case a
- * search finds, checked as GET /api/cases/{id}/history/verify checks one (platform/audit/verify.ts:
+ * search finds, checked as GET /api/cases/{id}/history/verify checks one (domain/audit-verify.ts:
  * the chain, its head on the case row, every signed checkpoint holding the case), a batch of
  * cases per read. Bounded like the export: beyond the limit a 422 asks to narrow the search.
  */
-import { verifyCasesAudit, type AuditProblem, type SignatureCache } from '../../platform/audit/verify';
+import { verifyCasesAudit, type AuditProblem, type SignatureCache } from '../../domain/audit-verify';
 import type { Caller } from '../auth/caller';
 import type { ApiDeps } from '../deps';
 import type { CaseFilters } from './cases';

@@ -1,7 +1,7 @@
 /** Reading cases within the caller's scope: lists, one case, its audit history and its attachments. */
 import type { Prisma } from '../../generated/prisma/client';
 import { CaseStatus } from '../../generated/prisma/enums';
-import { verifyCaseAudit } from '../../platform/audit/verify';
+import { verifyCaseAudit } from '../../domain/audit-verify';
 import type { Caller } from '../auth/caller';
 import { caseScope, holdsAbove } from '../auth/scope';
 import { WITHDRAWABLE_STATUSES } from '../../process/engine';
@@ -301,7 +301,7 @@ export async function caseHistory(deps: ApiDeps, caller: Caller, id: string) {
   return rows.map(historyEvent);
 }
 
-/** The chain, against the head on the case row and every signed checkpoint holding the case (platform/audit/verify.ts). */
+/** The chain, against the head on the case row and every signed checkpoint holding the case (domain/audit-verify.ts). */
 export async function verifyHistory(deps: ApiDeps, caller: Caller, id: string) {
   await visibleCase(deps, caller, id, { id: true });
   const r = await verifyCaseAudit(deps.prisma, id, deps.auditKey);

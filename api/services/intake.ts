@@ -10,18 +10,19 @@
  * workflow's first activity.
  */
 import crypto from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Prisma } from '../../generated/prisma/client';
-import type { IntakeAttachment } from '../../activities/cases';
-import { buildCaseInput, CaseStartError, startCase } from '../../platform/cases/start';
+import type { IntakeAttachment } from '../../workflows/case-api';
+import { buildCaseInput, CaseStartError } from '../../domain/case-start';
 import type { IdempotencyHold } from '../http/idempotency';
-import { formatCaseNumber, nextCaseNumber, parseCaseNumber, type CaseNumber } from '../../platform/cases/number';
-import { toWgs84, type Crs } from '../../platform/geo/crs';
-import { boxAround, distanceMetres, locateGrid, type GridPlace } from '../../platform/geo/locate';
+import { formatCaseNumber, nextCaseNumber, parseCaseNumber, type CaseNumber } from '../../domain/case-number';
+import { toWgs84, type Crs } from '../../core/crs';
+import { boxAround, distanceMetres } from '../../core/geometry';
+import { locateGrid, type GridPlace } from '../../domain/locate';
 import type { ApiDeps } from '../deps';
 import { inReportArea, type ReportArea } from '../auth/scope';
 import { conflict, forbidden, text, unprocessable } from '../http/errors';
 import type { Photo } from '../http/upload';
+import { caseWorkflow, startCaseWorkflow, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '../case-workflows';
 
 export type Channel = 'GRID_APP' | 'HOTLINE_12345' | 'CITIZEN_APP' | 'SMS' | 'WEB' | 'PATROL';
 
@@ -186,7 +187,7 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
     for (let attempt = 1; ; attempt++) {
       try {
         if (hold) hold.mayHaveActed = true;
-        await startCase(deps.temporal.client, deps.taskQueue, input, hold ? { idempotency: hold.token } : undefined);
+        await startCaseWorkflow(deps, input, hold ? { idempotency: hold.token } : undefined);
         break;
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) {
@@ -245,7 +246,7 @@ function neverSent(e: unknown): boolean {
 
 /** Whether the case workflow was started by a request holding this idempotency token. */
 async function startedWith(deps: ApiDeps, caseId: string, token: string): Promise<boolean> {
-  const d = await deps.temporal.client.workflow.getHandle(caseId).describe();
+  const d = await caseWorkflow(deps, caseId).describe();
   return d.memo?.idempotency === token;
 }
 
@@ -257,7 +258,7 @@ async function startedWith(deps: ApiDeps, caseId: string, token: string): Promis
 async function firstFreeNumber(deps: ApiDeps, taken: CaseNumber): Promise<number> {
   const exists = async (n: number) => {
     try {
-      await deps.temporal.client.workflow.getHandle(formatCaseNumber(taken.prefix, taken.day, n)).describe();
+      await caseWorkflow(deps, formatCaseNumber(taken.prefix, taken.day, n)).describe();
       return true;
     } catch (e) {
       if (e instanceof WorkflowNotFoundError) return false;

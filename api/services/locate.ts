@@ -4,9 +4,9 @@
  * to WGS-84 and located here; the workflow then gives the case that grid, village and township
  * (workflows/case-session.ts, LOCATE_ME_PATCH) and the case row keeps both points.
  */
-import type { CasePlace } from '../../activities/cases';
-import { toWgs84, type Crs } from '../../platform/geo/crs';
-import { locateGrid } from '../../platform/geo/locate';
+import type { CasePlace } from '../../workflows/case-api';
+import { toWgs84, type Crs } from '../../core/crs';
+import { locateGrid } from '../../domain/locate';
 import type { ApiDeps } from '../deps';
 import { text, unprocessable } from '../http/errors';
 

@@ -41,7 +41,7 @@ import type { Locale } from '../i18n';
 import { eventPhrase, PUBLIC_ACTIONS, statusWord } from './citizen';
 import { intakeCase, type Channel } from './intake';
 import type { Photo } from '../http/upload';
-import { isCrs, type Crs } from '../../platform/geo/crs';
+import { isCrs, type Crs } from '../../core/crs';
 import type { IdempotencyHold } from '../http/idempotency';
 import { attributeDefs, checkAttributes, renderAttributes, type Open311Attribute } from './open311-attributes';
 

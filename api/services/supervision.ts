@@ -14,6 +14,7 @@ import type { Photo } from '../http/upload';
 import { ENDED_STATUSES, historyEvent, visibleCase } from './cases';
 import { modelOf, userTaskOf } from './models';
 import { updateIdOf } from './tasks';
+import { caseWorkflow } from '../case-workflows';
 
 async function runningCase(deps: ApiDeps, c: Caller, id: string) {
   const row = await visibleCase(deps, c, id, { id: true, orgPath: true, status: true, processVersionId: true });
@@ -36,7 +37,7 @@ export async function urgeCase(deps: ApiDeps, c: Caller, id: string, given: { no
     if (!t) throw unprocessable('body.taskId', text(`任务 ${given.taskId} 不是该案件的在办任务`, `task ${given.taskId} is not an open task of this case`));
   }
   const after = await lastSeq(deps, id);
-  await deps.temporal.client.workflow.getHandle(id).signal(urgeSignal, { actor: actorOf(c), note: body.note, taskId: body.taskId });
+  await caseWorkflow(deps, id).signal(urgeSignal, { actor: actorOf(c), note: body.note, taskId: body.taskId });
   return { caseId: id, accepted: true, event: await writtenRow(deps, id, after, 'urge', c, body.note ?? null) };
 }
 
@@ -47,7 +48,7 @@ export async function superviseCase(deps: ApiDeps, c: Caller, id: string, body: 
     throw unprocessable('body.newDeadline', text('新的期限必须在将来', 'the new deadline must lie in the future'));
   }
   const after = await lastSeq(deps, id);
-  await deps.temporal.client.workflow.getHandle(id).signal(superviseSignal, { actor: actorOf(c), instruction: body.instruction, newDeadline: body.newDeadline });
+  await caseWorkflow(deps, id).signal(superviseSignal, { actor: actorOf(c), instruction: body.instruction, newDeadline: body.newDeadline });
   return { caseId: id, accepted: true, event: await writtenRow(deps, id, after, 'supervise', c, body.instruction) };
 }
 
@@ -90,10 +91,11 @@ export async function mergeCase(deps: ApiDeps, c: Caller, id: string, body: { in
   if (!mergeable.length) throw conflict('path.id', text('该案件当前环节不能并案（只能在受理时并案）', 'the case cannot be merged at its current step (only at acceptance)'), 'NOT_MERGEABLE');
   const mine = mergeable.find((t) => isCandidate(c, (t.candidates as string[]) ?? [], t.assigneeId));
   if (!mine) throw forbidden(text('受理任务没有派给你或你所在的单位', 'the acceptance task is not offered to you or your unit'), 'path.id');
-  await deps.temporal.client.workflow.getHandle(id).executeUpdate(completeUpdate, {
-    args: [{ taskId: mine.id, actor: actorOf(c), outcome: 'duplicate', data: { duplicateOf: body.into, ...(body.reason ? { mergeReason: body.reason } : {}) } }],
-    updateId: updateIdOf(c, 'merge', id, key),
-  });
+  await caseWorkflow(deps, id).update(
+    completeUpdate,
+    [{ taskId: mine.id, actor: actorOf(c), outcome: 'duplicate', data: { duplicateOf: body.into, ...(body.reason ? { mergeReason: body.reason } : {}) } }],
+    updateIdOf(c, 'merge', id, key),
+  );
   const merged = await deps.prisma.case.findUniqueOrThrow({ where: { id }, select: { id: true, status: true, statusLabel: true, duplicateOfId: true, closedAt: true } });
   return { id: merged.id, status: merged.status, statusLabel: merged.statusLabel, duplicateOf: merged.duplicateOfId, closedAt: merged.closedAt?.toISOString() ?? null };
 }

@@ -1,11 +1,11 @@
 /**
  * A task's time limit as the API shows it: the calendar its limit is counted on (the duration drawn
- * on the task or its category's limit for the tier, activities/limits.ts) and the working time left
+ * on the task or its category's limit for the tier, domain/time-limits.ts) and the working time left
  * until its due time on that calendar. The approvals queue (the time a request adds) and the task
  * view (workingTimeLeft) read it.
  */
-import { createCalendarYears } from '../../activities/deadlines';
-import { timeLimitsOf, type TimeLimit } from '../../activities/limits';
+import { createCalendarYears } from '../../domain/calendar';
+import { timeLimitsOf, type TimeLimit } from '../../domain/time-limits';
 import { businessTimeBetween, type CalendarKind } from '../../process/business-time';
 import type { Tier, UserTaskModel } from '../../process/model';
 import type { ApiDeps } from '../deps';

@@ -31,6 +31,7 @@ import { caseSummary, caseSummarySelect } from './cases';
 import { sortedPage, sortOf, type IndexWalk, type SortTable } from './lists';
 import { modelOf, userTaskOf } from './models';
 import { workingTimesLeft, type WorkingTimeLeft } from './task-limits';
+import { caseWorkflow } from '../case-workflows';
 
 export type TaskAction = 'claim' | 'unclaim' | 'complete' | 'escalate' | 'return' | 'extend' | 'void' | 'defer' | 'comment';
 
@@ -315,38 +316,38 @@ export async function actOnTask(deps: ApiDeps, c: Caller, givenId: string, actio
   // a case reported without a point is placed by the completion that carries data.location
   const place = action === 'complete' ? await placeForCase(deps, t.caseId, body.data?.location) : undefined;
   if (action === 'complete' && body.data?.category !== undefined && body.data.category !== null) await checkCategory(deps, body.data.category);
-  const handle = deps.temporal.client.workflow.getHandle(t.caseId);
+  const handle = caseWorkflow(deps, t.caseId);
   const updateId = updateIdOf(c, action, taskId, idempotencyKey);
   const actor = actorOf(c);
   const base = { taskId, actor };
   let approval: Approval | null = null;
   switch (action) {
     case 'claim':
-      await handle.executeUpdate(claimUpdate, { args: [base], updateId });
+      await handle.update(claimUpdate, [base], updateId);
       break;
     case 'unclaim':
-      await handle.executeUpdate(unclaimUpdate, { args: [base], updateId });
+      await handle.update(unclaimUpdate, [base], updateId);
       break;
     case 'complete':
-      await handle.executeUpdate(completeUpdate, { args: [{ ...base, outcome: body.outcome, data: body.data, ...(place ? { place } : {}) }], updateId });
+      await handle.update(completeUpdate, [{ ...base, outcome: body.outcome, data: body.data, ...(place ? { place } : {}) }], updateId);
       break;
     case 'escalate':
-      await handle.executeUpdate(escalateUpdate, { args: [{ ...base, reason: body.reason! }], updateId });
+      await handle.update(escalateUpdate, [{ ...base, reason: body.reason! }], updateId);
       break;
     case 'return':
-      approval = (await handle.executeUpdate(returnUpdate, { args: [{ ...base, reason: body.reason! }], updateId })).approval;
+      approval = (await handle.update(returnUpdate, [{ ...base, reason: body.reason! }], updateId)).approval;
       break;
     case 'extend':
-      approval = (await handle.executeUpdate(extendUpdate, { args: [{ ...base, duration: body.duration!, reason: body.reason! }], updateId })).approval;
+      approval = (await handle.update(extendUpdate, [{ ...base, duration: body.duration!, reason: body.reason! }], updateId)).approval;
       break;
     case 'defer':
-      approval = (await handle.executeUpdate(deferUpdate, { args: [{ ...base, duration: body.duration!, reason: body.reason! }], updateId })).approval;
+      approval = (await handle.update(deferUpdate, [{ ...base, duration: body.duration!, reason: body.reason! }], updateId)).approval;
       break;
     case 'void':
-      approval = (await handle.executeUpdate(voidUpdate, { args: [{ ...base, reason: body.reason! }], updateId })).approval;
+      approval = (await handle.update(voidUpdate, [{ ...base, reason: body.reason! }], updateId)).approval;
       break;
     case 'comment':
-      await handle.executeUpdate(commentUpdate, { args: [{ taskId, actor, text: body.text! }], updateId });
+      await handle.update(commentUpdate, [{ taskId, actor, text: body.text! }], updateId);
       break;
   }
   const now = new Date();

@@ -409,7 +409,7 @@ function num(n: number | null): string {
   return n === null ? 'NULL' : String(n);
 }
 
-/** Beijing calendar day (YYYYMMDD) of an instant, like platform/cases/number.ts. */
+/** Beijing calendar day (YYYYMMDD) of an instant, like domain/case-number.ts. */
 function beijingDay(ms: number): string {
   return new Date(ms + 8 * HOUR).toISOString().slice(0, 10).replace(/-/g, '');
 }

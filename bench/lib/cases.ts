@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { buildCaseInput, startCase } from '../../platform/cases/start';
+import { buildCaseInput, startCase } from '../../domain/case-start';
 import { config } from '../../platform/config';
-import { deployProcess } from '../../process/deploy';
+import { deployProcess } from '../../api/services/admin/deploy';
 import type { CaseWorkflowInput } from '../../workflows/case-api';
 import { closedLoop, sleep } from './load';
 import type { BenchContext } from './types';
@@ -66,7 +66,7 @@ export function benchCases(ctx: BenchContext): BenchCases {
 
 /**
  * Whether `npm run bench` will run the section `id` (parsed from the command line the way
- * platform/cli/bench.ts does: no --only means every section). The section contract has no
+ * cli/bench.ts does: no --only means every section). The section contract has no
  * "sections still to come" nor an end-of-run hook, so the timers section uses this to decide
  * whether it must clean up itself.
  */
@@ -241,7 +241,7 @@ export async function terminateBenchCases(ctx: BenchContext, opts: { ids?: strin
   return { count: ids.length - r.errors, ms, errors: r.errors };
 }
 
-/** The bench worker's log (platform/cli/bench.ts writes it to <dataDir>/logs/<database>_bench-worker.log). */
+/** The bench worker's log (cli/bench.ts writes it to <dataDir>/logs/<database>_bench-worker.log). */
 export function workerLogFile(): string {
   const cfg = config();
   return path.join(cfg.dataDir, 'logs', `${cfg.database.name}_bench-worker.log`);
@@ -303,7 +303,7 @@ export async function timeline(ctx: BenchContext, caseId: string, due: number): 
   return { caseId, firedLateMs: firedAt - due, pickupMs: started ? tsMs(started.eventTime) - firedAt : NaN, oneMsTimers, taskTimeouts, events: events.length };
 }
 
-/** The bench worker's sticky cache size: its own start line (platform/cli/worker.ts), else the configured or SDK default value. */
+/** The bench worker's sticky cache size: its own start line (cli/worker.ts), else the configured or SDK default value. */
 export function workerCacheSize(): { size: number; source: string } {
   const cfg = config();
   try {

@@ -1,7 +1,7 @@
 /** Report locations for the load: points spread over a grid worker's own grid (inside its boundary). */
 import type { PrismaClient } from '../../generated/prisma/client';
-import { locateGrid } from '../../platform/geo/locate';
-import { pointInGeometry, type AreaGeometry } from '../../seed/geo';
+import { locateGrid } from '../../domain/locate';
+import { pointInGeometry, type AreaGeometry } from '../../core/geometry';
 import { WANGFANG_POINT } from './http';
 
 /**

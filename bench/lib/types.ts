@@ -1,4 +1,4 @@
-/** What `npm run bench` (platform/cli/bench.ts) hands to each section, and what a section returns. */
+/** What `npm run bench` (cli/bench.ts) hands to each section, and what a section returns. */
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TemporalTarget } from '../../platform/temporal/connection';
 import type { TemporalHandle } from '../../platform/temporal/client';

@@ -309,7 +309,7 @@ export const designerSection: BenchSection = {
     const total = { bytes: assets.reduce((a, x) => a + x.bytes, 0), gzip: assets.reduce((a, x) => a + x.gzip, 0) };
     const byKind = (k: Asset['kind']) => assets.filter((a) => a.kind === k).reduce((a, x) => a + x.gzip, 0);
 
-    // the bench API child is platform/cli/api.ts, which serves designer/dist at /
+    // the bench API child is cli/api.ts, which serves designer/dist at /
     const pageProbe = await fetch(`${ctx.apiUrl}/processes`, { headers: { accept: 'text/html' } });
     const pageHtml = await pageProbe.text();
     if (pageProbe.status !== 200 || !/<div id="app"|\/assets\//.test(pageHtml)) throw new Error(`the bench API does not serve the console at / (GET /processes: ${pageProbe.status})`);

@@ -24,7 +24,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { internalId } from '../../api/http/ids';
-import { beijingDay } from '../../platform/cases/number';
+import { beijingDay } from '../../domain/case-number';
 import { config } from '../../platform/config';
 import { parseDatabaseUrl } from '../../platform/db/url';
 import { completeUpdate, stateQuery } from '../../workflows/case-api';

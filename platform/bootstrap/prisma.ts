@@ -1,13 +1,11 @@
 /**
- * Generates the Prisma client (generated/prisma) when it is missing or the schema changed, and
- * the API's types (generated/openapi, see api-types.ts) when the OpenAPI document's inputs changed.
+ * Generates the Prisma client (generated/prisma) when it is missing or the schema changed.
  * Offline note: the Prisma CLI insists on a schema engine binary even for `generate`, which it
  * cannot download here; generate never runs it, so any executable satisfies the check.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureApiTypes } from './api-types';
 import { BootstrapError, run } from './proc';
 
 export function ensurePrismaClient(root: string, log: (l: string) => void): void {
@@ -17,7 +15,6 @@ export function ensurePrismaClient(root: string, log: (l: string) => void): void
   const cli = require.resolve('prisma/build/index.js', { paths: [root] });
   const hash = crypto.createHash('sha256').update(fs.readFileSync(schema)).update(fs.readFileSync(cli)).digest('hex');
   if (!(fs.existsSync(path.join(out, 'client.ts')) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash)) generatePrisma(root, cli, marker, hash, log);
-  ensureApiTypes(root, log);
 }
 
 function generatePrisma(root: string, cli: string, marker: string, hash: string, log: (l: string) => void): void {

@@ -6,7 +6,7 @@
  */
 import request from 'supertest';
 import type { Page } from 'playwright-core';
-import { interiorPoint, type AreaGeometry } from '../../seed/geo';
+import { interiorPoint, type AreaGeometry } from '../../core/geometry';
 import { act, inboxTask, reportAs } from '../support/api-flow';
 import { terminateCases } from '../support/api';
 import { startConsoleSuite, PHONE, type ConsoleSuite } from '../support/browser';

@@ -25,7 +25,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import request from 'supertest';
 import { checkDiagramSource, createModdle, MAX_DIAGRAM_BYTES, MAX_DIAGRAM_DEPTH, UnreadableDiagramError } from '../../process/compiler';
-import { compileProcessFile } from '../../platform/cli/process';
+import { compileProcessFile } from '../../cli/process';
 import { startApiSuite, type ApiSuite } from '../support/api';
 import { uniqueSuffix } from '../support/env';
 import { changedTables, FIXTURE_DIAGRAM, HOSTILE_DIAGRAMS, nestedDiagram, tableSnapshot } from './fuzz-support';

@@ -30,7 +30,7 @@ import { loadConfig } from '../../platform/config';
 import { createPrisma, type PrismaClient } from '../../platform/db/prisma';
 import { connectTemporal, type TemporalHandle } from '../../platform/temporal/client';
 import { auditScheduleId } from '../../platform/temporal/schedules';
-import { verifyCaseAudit } from '../../platform/audit/verify';
+import { verifyCaseAudit } from '../../domain/audit-verify';
 
 const PASSWORD = 'GridCase#2026';
 const POINT = { lat: 39.907529, lng: 116.3894464 }; // inside 王芳's grid 3
@@ -172,7 +172,7 @@ describe('fault tolerance under load', () => {
       LOG_LEVEL: 'warn',
     };
     const entry = (name: string, ready: RegExp) =>
-      entryProcess({ file: path.join(local.root, 'platform', 'cli', `${name}.ts`), cwd: local.root, env, ready, logFile: path.join(logDir, `faults-${name}.log`) });
+      entryProcess({ file: path.join(local.root, 'cli', `${name}.ts`), cwd: local.root, env, ready, logFile: path.join(logDir, `faults-${name}.log`) });
     worker = entry('worker', /worker polling/);
     api = entry('api', /API listening/);
     await Promise.all([worker.start(), api.start()]);

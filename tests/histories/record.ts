@@ -15,10 +15,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { loadConfig } from '../../platform/config';
 import { createPrisma } from '../../platform/db/prisma';
 import { connectTemporal } from '../../platform/temporal/client';
-import { connectWorker, createWorker, installRuntime } from '../../platform/temporal/worker';
+import { createWorker } from '../../activities/worker';
+import { connectWorker, installRuntime } from '../../platform/temporal/worker';
 import { claimUpdate, commentUpdate, completeUpdate, escalateUpdate, urgeSignal, withdrawUpdate } from '../../workflows/case-api';
 import { actor, newCaseId, openTask, reportCase } from '../support/cases';
-import { locateGrid } from '../../platform/geo/locate';
+import { locateGrid } from '../../domain/locate';
 
 async function main() {
   const cfg = loadConfig();

@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { areaSqm } from '../../seed/geo';
+import { areaSqm } from '../../core/geometry';
 import { startApiSuite, DEMO_PASSWORD, type ApiSuite, signedIn } from '../support/api';
 import { uniqueSuffix } from '../support/env';
 

@@ -13,7 +13,7 @@
  * lie in the reporter's area. Real Temporal and MySQL.
  */
 import request from 'supertest';
-import { locateGrid } from '../../platform/geo/locate';
+import { locateGrid } from '../../domain/locate';
 import { startApiSuite, terminateCases, type ApiSuite } from '../support/api';
 import { PNG_1x1 } from '../support/api-flow';
 

@@ -4,7 +4,7 @@
  * naming their field.
  */
 import request from 'supertest';
-import { interiorPoint, type AreaGeometry } from '../../seed/geo';
+import { interiorPoint, type AreaGeometry } from '../../core/geometry';
 import { startApiSuite, terminateCases, type ApiSuite } from '../support/api';
 import { inboxTask, reportAs } from '../support/api-flow';
 import { wangfangGrid } from '../support/cases';

@@ -4,7 +4,7 @@
  * and the rules every task action obeys (claim conflicts, idempotent updates, bad input).
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { verifyChain } from '../../activities/audit';
+import { verifyChain } from '../../core/audit-chain';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TemporalHandle } from '../../platform/temporal/client';
 import { claimUpdate, completeUpdate, escalateUpdate, stateQuery } from '../../workflows/case-api';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TemporalHandle } from '../../platform/temporal/client';
 import type { BroadcastNoticeResult } from '../../workflows/notice';
-import { parseAuditKey } from '../../platform/audit/keys';
+import { parseAuditKey } from '../../platform/audit-keys';
 import { auditScheduleId } from '../../platform/temporal/schedules';
 import { connectServices, uniqueSuffix } from '../support/env';
 import { freePort, runCommand, waitForOutput, type Command } from '../support/processes';

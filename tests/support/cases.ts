@@ -2,7 +2,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Actor, TaskInfo } from '../../process/engine';
-import { buildCaseInput, startCase, type CaseRequest } from '../../platform/cases/start';
+import { buildCaseInput, startCase, type CaseRequest } from '../../domain/case-start';
 import { completeUpdate, stateQuery, type CaseView } from '../../workflows/case-api';
 import { uniqueSuffix } from './env';
 

@@ -1,6 +1,6 @@
-/** What the test runner (platform/cli/test.ts) resolved: real services, already migrated and seeded. */
+/** What the test runner (cli/test.ts) resolved: real services, already migrated and seeded. */
 import type { PrismaClient } from '../../generated/prisma/client';
-import { parseAuditKey } from '../../platform/audit/keys';
+import { parseAuditKey } from '../../platform/audit-keys';
 import { loadConfig } from '../../platform/config';
 import { createPrisma } from '../../platform/db/prisma';
 import { connectTemporal, type TemporalHandle } from '../../platform/temporal/client';

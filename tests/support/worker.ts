@@ -2,7 +2,8 @@
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TemporalHandle } from '../../platform/temporal/client';
-import { connectWorker, createWorker, installRuntime } from '../../platform/temporal/worker';
+import { createWorker } from '../../activities/worker';
+import { connectWorker, installRuntime } from '../../platform/temporal/worker';
 import { connectServices, testServices, uniqueSuffix } from './env';
 
 export interface SuiteWorker {

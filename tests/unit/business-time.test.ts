@@ -9,7 +9,8 @@
  * Times are Beijing time (UTC+8); working periods 09:00–12:00 and 13:00–18:00.
  */
 import type { PrismaClient } from '../../generated/prisma/client';
-import { computeDeadlinesWith, createDeadlineActivities } from '../../activities/deadlines';
+import { createDeadlineActivities } from '../../activities/deadlines';
+import { computeDeadlinesWith } from '../../domain/calendar';
 import {
   BEIJING_UTC_OFFSET_MS,
   WORKING_HOURS_PER_DAY,

@@ -1,7 +1,7 @@
 /** The database accounts (application and schema owner) and the audit key, from the environment. */
 import crypto from 'node:crypto';
 import { ConfigError, loadConfig } from '../../platform/config';
-import { parseAuditKey } from '../../platform/audit/keys';
+import { parseAuditKey } from '../../platform/audit-keys';
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {

@@ -1,10 +1,11 @@
 /**
- * Coordinate systems of phone map SDKs (platform/geo/crs.ts) against the demo city's grids
+ * Coordinate systems of phone map SDKs (core/crs.ts) against the demo city's grids
  * (seed/geo.ts): a GCJ-02 or BD-09 point converted back lands on the GPS point it renders, and
  * so in the grid the reporter stands in, near a boundary too.
  */
-import { fromWgs84, toWgs84 } from '../../platform/geo/crs';
-import { buildDemoCity, flattenUnits, pointInGeometry } from '../../seed/geo';
+import { fromWgs84, toWgs84 } from '../../core/crs';
+import { pointInGeometry } from '../../core/geometry';
+import { buildDemoCity, flattenUnits } from '../../seed/geo';
 
 const grids = flattenUnits(buildDemoCity().city).filter((u) => u.level === 'GRID');
 const gridAt = (lat: number, lng: number) => grids.find((g) => g.bbox[0] <= lng && lng <= g.bbox[2] && g.bbox[1] <= lat && lat <= g.bbox[3] && pointInGeometry(lng, lat, g.geometry!))?.name ?? null;

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { allow } from '../../api/auth/middleware';
 import type { Caller } from '../../api/auth/caller';
 import { errorHandler } from '../../api/problem';
-import { ROLE_NAMES, ROLES } from '../../platform/auth/roles';
+import { ROLE_NAMES, ROLES } from '../../core/roles';
 import consoleZh from '../../designer/src/i18n/zh-CN';
 
 describe('role names', () => {

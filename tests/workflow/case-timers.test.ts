@@ -13,10 +13,10 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import path from 'node:path';
 import { createActivities } from '../../activities';
-import { verifyChain } from '../../activities/audit';
+import { verifyChain } from '../../core/audit-chain';
 import type { PrismaClient } from '../../generated/prisma/client';
 import { temporalTestServerPath } from '../../platform/bootstrap/tools';
-import { buildCaseInput, type CaseRequest } from '../../platform/cases/start';
+import { buildCaseInput, type CaseRequest } from '../../domain/case-start';
 import { createPrisma } from '../../platform/db/prisma';
 import { installRuntime } from '../../platform/temporal/worker';
 import {

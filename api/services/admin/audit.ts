@@ -7,8 +7,8 @@
  * who reads the administration). Also the export of the signed audit checkpoints.
  */
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
-import { listCheckpoints, type CheckpointView } from '../../../platform/audit/checkpoints';
-import type { AuditPublicKey } from '../../../platform/audit/keys';
+import { listCheckpoints, type CheckpointView } from '../../../domain/audit-checkpoints';
+import type { AuditPublicKey } from '../../../platform/audit-keys';
 import type { Caller } from '../../auth/caller';
 import { badRequest, notFound, text } from '../../http/errors';
 import { decodeKeys, encodeKeys, type ListOrder } from '../../http/paging';

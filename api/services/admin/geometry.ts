@@ -4,7 +4,7 @@
  * stored as the seed stores them: [lng, lat] rounded to 7 decimals (≈ 1 cm), altitude dropped,
  * with the bounding box and the area of seed/geo.ts.
  */
-import { areaSqm, bboxOf, toMulti, type AreaGeometry, type BBox, type Position } from '../../../seed/geo';
+import { areaSqm, bboxOf, toMulti, type AreaGeometry, type BBox, type Position } from '../../../core/geometry';
 
 export interface GeometryProblem {
   field: string;

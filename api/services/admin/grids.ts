@@ -4,7 +4,7 @@
  * feature one grid), all or nothing.
  */
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
-import type { AreaGeometry } from '../../../seed/geo';
+import type { AreaGeometry } from '../../../core/geometry';
 import { DomainError, notFound, text } from '../../http/errors';
 import { paged, type Page, type PageQuery } from './common';
 import { geometryProblems, measure, type GeometryProblem } from './geometry';

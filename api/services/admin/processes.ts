@@ -6,7 +6,7 @@
  */
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import { compileBpmn, parseBpmn, UnreadableDiagramError, type CompileIssue } from '../../../process/compiler';
-import { DeployError, deployProcess } from '../../../process/deploy';
+import { DeployError, deployProcess } from './deploy';
 import { FINAL_STATUSES } from '../../../process/model';
 import { ifMatchHolds, ifNoneMatchHolds, strongTag, type Preconditions } from '../../http/conditional';
 import { notFound, preconditionFailed, text, unprocessable } from '../../http/errors';

@@ -6,8 +6,8 @@
  * Ends with the plain line "N passed, N failed".
  */
 import path from 'node:path';
-import { loadConfig } from '../config';
-import { fail } from './common';
+import { loadConfig } from '../platform/config';
+import { fail } from '../platform/log';
 import { runJest } from './jest-run';
 
 const base = loadConfig();

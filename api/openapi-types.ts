@@ -4,35 +4,15 @@
  * clients (openapi-fetch) of the console and the tests, and `openapi.json`, the document itself.
  * Regenerated when an input changed: everything under schema/, the code that assembles the
  * document (api/openapi.ts) and the generator's version (a hash over them, as designer/build.ts
- * does for the console). Called with the Prisma client's generation (ensurePrismaClient), so a
- * fresh clone has both before anything type-checks or builds.
+ * does for the console). The entry points (cli/) call it right after the bootstrap generated the
+ * Prisma client, so a fresh clone has both before anything type-checks or builds.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BootstrapError, run } from './proc';
+import { hashInputs } from '../platform/bootstrap/codegen';
+import { BootstrapError, run } from '../platform/bootstrap/proc';
 
 export const API_TYPES_DIR = ['generated', 'openapi'] as const;
-
-function filesUnder(root: string, rel: string): string[] {
-  const abs = path.join(root, rel);
-  if (!fs.existsSync(abs)) return [];
-  if (fs.statSync(abs).isFile()) return [rel];
-  return fs
-    .readdirSync(abs)
-    .sort()
-    .flatMap((n) => filesUnder(root, path.posix.join(rel, n)));
-}
-
-/**
- * A hash over the named files and folders below root (paths and contents, in a stable order):
- * what a generated artefact was made from, to know when to make it again.
- */
-export function hashInputs(root: string, inputs: readonly string[]): string {
-  const h = crypto.createHash('sha256');
-  for (const f of inputs.flatMap((r) => filesUnder(root, r))) h.update(f).update('\0').update(fs.readFileSync(path.join(root, f))).update('\0');
-  return h.digest('hex');
-}
 
 /** Writes generated/openapi/{openapi.json,schema.d.ts} when missing or stale; returns whether it wrote them. */
 export function ensureApiTypes(root: string, log: (l: string) => void, opts: { force?: boolean } = {}): boolean {
@@ -44,9 +24,10 @@ export function ensureApiTypes(root: string, log: (l: string) => void, opts: { f
   const hash = hashInputs(root, ['schema', 'api/openapi.ts', path.relative(root, pkg)]);
   if (!opts.force && fs.existsSync(types) && fs.existsSync(docFile) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash) return false;
   log('generating the API types (generated/openapi) …');
-  // loaded here, not at the top: the document's modules are the API's, not the bootstrap's
+  // loaded here, not at the top: the document's modules need the generated Prisma client, which a
+  // fresh clone has only once the bootstrap ran
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { openapiDocument } = require('../../api/openapi') as typeof import('../../api/openapi');
+  const { openapiDocument } = require('./openapi') as typeof import('./openapi');
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(docFile, JSON.stringify(openapiDocument(), null, 1));
   const cli = path.join(path.dirname(pkg), 'bin', 'cli.js');

@@ -17,14 +17,15 @@
  *            {"errors":[{"element","type","message"}…]} and exits 1; exits 2 on unreadable input
  */
 import path from 'node:path';
-import { ensureDatabase, mariadbPaths } from '../bootstrap/mariadb';
-import { isPortOpen, isSocketOpen } from '../bootstrap/proc';
-import { ensurePrismaClient } from '../bootstrap/prisma';
-import { probeTemporal } from '../bootstrap/temporal';
-import { config } from '../config';
-import { maskDatabaseUrl } from '../db/url';
+import { ensureDatabase, mariadbPaths } from '../platform/bootstrap/mariadb';
+import { isPortOpen, isSocketOpen } from '../platform/bootstrap/proc';
+import { ensureApiTypes } from '../api/openapi-types';
+import { ensurePrismaClient } from '../platform/bootstrap/prisma';
+import { probeTemporal } from '../platform/bootstrap/temporal';
+import { config } from '../platform/config';
+import { maskDatabaseUrl } from '../platform/db/url';
 import { AUDIT_USAGE } from './audit';
-import { fail, log } from './common';
+import { fail, log } from '../platform/log';
 
 const USAGE = `usage: npm run -s cli -- status | migrate | drift | seed | ${AUDIT_USAGE} | process compile <file.bpmn>`;
 
@@ -32,6 +33,7 @@ const USAGE = `usage: npm run -s cli -- status | migrate | drift | seed | ${AUDI
 async function databaseUrl(account: 'owner' | 'app' = 'app'): Promise<string> {
   const cfg = config();
   ensurePrismaClient(cfg.root, log);
+  ensureApiTypes(cfg.root, log);
   const db = await ensureDatabase(cfg, cfg.database.name, log);
   return account === 'owner' ? db.ownerUrl : db.url;
 }
@@ -52,14 +54,14 @@ async function main(argv: string[]): Promise<number> {
       return t.ok ? 0 : 1;
     }
     case 'migrate': {
-      const { migrate } = await import('../db/migrate');
+      const { migrate } = await import('../platform/db/migrate');
       const url = await databaseUrl('owner');
       const r = await migrate(url, { log });
       log(r.applied.length ? `applied ${r.applied.length} migration(s): ${r.applied.join(', ')}` : `up to date (${r.alreadyApplied.length} migration(s) applied before)`);
       return 0;
     }
     case 'drift': {
-      const { schemaDrift } = await import('../db/drift');
+      const { schemaDrift } = await import('../platform/db/drift');
       const url = await databaseUrl('owner');
       const diffs = await schemaDrift(url, path.join(cfg.root, 'schema', 'prisma', 'schema.prisma'));
       if (!diffs.length) {
@@ -70,8 +72,8 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
     case 'seed': {
-      const { createPrisma } = await import('../db/prisma');
-      const { seedDemo } = await import('../../seed');
+      const { createPrisma } = await import('../platform/db/prisma');
+      const { seedDemo } = await import('../seed');
       const prisma = createPrisma(await databaseUrl());
       try {
         const report = await seedDemo(prisma, { log });
@@ -82,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'audit': {
-      const { createPrisma } = await import('../db/prisma');
+      const { createPrisma } = await import('../platform/db/prisma');
       const { auditCommand } = await import('./audit');
       const prisma = createPrisma(await databaseUrl());
       try {

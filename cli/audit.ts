@@ -9,12 +9,12 @@
  *   audit checkpoints --district <code|prefix> [--after <n>]   prints the district's checkpoints
  *            as JSON lines (statement, signature, key id) for auditors to keep elsewhere
  */
-import type { PrismaClient } from '../../generated/prisma/client';
-import { listCheckpoints, writeCheckpoints } from '../audit/checkpoints';
-import { auditKeyFor, auditPublicKeyOf, type AuditPublicKey } from '../audit/keys';
-import { ConfigError } from '../config';
-import { verifyDistrict } from '../audit/verify';
-import type { Config } from '../config';
+import type { PrismaClient } from '../generated/prisma/client';
+import { listCheckpoints, writeCheckpoints } from '../domain/audit-checkpoints';
+import { auditKeyFor, auditPublicKeyOf, type AuditPublicKey } from '../platform/audit-keys';
+import { ConfigError } from '../platform/config';
+import { verifyDistrict } from '../domain/audit-verify';
+import type { Config } from '../platform/config';
 
 function option(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(name);

@@ -1,6 +1,6 @@
 /** Shared pieces of the command-line entry points. */
-import { BootstrapError } from '../bootstrap/proc';
-import { ConfigError } from '../config';
+import { BootstrapError } from './bootstrap/proc';
+import { ConfigError } from './config';
 
 export function log(line: string): void {
   process.stdout.write(`gridcase: ${line}\n`);

@@ -3,14 +3,15 @@
  * external services named by DATABASE_URL and TEMPORAL_ADDRESS, and delivers the notification
  * outbox (notify/). Scale out by running more.
  */
-import { parseAuditKey } from '../audit/keys';
-import { config, ConfigError } from '../config';
-import { connectTemporal } from '../temporal/client';
-import { auditScheduleId, ensureAuditSchedule } from '../temporal/schedules';
-import { createPrisma } from '../db/prisma';
-import { startNotificationDelivery } from '../../notify';
-import { connectWorker, createWorker, installRuntime } from '../temporal/worker';
-import { fail, log } from './common';
+import { parseAuditKey } from '../platform/audit-keys';
+import { config, ConfigError } from '../platform/config';
+import { connectTemporal } from '../platform/temporal/client';
+import { auditScheduleId, ensureAuditSchedule } from '../platform/temporal/schedules';
+import { createPrisma } from '../platform/db/prisma';
+import { startNotificationDelivery } from '../notify';
+import { createWorker } from '../activities/worker';
+import { connectWorker, installRuntime } from '../platform/temporal/worker';
+import { fail, log } from '../platform/log';
 
 async function main(): Promise<void> {
   const cfg = config();

@@ -9,12 +9,12 @@
  * places the point (workflows/case.ts).
  */
 import type { Client } from '@temporalio/client';
-import type { PrismaClient } from '../../generated/prisma/client';
-import type { CaseFacts } from '../../process/engine';
-import type { Crs } from '../geo/crs';
-import type { ProcessModel } from '../../process/model';
-import type { CaseWorkflowInput } from '../../workflows/case-api';
-import { CASE_WORKFLOW_TYPE } from '../../workflows/case-api';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { CaseFacts } from '../process/engine';
+import type { Crs } from '../core/crs';
+import type { ProcessModel } from '../process/model';
+import type { CaseWorkflowInput } from '../workflows/case-api';
+import { CASE_WORKFLOW_TYPE } from '../workflows/case-api';
 
 export interface CaseRequest {
   caseId: string;

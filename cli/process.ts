@@ -1,7 +1,7 @@
 /** `npm run -s cli -- process compile <file.bpmn>`: the compiler on the command line. */
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
-import { compileBpmn, MAX_DIAGRAM_BYTES, UnreadableDiagramError } from '../../process/compiler';
+import { compileBpmn, MAX_DIAGRAM_BYTES, UnreadableDiagramError } from '../process/compiler';
 
 /**
  * The file as text, read no further than the diagram limit (a huge file, or a device such as

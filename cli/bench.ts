@@ -14,15 +14,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mariadb from 'mariadb';
-import type { BenchContext, SectionResult } from '../../bench/lib/types';
-import { localAuditKeyText } from '../audit/keys';
-import { bootstrap, describeServices } from '../bootstrap';
-import { entryProcess } from '../bootstrap/child';
-import { freePort } from '../bootstrap/proc';
-import { auditScheduleId } from '../temporal/schedules';
-import { config } from '../config';
-import { connectionOptions } from '../db/url';
-import { fail, log, seconds } from './common';
+import type { BenchContext, SectionResult } from '../bench/lib/types';
+import { localAuditKeyText } from '../platform/audit-keys';
+import { bootstrap, describeServices } from '../platform/bootstrap';
+import { ensureApiTypes } from '../api/openapi-types';
+import { entryProcess } from '../platform/bootstrap/child';
+import { freePort } from '../platform/bootstrap/proc';
+import { auditScheduleId } from '../platform/temporal/schedules';
+import { config } from '../platform/config';
+import { connectionOptions } from '../platform/db/url';
+import { fail, log, seconds } from '../platform/log';
 
 
 async function machine(databaseUrl: string, temporalServer: string) {
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
   const cfg = config();
   const dbName = `${cfg.database.name}_bench`;
   const services = await bootstrap(cfg, { database: dbName, log });
+  ensureApiTypes(cfg.root, log);
   describeServices(services).forEach(log);
 
   // a fresh bench database
@@ -127,10 +129,10 @@ async function main(): Promise<void> {
   await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
   await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
-  const { migrate } = await import('../db/migrate');
-  const { createPrisma } = await import('../db/prisma');
-  const { seedDemo } = await import('../../seed');
-  const { connectTemporal } = await import('../temporal/client');
+  const { migrate } = await import('../platform/db/migrate');
+  const { createPrisma } = await import('../platform/db/prisma');
+  const { seedDemo } = await import('../seed');
+  const { connectTemporal } = await import('../platform/temporal/client');
   await migrate(services.database.ownerUrl, { log: () => undefined });
   const prisma = createPrisma(services.database.url, { connectionLimit: 20 });
   await seedDemo(prisma);
@@ -161,18 +163,18 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   };
   const entry = (name: string, ready: RegExp) =>
-    entryProcess({ file: path.join(cfg.root, 'platform', 'cli', `${name}.ts`), cwd: cfg.root, env, ready, logFile: path.join(logDir, `${dbName}-${name}.log`) });
-  // The API child is the production entry (platform/cli/api.ts): it serves the console from
+    entryProcess({ file: path.join(cfg.root, 'cli', `${name}.ts`), cwd: cfg.root, env, ready, logFile: path.join(logDir, `${dbName}-${name}.log`) });
+  // The API child is the production entry (cli/api.ts): it serves the console from
   // designer/dist and builds it there when stale. Build it here first, so that the build is not
   // counted against the child's start timeout and a broken console fails with its own message.
-  const { ensureConsole } = await import('../../designer/build');
+  const { ensureConsole } = await import('../designer/build');
   ensureConsole({ log });
   const worker = entry('worker', /worker polling/);
   const api = entry('api', /API listening/);
   log('starting the bench worker and API processes …');
   await Promise.all([worker.start(), api.start()]);
 
-  const { SECTIONS } = await import('../../bench/sections');
+  const { SECTIONS } = await import('../bench/sections');
   const ctx: BenchContext = {
     root: cfg.root,
     quick,

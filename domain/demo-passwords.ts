@@ -3,8 +3,8 @@
  * refuses to start while an active account still has it, unless GRIDCASE_ALLOW_DEMO_PASSWORDS=1
  * says this is a demo.
  */
-import type { PrismaClient } from '../../generated/prisma/client';
-import { verifyPassword } from './password';
+import type { PrismaClient } from '../generated/prisma/client';
+import { verifyPassword } from '../platform/auth/password';
 
 /** The shared password of every demo account (seed/users.ts). */
 export const DEMO_PASSWORD = 'GridCase#2026';

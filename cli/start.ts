@@ -3,11 +3,12 @@
  * Local use only; production runs api.ts and worker.ts separately against external services.
  */
 import type { Server } from 'node:http';
-import { bootstrap, describeServices } from '../bootstrap';
-import { BootstrapError, isPortOpen } from '../bootstrap/proc';
-import { config } from '../config';
-import type { SeedReport } from '../../seed';
-import { fail, log, seconds, version } from './common';
+import { bootstrap, describeServices } from '../platform/bootstrap';
+import { ensureApiTypes } from '../api/openapi-types';
+import { BootstrapError, isPortOpen } from '../platform/bootstrap/proc';
+import { config } from '../platform/config';
+import type { SeedReport } from '../seed';
+import { fail, log, seconds, version } from '../platform/log';
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -16,16 +17,18 @@ async function main(): Promise<void> {
     throw new BootstrapError(`port ${cfg.http.port} is taken (is GridCase already running?); stop that program or set PORT`);
   }
   const services = await bootstrap(cfg, { database: cfg.database.name, log });
+  ensureApiTypes(cfg.root, log);
   describeServices(services).forEach(log);
   log(`services ready in ${seconds(t0)}`);
 
-  const { migrate } = await import('../db/migrate');
-  const { createPrisma } = await import('../db/prisma');
-  const { seedDemo } = await import('../../seed');
-  const { connectTemporal } = await import('../temporal/client');
-  const { connectWorker, createWorker, installRuntime } = await import('../temporal/worker');
-  const { createApp } = await import('../../api/app');
-  const { CONSOLE_DIR, ensureConsole } = await import('../../designer/build');
+  const { migrate } = await import('../platform/db/migrate');
+  const { createPrisma } = await import('../platform/db/prisma');
+  const { seedDemo } = await import('../seed');
+  const { connectTemporal } = await import('../platform/temporal/client');
+  const { connectWorker, installRuntime } = await import('../platform/temporal/worker');
+  const { createWorker } = await import('../activities/worker');
+  const { createApp } = await import('../api/app');
+  const { CONSOLE_DIR, ensureConsole } = await import('../designer/build');
   ensureConsole({ log });
 
   // the schema owner migrates; the API, the worker and the seed use the application's account (rows only)
@@ -37,17 +40,17 @@ async function main(): Promise<void> {
   installRuntime(cfg.logLevel === 'debug' ? 'INFO' : 'WARN');
   const temporal = await connectTemporal(services.temporal);
   const workerConnection = await connectWorker(services.temporal);
-  const { auditKeyFor } = await import('../audit/keys');
+  const { auditKeyFor } = await import('../platform/audit-keys');
   const auditKey = auditKeyFor(cfg);
   const worker = await createWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma, auditKey }, maxCachedWorkflows: cfg.worker.maxCachedWorkflows });
   const workerRun = worker.run();
-  const { auditScheduleId, ensureAuditSchedule } = await import('../temporal/schedules');
+  const { auditScheduleId, ensureAuditSchedule } = await import('../platform/temporal/schedules');
   log(`audit checkpoints: daily at 00:10 Beijing time, schedule ${auditScheduleId(cfg.temporal.taskQueue)} (${await ensureAuditSchedule(temporal.client, cfg.temporal.taskQueue)}), key ${auditKey.keyId}`);
 
-  const { startNotificationDelivery } = await import('../../notify');
+  const { startNotificationDelivery } = await import('../notify');
   const delivery = startNotificationDelivery(cfg.notify, prisma, log);
 
-  const { localJwtSecret } = await import('../auth/secret');
+  const { localJwtSecret } = await import('../platform/auth/secret');
   const app = createApp({
     prisma,
     temporal,

@@ -3,15 +3,15 @@
  * DATABASE_URL and TEMPORAL_ADDRESS. Stateless: run as many as the load needs behind a balancer.
  */
 import type { Server } from 'node:http';
-import { createApp } from '../../api/app';
-import { CONSOLE_DIR, ensureConsole } from '../../designer/build';
-import { auditPublicKeyOf } from '../audit/keys';
-import { config, ConfigError } from '../config';
-import type { PrismaClient } from '../../generated/prisma/client';
-import { accountsWithDemoPassword, DEMO_PASSWORD } from '../auth/demo-passwords';
-import { createPrisma } from '../db/prisma';
-import { connectTemporal } from '../temporal/client';
-import { fail, log, version } from './common';
+import { createApp } from '../api/app';
+import { CONSOLE_DIR, ensureConsole } from '../designer/build';
+import { auditPublicKeyOf } from '../platform/audit-keys';
+import { config, ConfigError } from '../platform/config';
+import type { PrismaClient } from '../generated/prisma/client';
+import { accountsWithDemoPassword, DEMO_PASSWORD } from '../domain/demo-passwords';
+import { createPrisma } from '../platform/db/prisma';
+import { connectTemporal } from '../platform/temporal/client';
+import { fail, log, version } from '../platform/log';
 
 async function main(): Promise<void> {
   const cfg = config();

@@ -7,10 +7,10 @@
  * signed the forged head.
  * Used by GET /api/cases/{id}/history/verify and `npm run -s cli -- audit verify`.
  */
-import type { Prisma, PrismaClient } from '../../generated/prisma/client';
-import { verifyChain } from '../../activities/audit';
-import { checkpointStatement, checkSignature } from './checkpoints';
-import type { AuditPublicKey } from './keys';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
+import { verifyChain } from '../core/audit-chain';
+import { checkpointStatement, checkSignature } from './audit-checkpoints';
+import type { AuditPublicKey } from '../platform/audit-keys';
 
 export type AuditProblemCode = 'ROW_BROKEN' | 'ROWS_MISSING' | 'HEAD_MISMATCH' | 'CHECKPOINT_MISMATCH' | 'CHECKPOINT_SIGNATURE';
 

@@ -3,8 +3,8 @@
  * of its definition (server side). New cases use the newest version; running cases keep theirs.
  */
 import crypto from 'node:crypto';
-import type { Prisma, PrismaClient } from '../generated/prisma/client';
-import { compileBpmn, type CompileIssue } from './compiler';
+import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
+import { compileBpmn, type CompileIssue } from '../../../process/compiler';
 
 export class DeployError extends Error {
   constructor(readonly issues: CompileIssue[]) {

@@ -20,8 +20,8 @@
  * 00:10 Beijing time (platform/temporal/schedules.ts), or by `npm run -s cli -- audit checkpoint`.
  */
 import crypto from 'node:crypto';
-import type { PrismaClient } from '../../generated/prisma/client';
-import type { AuditKey } from './keys';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { AuditKey } from '../platform/audit-keys';
 
 /** A case row written this long before the previous checkpoint may still have committed after it. */
 const OVERLAP_MS = 60 * 60 * 1000;

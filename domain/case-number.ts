@@ -3,7 +3,7 @@
  * 42nd case reported in 东城区 that day. The counter row is locked by its own increment, so
  * concurrent intakes (on any API instance) never share a number.
  */
-import type { PrismaClient } from '../../generated/prisma/client';
+import type { PrismaClient } from '../generated/prisma/client';
 
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 export const DEFAULT_CASE_PREFIX = 'GC';

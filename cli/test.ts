@@ -2,8 +2,8 @@
  * `npm test`: the same bootstrap as `npm start` with a separate, freshly created test database,
  * then jest. Ends with the plain line "N passed, N failed" (from jest's JSON summary).
  */
-import { config } from '../config';
-import { fail } from './common';
+import { config } from '../platform/config';
+import { fail } from '../platform/log';
 import { runJest } from './jest-run';
 
 const cfg = config();

@@ -1,7 +1,7 @@
 /** `npm run stop`: stops the services GridCase started (recorded in .data/run), and nothing else. */
-import { stopService } from '../bootstrap';
-import { config } from '../config';
-import { fail, log } from './common';
+import { stopService } from '../platform/bootstrap';
+import { config } from '../platform/config';
+import { fail, log } from '../platform/log';
 
 async function main(): Promise<void> {
   let stopped = 0;

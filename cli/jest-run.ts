@@ -7,13 +7,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import mariadb from 'mariadb';
-import { bootstrap, describeServices, stopService, type Services } from '../bootstrap';
-import { ensureBrowser } from '../bootstrap/browser';
-import { stopPid } from '../bootstrap/proc';
-import { localAuditKeyText } from '../audit/keys';
-import type { Config } from '../config';
-import { connectionOptions } from '../db/url';
-import { log, seconds } from './common';
+import { bootstrap, describeServices, stopService, type Services } from '../platform/bootstrap';
+import { ensureApiTypes } from '../api/openapi-types';
+import { ensureBrowser } from '../platform/bootstrap/browser';
+import { stopPid } from '../platform/bootstrap/proc';
+import { localAuditKeyText } from '../platform/audit-keys';
+import type { Config } from '../platform/config';
+import { connectionOptions } from '../platform/db/url';
+import { log, seconds } from '../platform/log';
 
 interface JestSummary {
   numPassedTests: number;
@@ -49,13 +50,14 @@ export async function runJest(
   let services: Services | undefined;
   try {
     services = await bootstrap(cfg, { database: opts.database, log });
+    ensureApiTypes(cfg.root, log);
     describeServices(services).forEach(log);
 
     await recreateDatabase(services.database.serverUrl, opts.database);
-    const { migrate } = await import('../db/migrate');
+    const { migrate } = await import('../platform/db/migrate');
     await migrate(services.database.ownerUrl, { log: () => undefined });
-    const { createPrisma } = await import('../db/prisma');
-    const { seedDemo } = await import('../../seed');
+    const { createPrisma } = await import('../platform/db/prisma');
+    const { seedDemo } = await import('../seed');
     const prisma = createPrisma(services.database.url);
     try {
       await seedDemo(prisma);
@@ -68,7 +70,7 @@ export async function runJest(
     const paths = opts.jestArgs.filter((a) => !a.startsWith('-'));
     const browser = opts.browser && (!paths.length || paths.some((a) => a.includes('browser')));
     if (browser || opts.console) {
-      const { ensureConsole, CONSOLE_DIR } = await import('../../designer/build');
+      const { ensureConsole, CONSOLE_DIR } = await import('../designer/build');
       ensureConsole({ log });
       browserEnv.GRIDCASE_CONSOLE_DIR = CONSOLE_DIR;
     }
