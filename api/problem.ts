@@ -1,6 +1,8 @@
 /** RFC 9457 problem details: every API error is application/problem+json and names its field. */
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import { DomainError } from './http/errors';
+import { HttpError } from './http/errors';
+import { inputPlacesOf, mapDomainError } from './http/domain-errors';
+import { DomainError, type Text } from './services/errors';
 import { localeOf, t, type Locale, type MessageKey } from './i18n';
 import { TemporalServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from './case-workflows';
 
@@ -57,9 +59,20 @@ const TITLES: Record<number, MessageKey> = {
   503: 'unavailable.title',
 };
 
+const say = (m: Text, l: Locale) => (typeof m === 'string' ? m : m[l]);
+
+/** A domain error as the problem of this request: status and fields from the mapping (./http/domain-errors.ts). */
 export function domainProblem(req: Request, e: DomainError): Problem {
   const l = localeOf(req);
-  return { title: t(l, TITLES[e.status] ?? 'bad-request.title'), status: e.status, detail: typeof e.text === 'string' ? e.text : e.text[l], ...(e.field ? { field: e.field } : {}), ...(e.code ? { code: e.code } : {}), ...e.extra };
+  const { status, field, errors } = mapDomainError(e, inputPlacesOf(req));
+  // each issue's message as the service gave it (a text, or both languages)
+  const issues: Record<string, unknown> = errors ? { errors } : {};
+  return { title: t(l, TITLES[status]), status, detail: say(e.text, l), ...(field ? { field } : {}), code: e.code, ...e.extra, ...issues };
+}
+
+function httpErrorProblem(req: Request, e: HttpError): Problem {
+  const l = localeOf(req);
+  return { title: t(l, TITLES[e.status]), status: e.status, detail: say(e.text, l), field: e.field, code: e.code, ...e.extra };
 }
 
 /**
@@ -182,7 +195,12 @@ export function isUnavailable(err: unknown): 'temporal' | 'database' | null {
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (res.headersSent) return next(err);
   if (err instanceof HttpProblem) return sendProblem(req, res, err.problem);
-  if (err instanceof DomainError) return sendProblem(req, res, domainProblem(req, err));
+  if (err instanceof HttpError) return sendProblem(req, res, httpErrorProblem(req, err));
+  if (err instanceof DomainError) {
+    // a throttled caller learns when to try again
+    if (err.kind === 'throttled' && err.extra.retryAfter !== undefined) res.set('Retry-After', String(err.extra.retryAfter));
+    return sendProblem(req, res, domainProblem(req, err));
+  }
   const l = localeOf(req);
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = (err.cause ?? {}) as Failure;

@@ -10,7 +10,7 @@
  *
  * Both are city-wide, so neither has a district (api_clients.districtId): a request of theirs that
  * carries only an address_string is located by the district its address names (东城区…, 西城区…);
- * a district's own desk would be given its district (api/services/open311.ts).
+ * a district's own desk would be given its district (api/services/open311/).
  *
  * Idempotent: clients are matched on the key's hash; missing ones are created, a changed name or
  * channel is synced, `active` is left alone.

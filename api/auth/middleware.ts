@@ -3,7 +3,7 @@ import type { RequestHandler, Request } from 'express';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { Role } from '../../generated/prisma/enums';
 import { roleList } from '../../core/roles';
-import { forbidden, text, unauthorized } from '../http/errors';
+import { CALLER, refused, text, unauthenticated } from '../services/errors';
 import { loadCaller, type Caller } from './caller';
 import { verifyToken, type TokenKeys } from './tokens';
 
@@ -23,14 +23,14 @@ export function authenticate(prisma: PrismaClient, keys: TokenKeys, opts: { quer
     const header = req.get('authorization') ?? q;
     const m = header?.match(/^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i);
     res.set('WWW-Authenticate', 'Bearer realm="gridcase"');
-    if (!m) throw unauthorized(text('需要登录：请在 Authorization 头中携带 Bearer 令牌', 'a bearer token is required in the Authorization header'));
+    if (!m) throw unauthenticated(text('需要登录：请在 Authorization 头中携带 Bearer 令牌', 'a bearer token is required in the Authorization header'));
     const check = await verifyToken(keys, m[1]);
     if (!check.ok) {
       res.set('WWW-Authenticate', `Bearer realm="gridcase", error="invalid_token"`);
-      throw unauthorized(check.reason === 'expired' ? text('令牌已过期，请重新登录', 'the token has expired: sign in again') : text('令牌无效', 'the token is invalid'));
+      throw unauthenticated(check.reason === 'expired' ? text('令牌已过期，请重新登录', 'the token has expired: sign in again') : text('令牌无效', 'the token is invalid'));
     }
     const caller = await loadCaller(prisma, check.userId);
-    if (!caller) throw unauthorized(text('账号不存在或已停用', 'the account does not exist or is disabled'));
+    if (!caller) throw unauthenticated(text('账号不存在或已停用', 'the account does not exist or is disabled'));
     res.removeHeader('WWW-Authenticate');
     req.caller = caller;
     next();
@@ -44,14 +44,15 @@ export function callerOf(req: Request): Caller {
 
 /**
  * The caller must hold at least one of the roles (anywhere); scope is checked by the service.
- * A refusal is 403 ROLE_REQUIRED naming `header.Authorization` (the token says who the caller is,
- * and who they are is what is refused) and the roles, with their names from core/roles.
+ * A refusal is ROLE_REQUIRED naming the caller (over HTTP `header.Authorization`: the token says
+ * who the caller is, and who they are is what is refused) and the roles, with their names from
+ * core/roles.
  */
 export function allow(...roles: Role[]): RequestHandler {
   return (req, _res, next) => {
     const c = callerOf(req);
     if (!roles.some((r) => c.roles.has(r))) {
-      throw forbidden(text(`需要以下角色之一：${roleList(roles, 'zh-CN')}`, `requires one of the roles: ${roleList(roles, 'en')}`), 'header.Authorization', 'ROLE_REQUIRED', { roles });
+      throw refused(CALLER, text(`需要以下角色之一：${roleList(roles, 'zh-CN')}`, `requires one of the roles: ${roleList(roles, 'en')}`), 'ROLE_REQUIRED', { roles });
     }
     next();
   };

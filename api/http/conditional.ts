@@ -10,7 +10,8 @@
  */
 import crypto from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import { badRequest, text } from './errors';
+import { text } from '../services/errors';
+import { badRequest } from './errors';
 
 /** `*`, or the listed entity tags as sent (quotes and any `W/` kept). */
 export type TagList = '*' | string[];

@@ -1,37 +1,25 @@
 /**
- * Domain errors thrown by services; `problem.ts` maps them (and Prisma's and Temporal's errors) to
- * application/problem+json. Services never speak HTTP.
+ * Errors of the HTTP layer itself (uploads, Idempotency-Key, conditional requests, cursors, rate
+ * limits, request bodies), which name their status and field directly; `../problem.ts` answers
+ * them as application/problem+json. Services throw domain errors instead (../services/errors.ts).
  */
-/** A message in both of the users' languages. */
-export interface LocalText {
-  'zh-CN': string;
-  en: string;
-}
-export type Text = string | LocalText;
-export const text = (zh: string, en: string): LocalText => ({ 'zh-CN': zh, en });
+import type { Text } from '../services/errors';
 
-export class DomainError extends Error {
+export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422 | 429 | 503,
-    /** the offending input: "body.location.lat", "path.id", "header.Idempotency-Key" … */
-    readonly field: string | undefined,
+    readonly status: 400 | 403 | 404 | 409 | 413 | 415 | 422 | 429,
+    /** the offending input: "body.photos[0]", "query.cursor", "header.Idempotency-Key" … */
+    readonly field: string,
     readonly text: Text,
-    /** a stable code for clients (TASK_CLAIMED, OUTSIDE_GRIDS …) */
-    readonly code?: string,
+    /** a stable code for clients (BAD_UPLOAD, IDEMPOTENCY_KEY_REUSED …) */
+    readonly code: string,
     readonly extra: Record<string, unknown> = {},
   ) {
     super(typeof text === 'string' ? text : text.en);
-    this.name = 'DomainError';
+    this.name = 'HttpError';
   }
 }
 
-export const badRequest = (field: string, message: Text, code = 'BAD_INPUT') => new DomainError(400, field, message, code);
-export const unprocessable = (field: string, message: Text, code = 'INVALID', extra: Record<string, unknown> = {}) => new DomainError(422, field, message, code, extra);
-export const notFound = (field: string, message: Text) => new DomainError(404, field, message, 'NOT_FOUND');
-/** A refusal of something known; `field` names what is refused (a role refusal: header.Authorization, whose token names the caller). */
-export const forbidden = (message: Text, field: string, code = 'FORBIDDEN', extra: Record<string, unknown> = {}) => new DomainError(403, field, message, code, extra);
-export const conflict = (field: string | undefined, message: Text, code = 'CONFLICT', extra: Record<string, unknown> = {}) => new DomainError(409, field, message, code, extra);
-/** A conditional request (If-Match, If-None-Match) whose condition no longer holds: someone else changed the resource. */
-export const preconditionFailed = (field: string, message: Text, code = 'PRECONDITION_FAILED') => new DomainError(412, field, message, code);
-export const unauthorized = (message: Text) => new DomainError(401, 'header.Authorization', message, 'UNAUTHENTICATED');
-export const unavailable = (field: string, message: Text) => new DomainError(503, field, message, 'UNAVAILABLE');
+export const badRequest = (field: string, message: Text, code = 'BAD_INPUT') => new HttpError(400, field, message, code);
+export const unprocessable = (field: string, message: Text, code = 'INVALID') => new HttpError(422, field, message, code);
+export const conflict = (field: string, message: Text, code = 'CONFLICT') => new HttpError(409, field, message, code);

@@ -14,7 +14,8 @@ import type { Request, RequestHandler } from 'express';
 import type {} from 'multer';
 import { canonicalJson } from '../../core/audit-chain';
 import type { PrismaClient } from '../../generated/prisma/client';
-import { badRequest, conflict, text, unprocessable } from './errors';
+import { text } from '../services/errors';
+import { badRequest, conflict, unprocessable } from './errors';
 
 const KEY = /^[\x21-\x7e]{1,128}$/;
 /** a running request's hold on its record; renewed every LEASE_RENEW_MS while it runs */

@@ -3,7 +3,8 @@
  * and id; the next page starts strictly after it, so inserts and deletes meanwhile neither repeat
  * nor skip items. Nullable sort fields put nulls last in both directions.
  */
-import { badRequest, text } from './errors';
+import { text } from '../services/errors';
+import { badRequest } from './errors';
 
 export interface SortSpec {
   field: string;

@@ -9,7 +9,8 @@
  * the limit, so a refused request does not extend the wait.
  */
 import type { Request, RequestHandler } from 'express';
-import { DomainError, text } from './errors';
+import { text } from '../services/errors';
+import { HttpError } from './errors';
 
 export const WINDOW_MS = 60_000;
 /** above this many keys, forget the ones whose window has emptied */
@@ -64,7 +65,7 @@ export function rateLimit(window: SlidingWindow, keysOf: (req: Request) => strin
     const seconds = Math.ceil(r.retryAfterMs / 1000);
     res.set('Retry-After', String(seconds));
     const per = r.key.startsWith('ip:') ? text('该地址', 'this address') : r.key.startsWith('key:') ? text('该 api_key', 'this api_key') : text('该对象', 'this resource');
-    throw new DomainError(
+    throw new HttpError(
       429,
       // what is counted: the client's address, the api_key, or the resource of the path
       r.key.startsWith('ip:') ? 'client.address' : r.key.startsWith('key:') ? 'api_key' : 'path.id',

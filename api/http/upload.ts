@@ -6,7 +6,8 @@
  */
 import multer from 'multer';
 import type { RequestHandler } from 'express';
-import { DomainError, text } from './errors';
+import { text } from '../services/errors';
+import { HttpError } from './errors';
 
 export const MAX_FILES = 9;
 export const PHOTO_FIELD = 'photos';
@@ -32,15 +33,15 @@ export function uploadPhotos(maxBytes: number, shape: UploadShape = PHOTOS): Req
       if (err instanceof multer.MulterError) {
         switch (err.code) {
           case 'LIMIT_FILE_SIZE':
-            return next(new DomainError(413, `body.${field}`, text(`单个文件不能超过 ${maxBytes} 字节`, `each file must be at most ${maxBytes} bytes`), 'FILE_TOO_LARGE'));
+            return next(new HttpError(413, `body.${field}`, text(`单个文件不能超过 ${maxBytes} 字节`, `each file must be at most ${maxBytes} bytes`), 'FILE_TOO_LARGE'));
           case 'LIMIT_FILE_COUNT':
           case 'LIMIT_UNEXPECTED_FILE':
-            return next(new DomainError(err.code === 'LIMIT_FILE_COUNT' ? 413 : 400, `body.${err.field ?? field}`, text(`文件只能放在 ${field} 字段，最多 ${maxFiles} 个`, `files go in the field ${field}, at most ${maxFiles}`), 'BAD_UPLOAD'));
+            return next(new HttpError(err.code === 'LIMIT_FILE_COUNT' ? 413 : 400, `body.${err.field ?? field}`, text(`文件只能放在 ${field} 字段，最多 ${maxFiles} 个`, `files go in the field ${field}, at most ${maxFiles}`), 'BAD_UPLOAD'));
           default:
-            return next(new DomainError(400, `body.${err.field ?? 'body'}`, text(`上传内容有误：${err.message}`, `bad upload: ${err.message}`), 'BAD_UPLOAD'));
+            return next(new HttpError(400, `body.${err.field ?? 'body'}`, text(`上传内容有误：${err.message}`, `bad upload: ${err.message}`), 'BAD_UPLOAD'));
         }
       }
-      next(new DomainError(400, 'body', text('multipart 请求体格式错误', 'the multipart body is malformed'), 'BAD_UPLOAD'));
+      next(new HttpError(400, 'body', text('multipart 请求体格式错误', 'the multipart body is malformed'), 'BAD_UPLOAD'));
     });
   };
 }
@@ -66,11 +67,11 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 /** The uploaded photos, each checked; a file that is not a photo is a 415 naming it. */
 export function photosOf(files: Express.Multer.File[] | undefined, field = PHOTOS.field): Photo[] {
   return (files ?? []).map((f, i) => {
-    if (f.size === 0) throw new DomainError(400, `body.${field}[${i}]`, text('文件为空', 'the file is empty'), 'BAD_UPLOAD');
+    if (f.size === 0) throw new HttpError(400, `body.${field}[${i}]`, text('文件为空', 'the file is empty'), 'BAD_UPLOAD');
     // (the parser has already cut any directory from the name: ../../etc/passwd arrives as passwd)
-    if (CONTROL.test(f.originalname)) throw new DomainError(400, `body.${field}[${i}]`, text('文件名含有控制字符', 'the file name holds control characters'), 'BAD_UPLOAD');
+    if (CONTROL.test(f.originalname)) throw new HttpError(400, `body.${field}[${i}]`, text('文件名含有控制字符', 'the file name holds control characters'), 'BAD_UPLOAD');
     const mediaType = sniffImage(f.buffer);
-    if (!mediaType) throw new DomainError(415, `body.${field}[${i}]`, text(`文件 ${f.originalname} 不是 JPEG、PNG、WebP 或 HEIC 图片`, `file ${f.originalname} is not a JPEG, PNG, WebP or HEIC image`), 'UNSUPPORTED_FILE_TYPE');
+    if (!mediaType) throw new HttpError(415, `body.${field}[${i}]`, text(`文件 ${f.originalname} 不是 JPEG、PNG、WebP 或 HEIC 图片`, `file ${f.originalname} is not a JPEG, PNG, WebP or HEIC image`), 'UNSUPPORTED_FILE_TYPE');
     return { fileName: f.originalname.slice(0, 255) || `photo-${i + 1}`, mediaType, bytes: f.buffer };
   });
 }

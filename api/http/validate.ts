@@ -11,6 +11,7 @@ import addFormats from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats';
 import { HttpProblem } from '../problem';
 import { localeOf, t } from '../i18n';
+import { declareInputs } from './domain-errors';
 
 export const SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'schema', 'api');
 
@@ -151,9 +152,18 @@ export function input<B = unknown, Q = unknown, P = unknown>(req: Request): Vali
   return req.valid as Valid<B, Q, P>;
 }
 
-/** Validates the parts named by schema ids; a part without a schema must be empty (no stray query). */
+/** The parameters a query schema names. */
+const parametersOf = (id: string | undefined): string[] => Object.keys((id && (apiSchemas()[id]?.properties as Record<string, unknown> | undefined)) || {});
+
+/**
+ * Validates the parts named by schema ids; a part without a schema must be empty (no stray query).
+ * It also records where the route carries its inputs (its path parameters, its query schema's
+ * parameters), by which the errors of services name their fields (./domain-errors.ts).
+ */
 export function validate(spec: { body?: string; query?: string; params?: string }): RequestHandler {
+  const queryParameters = parametersOf(spec.query);
   return (req, _res, next) => {
+    declareInputs(req, { path: Object.keys(req.params ?? {}), query: queryParameters, whole: spec.query && !spec.body ? 'query' : 'body' });
     const errors: FieldError[] = [];
     const params = { ...req.params };
     if (spec.params) {

@@ -3,13 +3,14 @@ import { Router, type RequestHandler, type Response } from 'express';
 import type { ApiDeps } from '../deps';
 import { allow, authenticate, callerOf } from '../auth/middleware';
 import { reportArea } from '../auth/scope';
-import { badRequest, DomainError, forbidden, text } from '../http/errors';
+import { badRequest, HttpError } from '../http/errors';
 import { idempotencyKey, idempotent } from '../http/idempotency';
 import { photosOf, uploadPhotos } from '../http/upload';
 import { input, validate } from '../http/validate';
-import { caseHistory, getCase, historyCsv, listCases, verifyHistory, visibleCase, type CaseListQuery } from '../services/cases';
-import { rateCase } from '../services/satisfaction';
-import { intakeCase, type Channel } from '../services/intake';
+import { caseHistory, getCase, historyCsv, listCases, verifyHistory, type CaseListQuery } from '../services/cases';
+import { text } from '../services/errors';
+import { rateAsReporter } from '../services/satisfaction';
+import { callerAsReporter, intakeCase, type Channel } from '../services/intake';
 import type { Crs } from '../../core/crs';
 import { addAttachments, mergeCase, readAttachment, superviseCase, urgeCase } from '../services/supervision';
 import { caseDiagram, caseMap, casePathOf, withdrawCase } from '../services/case-page';
@@ -55,7 +56,7 @@ export function caseRoutes(deps: ApiDeps): Router {
     const c = callerOf(req);
     const b = input<CaseCreate>(req).body;
     const photos = photosOf(req.files as Express.Multer.File[] | undefined);
-    const me = await deps.prisma.user.findUniqueOrThrow({ where: { id: c.userId }, select: { phone: true } });
+    const me = await callerAsReporter(deps, c);
     const result = await intakeCase(deps, {
       categoryCode: b.category ?? null,
       description: b.description,
@@ -63,7 +64,7 @@ export function caseRoutes(deps: ApiDeps): Router {
       address: b.location.address ?? null,
       channel: b.channel ?? (c.roles.has('GRID_WORKER') ? 'GRID_APP' : 'WEB'),
       severity: b.severity,
-      reporter: b.reporter ? { userId: null, name: b.reporter.name, phone: b.reporter.phone ?? null } : { userId: c.userId, name: c.name, phone: me.phone },
+      reporter: b.reporter ? { userId: null, name: b.reporter.name, phone: b.reporter.phone ?? null } : me,
       photos,
       hold: req.idempotency,
       area: reportArea(c),
@@ -129,7 +130,7 @@ export function caseRoutes(deps: ApiDeps): Router {
 
   r.post('/api/cases/:id/attachments', auth, allow(...HANDLING), uploadPhotos(deps.attachmentMaxBytes), validate({ params: 'CaseIdParams', body: 'AttachmentUpload' }), once, async (req, res) => {
     const { params, body } = input<{ taskId?: string }, unknown, { id: string }>(req);
-    if (!req.is('multipart/form-data')) throw new DomainError(415, 'header.Content-Type', text('请以 multipart/form-data 上传照片', 'upload photos as multipart/form-data'), 'UNSUPPORTED_MEDIA_TYPE');
+    if (!req.is('multipart/form-data')) throw new HttpError(415, 'header.Content-Type', text('请以 multipart/form-data 上传照片', 'upload photos as multipart/form-data'), 'UNSUPPORTED_MEDIA_TYPE');
     res.status(201).json({ attachments: await addAttachments(deps, callerOf(req), params.id, photosOf(req.files as Express.Multer.File[] | undefined), body.taskId) });
   });
 
@@ -140,11 +141,8 @@ export function caseRoutes(deps: ApiDeps): Router {
   });
 
   r.post('/api/cases/:id/rating', auth, validate({ params: 'CaseIdParams', body: 'RatingBody' }), once, async (req, res) => {
-    const c = callerOf(req);
     const { params, body } = input<{ score: number; comment?: string }, unknown, { id: string }>(req);
-    const row = await visibleCase(deps, c, params.id, { reporterId: true, channel: true });
-    if (row.reporterId !== c.userId) throw forbidden(text('只有上报人可以评价', 'only the reporter may rate the case'), 'path.id');
-    res.status(201).json(await rateCase(deps, params.id, { score: body.score, comment: body.comment, channel: row.channel }));
+    res.status(201).json(await rateAsReporter(deps, callerOf(req), params.id, body));
   });
 
   return r;

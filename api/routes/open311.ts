@@ -21,13 +21,15 @@
  */
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { ApiDeps } from '../deps';
-import { DomainError, text, type LocalText } from '../http/errors';
+import { HttpError } from '../http/errors';
+import { inputPlacesOf, mapDomainError, placeInputs, type InputPlaces } from '../http/domain-errors';
 import { idempotent } from '../http/idempotency';
 import { OPEN311_MEDIA, photosOf, uploadPhotos } from '../http/upload';
 import { rateLimit, SlidingWindow } from '../http/rate-limit';
 import { input, validate } from '../http/validate';
 import { xmlDocument, type XmlValue } from '../http/xml';
 import { localeOf, type Locale } from '../i18n';
+import { DomainError, text, type Text } from '../services/errors';
 import { HttpProblem, httpLayerProblem, isUnavailable } from '../problem';
 import {
   apiClientByKey,
@@ -63,7 +65,7 @@ function send(req: Request, res: Response, root: string, value: XmlValue, status
 /** The resource's extension: .json or .xml, anything else does not exist. */
 const format: RequestHandler = (req, res, next) => {
   const f = String(req.params.format ?? '').toLowerCase();
-  if (f !== 'json' && f !== 'xml') throw new DomainError(404, 'format', text(`不支持 .${f} 格式：请用 .json 或 .xml`, `the format .${f} is not supported: use .json or .xml`), 'NOT_FOUND');
+  if (f !== 'json' && f !== 'xml') throw new HttpError(404, 'format', text(`不支持 .${f} 格式：请用 .json 或 .xml`, `the format .${f} is not supported: use .json or .xml`), 'NOT_FOUND');
   res.locals.format = f;
   next();
 };
@@ -102,7 +104,7 @@ export function specField(field: string): string {
   return parts[0] + parts.slice(1).map((p) => `[${p}]`).join('');
 }
 
-const say = (m: string | LocalText, l: Locale) => (typeof m === 'string' ? m : m[l]);
+const say = (m: Text, l: Locale) => (typeof m === 'string' ? m : m[l]);
 /** The validator's most common words in Chinese (the rest stay as ajv says them). */
 const ZH_MESSAGES: Record<string, string> = { 'is required': '为必填项', 'is not a known field': '不是已知字段', 'must be string': '须为文本', 'must be object': '须为对象' };
 const fieldMessage = (m: string, l: Locale) => (l === 'zh-CN' ? (ZH_MESSAGES[m] ?? m) : m);
@@ -115,18 +117,22 @@ function specStatus(status: number): number {
   return status >= 500 ? 500 : 400;
 }
 
-function specErrors(err: unknown, l: Locale): { status: number; errors: SpecError[]; retryAfter?: string } | null {
+function specErrors(err: unknown, l: Locale, places: InputPlaces): { status: number; errors: SpecError[]; retryAfter?: string } | null {
   if (err instanceof HttpProblem) {
     const p = err.problem;
     const status = specStatus(p.status);
     const list = p.errors?.length ? p.errors.map((e) => named(specField(e.field), fieldMessage(e.message, l))) : [named(p.field ? specField(p.field) : undefined, p.detail ?? p.title)];
     return { status, errors: list.map((description) => ({ code: status, description })) };
   }
-  if (err instanceof DomainError) {
+  if (err instanceof HttpError) {
     const status = specStatus(err.status);
-    const many = (err.extra.errors as { field: string; message: string | LocalText }[] | undefined) ?? null;
-    const field = err.field ? specField(err.field) : undefined;
-    const list = many ? many.map((e) => named(specField(e.field), say(e.message, l))) : [named(field, say(err.text, l))];
+    return { status, errors: [{ code: status, description: named(specField(err.field), say(err.text, l)) }] };
+  }
+  if (err instanceof DomainError) {
+    const mapped = mapDomainError(err, places);
+    const status = specStatus(mapped.status);
+    const field = mapped.field ? specField(mapped.field) : undefined;
+    const list = mapped.errors ? mapped.errors.map((e) => named(specField(e.field), say(e.message, l))) : [named(field, say(err.text, l))];
     return { status, errors: list.map((description) => ({ code: status, description })) };
   }
   const down = isUnavailable(err);
@@ -150,7 +156,7 @@ function specErrors(err: unknown, l: Locale): { status: number; errors: SpecErro
 export const open311Errors: ErrorRequestHandler = (err: unknown, req, res, next) => {
   if (res.headersSent || !req.path.startsWith('/open311/')) return next(err);
   const l = localeOf(req);
-  let out = specErrors(err, l);
+  let out = specErrors(err, l, inputPlacesOf(req));
   if (!out) {
     console.error('unhandled error', err);
     out = { status: 500, errors: [{ code: 500, description: l === 'en' ? 'the server failed to handle the request' : '服务器处理请求时出错' }] };
@@ -167,13 +173,13 @@ const requestId: RequestHandler = (req, _res, next) => {
   const id = String(req.params.service_request_id ?? '');
   if (!REQUEST_ID.test(id)) {
     const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
-    throw new DomainError(404, 'service_request_id', text(`没有诉求 ${shown}`, `service_request_id ${shown} was not found`), 'NOT_FOUND');
+    throw new HttpError(404, 'service_request_id', text(`没有诉求 ${shown}`, `service_request_id ${shown} was not found`), 'NOT_FOUND');
   }
   next();
 };
 
 const unknownPath: RequestHandler = (req) => {
-  throw new DomainError(404, 'path', text(`没有 ${req.method} ${req.path} 这个接口`, `no resource ${req.method} ${req.path}`), 'NOT_FOUND');
+  throw new HttpError(404, 'path', text(`没有 ${req.method} ${req.path} 这个接口`, `no resource ${req.method} ${req.path}`), 'NOT_FOUND');
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -210,6 +216,8 @@ export function open311Routes(deps: ApiDeps): [Router, ErrorRequestHandler] {
     }),
     apiKey,
     validate({ body: 'Open311RequestCreate' }),
+    // intake's inputs in Open311's words
+    placeInputs({ category: 'service_code', location: 'lat' }),
     idempotent(deps.prisma, (req) => `open311:${clients.get(req)!.id}`),
     async (req, res) => {
       const form = input<RequestForm>(req).body;

@@ -310,7 +310,7 @@ export interface ExportPlan {
  */
 export async function startExport(deps: ApiDeps, caller: Caller, q: ExportQuery, limit: number): Promise<ExportPlan> {
   const { format, ...filters } = q;
-  const ids = await searchIds(deps, caller, filters, limit, 'query', 'export');
+  const ids = await searchIds(deps, caller, filters, limit, 'export');
   const now = new Date();
   const fileName = exportFileName(filters, format, now);
   const row = await deps.prisma.caseExport.create({

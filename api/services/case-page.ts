@@ -9,7 +9,7 @@ import type { ProcessModel, Tier } from '../../process/model';
 import { stateQuery, withdrawUpdate } from '../../workflows/case-api';
 import { actorOf, type Caller } from '../auth/caller';
 import type { ApiDeps } from '../deps';
-import { conflict, forbidden, notFound, text } from '../http/errors';
+import { conflict, notFound, refused, text } from './errors';
 import { apiId } from '../http/ids';
 import { casePath, type Ref } from './case-path';
 import { ENDED_STATUSES, historyEvent, visibleCase } from './cases';
@@ -57,7 +57,7 @@ const placeSelect = {
 export async function casePathOf(deps: ApiDeps, caller: Caller, id: string) {
   const c = await visibleCase(deps, caller, id, placeSelect);
   const model = c.processVersionId ? await modelOf(deps.prisma, c.processVersionId) : null;
-  if (!model || !c.processVersion) throw notFound('path.id', text(`案件 ${id} 没有流程版本`, `case ${id} runs on no process version`));
+  if (!model || !c.processVersion) throw notFound('id', text(`案件 ${id} 没有流程版本`, `case ${id} runs on no process version`));
   const [tasks, events, active] = await Promise.all([
     deps.prisma.task.findMany({
       where: { caseId: id },
@@ -123,7 +123,7 @@ export async function casePathOf(deps: ApiDeps, caller: Caller, id: string) {
 /** The BPMN XML of the process version the case runs on. */
 export async function caseDiagram(deps: ApiDeps, caller: Caller, id: string): Promise<string> {
   const c = await visibleCase(deps, caller, id, { processVersion: { select: { bpmnXml: true } } });
-  if (!c.processVersion) throw notFound('path.id', text(`案件 ${id} 没有流程版本`, `case ${id} runs on no process version`));
+  if (!c.processVersion) throw notFound('id', text(`案件 ${id} 没有流程版本`, `case ${id} runs on no process version`));
   return c.processVersion.bpmnXml;
 }
 
@@ -207,10 +207,10 @@ export async function caseMap(deps: ApiDeps, caller: Caller, id: string) {
  */
 export async function withdrawCase(deps: ApiDeps, caller: Caller, id: string, body: { reason: string }, key: string | undefined) {
   const row = await visibleCase(deps, caller, id, { id: true, status: true, reporterId: true });
-  if (row.reporterId !== caller.userId) throw forbidden(text('只有上报人可以撤回案件', 'only the reporter may withdraw the case'), 'path.id', 'NOT_REPORTER');
-  if (ended(row.status)) throw conflict('path.id', text(`案件已结束（${row.status}），不能撤回`, `the case has ended (${row.status}): it cannot be withdrawn`), 'CASE_ENDED', { caseStatus: row.status });
+  if (row.reporterId !== caller.userId) throw refused('id', text('只有上报人可以撤回案件', 'only the reporter may withdraw the case'), 'NOT_REPORTER');
+  if (ended(row.status)) throw conflict('id', text(`案件已结束（${row.status}），不能撤回`, `the case has ended (${row.status}): it cannot be withdrawn`), 'CASE_ENDED', { caseStatus: row.status });
   if (!(WITHDRAWABLE_STATUSES as readonly string[]).includes(row.status)) {
-    throw conflict('path.id', text('案件已派遣处置，不能再撤回', 'the case has been dispatched: it can no longer be withdrawn'), 'ALREADY_DISPATCHED', { caseStatus: row.status });
+    throw conflict('id', text('案件已派遣处置，不能再撤回', 'the case has been dispatched: it can no longer be withdrawn'), 'ALREADY_DISPATCHED', { caseStatus: row.status });
   }
   await caseWorkflow(deps, id).update(withdrawUpdate, [{ actor: actorOf(caller), reason: body.reason }], updateIdOf(caller, 'withdraw', id, key));
   const after = await deps.prisma.case.findUniqueOrThrow({ where: { id }, select: { id: true, status: true, statusLabel: true, closedAt: true } });

@@ -8,7 +8,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import type { Caller } from '../auth/caller';
 import { caseScope } from '../auth/scope';
 import type { ApiDeps } from '../deps';
-import { text, unprocessable } from '../http/errors';
+import { invalid, text, WHOLE_INPUT } from './errors';
 import { caseFilters, type CaseFilters } from './cases';
 
 /** How many cases one export or bulk verification may hold, unless the app is given another limit. */
@@ -19,12 +19,12 @@ export async function searchWhere(deps: ApiDeps, caller: Caller, q: CaseFilters,
   return { AND: [caseScope(caller), ...(await caseFilters(deps, caller, q, now))] };
 }
 
-/** The 422 of a search that finds more cases than one request may take; `field` names where the filters came from. */
-export function tooManyCases(field: 'query' | 'body', limit: number, what: 'export' | 'verify') {
+/** The refusal of a search that finds more cases than one request may take; it names the filters as a whole. */
+export function tooManyCases(limit: number, what: 'export' | 'verify') {
   const zh = what === 'export' ? '导出' : '核验';
   const en = what === 'export' ? 'exported' : 'verified';
-  return unprocessable(
-    field,
+  return invalid(
+    WHOLE_INPUT,
     text(`查询结果超过 ${limit} 件，一次最多${zh} ${limit} 件：请缩小时间范围或增加筛选条件`, `the search finds more than ${limit} cases and at most ${limit} can be ${en} at once: narrow the time range or add filters`),
     'TOO_MANY_CASES',
     { limit },
@@ -33,11 +33,11 @@ export function tooManyCases(field: 'query' | 'body', limit: number, what: 'expo
 
 /**
  * The ids of the cases the search finds, oldest report first (ties by number), at most `limit`;
- * a 422 naming `field` when there are more.
+ * refused when there are more.
  */
-export async function searchIds(deps: ApiDeps, caller: Caller, q: CaseFilters, limit: number, field: 'query' | 'body', what: 'export' | 'verify'): Promise<string[]> {
+export async function searchIds(deps: ApiDeps, caller: Caller, q: CaseFilters, limit: number, what: 'export' | 'verify'): Promise<string[]> {
   const rows = await deps.prisma.case.findMany({ where: await searchWhere(deps, caller, q), orderBy: [{ reportedAt: 'asc' }, { id: 'asc' }], take: limit + 1, select: { id: true } });
-  if (rows.length > limit) throw tooManyCases(field, limit, what);
+  if (rows.length > limit) throw tooManyCases(limit, what);
   return rows.map((r) => r.id);
 }
 

@@ -13,7 +13,7 @@ import { chunks, searchIds } from './case-search';
 const BATCH = 200;
 
 export async function verifySearch(deps: ApiDeps, caller: Caller, q: CaseFilters, limit: number) {
-  const ids = await searchIds(deps, caller, q, limit, 'body', 'verify');
+  const ids = await searchIds(deps, caller, q, limit, 'verify');
   const cache: SignatureCache = new Map();
   const broken: { caseId: string; problems: AuditProblem[] }[] = [];
   let checked = 0;

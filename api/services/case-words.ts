@@ -4,7 +4,7 @@
  * service task's own action) is shown as its code.
  */
 import type { Locale } from '../i18n';
-import { STATUS_TEXT, TIER_TEXT } from './citizen';
+import { STATUS_TEXT, TIER_TEXT } from './status-words';
 
 type Words = Record<string, { 'zh-CN': string; en: string }>;
 

@@ -6,7 +6,7 @@ import type { Caller } from '../auth/caller';
 import { caseScope, holdsAbove } from '../auth/scope';
 import { WITHDRAWABLE_STATUSES } from '../../process/engine';
 import type { ApiDeps } from '../deps';
-import { notFound, text } from '../http/errors';
+import { notFound, text } from './errors';
 import { apiId, apiIdOrNull } from '../http/ids';
 import { literal } from '../http/like';
 import { durationMs } from '../../process/business-time';
@@ -197,7 +197,7 @@ async function supervisionTallies(deps: ApiDeps, ids: string[]): Promise<(id: st
 /** The case if the caller may read it; 404 otherwise (no existence leak). */
 export async function visibleCase<S extends Prisma.CaseSelect>(deps: ApiDeps, caller: Caller, id: string, select: S) {
   const row = await deps.prisma.case.findFirst({ where: { AND: [{ id }, caseScope(caller)] }, select });
-  if (!row) throw notFound('path.id', text(`案件 ${id} 不存在`, `case ${id} does not exist`));
+  if (!row) throw notFound('id', text(`案件 ${id} 不存在`, `case ${id} does not exist`));
   return row as Prisma.CaseGetPayload<{ select: S }>;
 }
 

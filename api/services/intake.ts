@@ -18,9 +18,10 @@ import { formatCaseNumber, nextCaseNumber, parseCaseNumber, type CaseNumber } fr
 import { toWgs84, type Crs } from '../../core/crs';
 import { boxAround, distanceMetres } from '../../core/geometry';
 import { locateGrid, type GridPlace } from '../../domain/locate';
+import type { Caller } from '../auth/caller';
 import type { ApiDeps } from '../deps';
 import { inReportArea, type ReportArea } from '../auth/scope';
-import { conflict, forbidden, text, unprocessable } from '../http/errors';
+import { conflict, invalid, refused, text, WHOLE_INPUT } from './errors';
 import type { Photo } from '../http/upload';
 import { caseWorkflow, startCaseWorkflow, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '../case-workflows';
 
@@ -52,8 +53,6 @@ export interface IntakeRequest {
   photos: Photo[];
   /** case variables known at intake (Open311 attributes, media_url …) */
   vars?: Record<string, unknown>;
-  /** how the caller's API names the inputs, for errors (Open311 says service_code, lat, long) */
-  fields?: { category?: string; location?: string };
   /** where the reporter may report (a signed-in caller: api/auth/scope.ts reportArea); outside it, 403 OUTSIDE_AREA */
   area?: ReportArea;
   /** the request's Idempotency-Key hold, when it has one (api/http/idempotency.ts) */
@@ -97,10 +96,14 @@ async function findPossibleDuplicate(deps: ApiDeps, categoryId: number, lat: num
   return hit?.id ?? null;
 }
 
+/** A signed-in caller as the reporter of their own report (name and phone from their account). */
+export async function callerAsReporter(deps: Pick<ApiDeps, 'prisma'>, c: Caller): Promise<{ userId: number; name: string; phone: string | null }> {
+  const me = await deps.prisma.user.findUniqueOrThrow({ where: { id: c.userId }, select: { phone: true } });
+  return { userId: c.userId, name: c.name, phone: me.phone };
+}
+
 export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<IntakeResult> {
   const { prisma } = deps;
-  const fCategory = req.fields?.category ?? 'body.category';
-  const fLocation = req.fields?.location ?? 'body.location';
   const point = req.location ? toWgs84(req.location.lat, req.location.lng, req.location.crs) : null;
   let place: GridPlace | null = null;
   let districtId: number;
@@ -110,14 +113,14 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
     place = await locateGrid(prisma, point.lat, point.lng);
     if (!place) {
       const shown = point.crs === 'WGS84' ? `(${point.lat}, ${point.lng})` : `(${point.sent.lat}, ${point.sent.lng}) ${point.crs} → WGS84 (${point.lat}, ${point.lng})`;
-      throw unprocessable(fLocation, text(`坐标 ${shown} 不在任何网格内`, `the point ${shown} lies outside every grid`), 'OUTSIDE_GRIDS');
+      throw invalid('location', text(`坐标 ${shown} 不在任何网格内`, `the point ${shown} lies outside every grid`), 'OUTSIDE_GRIDS');
     }
     [, districtId, townshipId, villageId] = place.orgPath.split('/').filter(Boolean).map(Number);
     if (req.area && !inReportArea(req.area, place)) {
-      throw forbidden(text(`您只能在自己的网格或辖区内上报：该位置属于${place.name}`, `you may report only in your own grids or your unit's area: the point lies in ${place.name}`), fLocation, 'OUTSIDE_AREA');
+      throw refused('location', text(`您只能在自己的网格或辖区内上报：该位置属于${place.name}`, `you may report only in your own grids or your unit's area: the point lies in ${place.name}`), 'OUTSIDE_AREA');
     }
   } else {
-    if (req.districtId === undefined) throw unprocessable(fLocation, text('缺少位置', 'the location is missing'), 'LOCATION_REQUIRED');
+    if (req.districtId === undefined) throw invalid('location', text('缺少位置', 'the location is missing'), 'LOCATION_REQUIRED');
     districtId = req.districtId;
   }
 
@@ -126,14 +129,14 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
   let processVersionId: number | undefined;
   if (categoryCode) {
     const cat = await prisma.category.findUnique({ where: { code: categoryCode }, select: { id: true, active: true, level: true, _count: { select: { children: { where: { active: true } } } } } });
-    if (!cat || !cat.active) throw unprocessable(fCategory, text(`案件类别 ${categoryCode} 不存在或已停用`, `category ${categoryCode} does not exist or is inactive`), 'UNKNOWN_CATEGORY');
+    if (!cat || !cat.active) throw invalid('category', text(`案件类别 ${categoryCode} 不存在或已停用`, `category ${categoryCode} does not exist or is inactive`), 'UNKNOWN_CATEGORY');
     if (cat.level === 'MAJOR' && cat._count.children > 0) {
-      throw unprocessable(fCategory, text(`${categoryCode} 是大类，请选择其下的小类`, `${categoryCode} is a class: choose one of its sub-items`), 'CATEGORY_NOT_LEAF');
+      throw invalid('category', text(`${categoryCode} 是大类，请选择其下的小类`, `${categoryCode} is a class: choose one of its sub-items`), 'CATEGORY_NOT_LEAF');
     }
     categoryId = cat.id;
   } else {
     const v = await prisma.processVersion.findFirst({ where: { definition: { key: DEFAULT_PROCESS_KEY } }, orderBy: { version: 'desc' }, select: { id: true } });
-    if (!v) throw unprocessable(fCategory, text('未分类的案件需要默认流程，但默认流程尚未部署', 'an unclassified report needs the default process, which is not deployed'), 'NO_DEFAULT_PROCESS');
+    if (!v) throw invalid('category', text('未分类的案件需要默认流程，但默认流程尚未部署', 'an unclassified report needs the default process, which is not deployed'), 'NO_DEFAULT_PROCESS');
     processVersionId = v.id;
   }
 
@@ -178,7 +181,7 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
         uncategorized: !categoryCode,
       });
     } catch (e) {
-      if (e instanceof CaseStartError) throw unprocessable(e.field === 'category' ? fCategory : fLocation, e.message, 'CANNOT_START');
+      if (e instanceof CaseStartError) throw invalid(e.field === 'category' ? 'category' : 'location', e.message, 'CANNOT_START');
       throw e;
     }
     pinned = input.processVersionId;
@@ -198,7 +201,7 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
         // an earlier attempt with this key (whose API process died) started it: finish that one
         if (hold && (await startedWith(deps, caseId, hold.token))) break;
         // the number is already a workflow (the counter lags, e.g. after a database restore)
-        if (attempt >= MAX_NUMBER_ATTEMPTS) throw conflict('body', text(`案件号 ${caseId} 已被占用，请重试`, `case number ${caseId} is taken: try again`), 'CASE_NUMBER_TAKEN');
+        if (attempt >= MAX_NUMBER_ATTEMPTS) throw conflict(WHOLE_INPUT, text(`案件号 ${caseId} 已被占用，请重试`, `case number ${caseId} is taken: try again`), 'CASE_NUMBER_TAKEN');
         number = await nextCaseNumber(prisma, districtId, reportedAt, await firstFreeNumber(deps, number));
         caseId = number.id;
         input.caseId = input.facts.caseId = input.row.caseId = caseId;

@@ -8,7 +8,7 @@ import { CHOOSABLE_CHANNELS, IN_APP, NOTIFICATION_KINDS, SMS, type NotificationK
 import { channelKindsOf } from '../../notify/settings';
 import type { Caller } from '../auth/caller';
 import type { ApiDeps } from '../deps';
-import { notFound, text } from '../http/errors';
+import { notFound, text } from './errors';
 import { apiIdOrNull } from '../http/ids';
 import { listPage, type ListOrder } from '../http/paging';
 
@@ -61,7 +61,7 @@ export async function listNotifications(deps: ApiDeps, c: Caller, q: Notificatio
   };
 }
 
-const missing = () => notFound('path.id', text('通知不存在', 'no such notification'));
+const missing = () => notFound('id', text('通知不存在', 'no such notification'));
 
 /** Marks one of the caller's notifications read (again: no change); answers it with the unread count. */
 export async function readNotification(deps: ApiDeps, c: Caller, id: number) {

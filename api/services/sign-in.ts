@@ -5,12 +5,12 @@
  * - per account (the username as given, whether an account has it or not, so nothing tells
  *   which usernames exist): the first `accountFreeFailures` failures in a row cost nothing; after
  *   that the next attempt must wait `baseDelayMs`, doubling with every further failure up to
- *   `maxDelayMs` (429 TOO_MANY_ATTEMPTS, Retry-After, field body.username). A success, an
- *   administrator's unlock or a lock clears the run.
+ *   `maxDelayMs` (throttled TOO_MANY_ATTEMPTS on the username, with the seconds to wait). A
+ *   success, an administrator's unlock or a lock clears the run.
  * - per client address: `addressFreeFailures` failures within `windowMs` cost nothing, then the
- *   same growing delay (429 TOO_MANY_ATTEMPTS, field client.address), whatever the accounts.
+ *   same growing delay (throttled TOO_MANY_ATTEMPTS on the caller's address), whatever the accounts.
  * - `lockAfter` failures of one account within `windowMs` lock it for `lockMs` (a LOCKED row;
- *   429 ACCOUNT_LOCKED with lockedUntil) until the period ends or an administrator unlocks it.
+ *   throttled ACCOUNT_LOCKED with lockedUntil) until the period ends or an administrator unlocks it.
  *
  * A refused attempt is never checked (so a waiting or locked account cannot be guessed at), and
  * is recorded as THROTTLED. The attempt is recorded (ATTEMPT) before its password is checked,
@@ -21,7 +21,7 @@ import type { Prisma } from '../../generated/prisma/client';
 import { verifyPassword } from '../../platform/auth/password';
 import type { Caller } from '../auth/caller';
 import type { ApiDeps } from '../deps';
-import { DomainError, text, unauthorized } from '../http/errors';
+import { CALLER_ADDRESS, type DomainError, text, throttled, unauthenticated } from './errors';
 import { actorOf } from './admin/audit';
 import type { AdminScope } from './admin/scope';
 import { recordUserEvent } from './admin/users';
@@ -96,21 +96,21 @@ function delayMs(failures: number, free: number, policy: SignInPolicy): number {
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
-function tooMany(field: 'body.username' | 'client.address', retryMs: number): DomainError {
+function tooMany(field: 'username' | typeof CALLER_ADDRESS, retryMs: number): DomainError {
   const s = seconds(retryMs);
-  const who = field === 'body.username' ? text('该账号', 'this account') : text('该地址', 'this address');
-  return new DomainError(429, field, text(`${who['zh-CN']}登录失败次数过多，请 ${s} 秒后再试`, `too many failed sign-ins for ${who.en}: try again in ${s} s`), 'TOO_MANY_ATTEMPTS', { retryAfter: s });
+  const who = field === 'username' ? text('该账号', 'this account') : text('该地址', 'this address');
+  return throttled(field, text(`${who['zh-CN']}登录失败次数过多，请 ${s} 秒后再试`, `too many failed sign-ins for ${who.en}: try again in ${s} s`), 'TOO_MANY_ATTEMPTS', s);
 }
 
 function locked(until: Date, now: Date): DomainError {
   const s = seconds(until.getTime() - now.getTime());
   const beijing = new Date(until.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
-  return new DomainError(
-    429,
-    'body.username',
+  return throttled(
+    'username',
     text(`登录失败次数过多，账号已锁定至 ${beijing}（北京时间），也可请管理员解锁`, `the account is locked after too many failed sign-ins, until ${until.toISOString()} or until an administrator unlocks it`),
     'ACCOUNT_LOCKED',
-    { retryAfter: s, lockedUntil: until.toISOString() },
+    s,
+    { lockedUntil: until.toISOString() },
   );
 }
 
@@ -156,7 +156,7 @@ export async function signIn(deps: ApiDeps, policy: SignInPolicy, req: SignInReq
     await prisma.signInEvent.create({ data: { username: req.username, userId: user?.id ?? null, address, kind: 'LOCKED', until, at: after } });
     throw locked(until, after);
   }
-  throw unauthorized(text('用户名或密码错误', 'wrong username or password'));
+  throw unauthenticated(text('用户名或密码错误', 'wrong username or password'));
 }
 
 /** The account's rows before `beforeId` that can still matter (newest first). */
@@ -173,13 +173,13 @@ async function judge(deps: ApiDeps, policy: SignInPolicy, username: string, addr
   ]);
   const account = accountState(rows, now, policy);
   if (account.lockedUntil) return locked(account.lockedUntil, now);
-  if (account.inFlight >= policy.maxInFlight) return tooMany('body.username', 1000);
+  if (account.inFlight >= policy.maxInFlight) return tooMany('username', 1000);
   const wait = delayMs(account.failures.length, policy.accountFreeFailures, policy);
-  if (wait && account.failures[0].getTime() + wait > now.getTime()) return tooMany('body.username', account.failures[0].getTime() + wait - now.getTime());
+  if (wait && account.failures[0].getTime() + wait > now.getTime()) return tooMany('username', account.failures[0].getTime() + wait - now.getTime());
   const fromAddress = byAddress._count._all;
   const last = byAddress._max.at;
   const addressWait = delayMs(fromAddress, policy.addressFreeFailures, policy);
-  if (addressWait && last && last.getTime() + addressWait > now.getTime()) return tooMany('client.address', last.getTime() + addressWait - now.getTime());
+  if (addressWait && last && last.getTime() + addressWait > now.getTime()) return tooMany(CALLER_ADDRESS, last.getTime() + addressWait - now.getTime());
   return null;
 }
 

@@ -8,7 +8,7 @@ import { completeUpdate, superviseSignal, urgeSignal } from '../../workflows/cas
 import { actorOf, type Caller } from '../auth/caller';
 import { holdsAbove, isCandidate } from '../auth/scope';
 import type { ApiDeps } from '../deps';
-import { conflict, DomainError, forbidden, notFound, text, unprocessable } from '../http/errors';
+import { conflict, DomainError, invalid, notFound, refused, text } from './errors';
 import { apiId, internalId } from '../http/ids';
 import type { Photo } from '../http/upload';
 import { ENDED_STATUSES, historyEvent, visibleCase } from './cases';
@@ -19,13 +19,13 @@ import { caseWorkflow } from '../case-workflows';
 async function runningCase(deps: ApiDeps, c: Caller, id: string) {
   const row = await visibleCase(deps, c, id, { id: true, orgPath: true, status: true, processVersionId: true });
   if ((ENDED_STATUSES as readonly string[]).includes(row.status)) {
-    throw conflict('path.id', text(`案件已结束（${row.status}）`, `the case has ended (${row.status})`), 'CASE_ENDED');
+    throw conflict('id', text(`案件已结束（${row.status}）`, `the case has ended (${row.status})`), 'CASE_ENDED');
   }
   return row;
 }
 
 function mustSupervise(c: Caller, orgPath: string) {
-  if (!holdsAbove(c, orgPath, ['SUPERVISOR'])) throw forbidden(text('只有该案件所属辖区的督办人员可以催办、督办', 'only supervisors of the case’s area may urge or supervise it'), 'path.id');
+  if (!holdsAbove(c, orgPath, ['SUPERVISOR'])) throw refused('id', text('只有该案件所属辖区的督办人员可以催办、督办', 'only supervisors of the case’s area may urge or supervise it'));
 }
 
 export async function urgeCase(deps: ApiDeps, c: Caller, id: string, given: { note?: string; taskId?: string }) {
@@ -34,7 +34,7 @@ export async function urgeCase(deps: ApiDeps, c: Caller, id: string, given: { no
   mustSupervise(c, row.orgPath);
   if (body.taskId) {
     const t = await deps.prisma.task.findFirst({ where: { id: body.taskId, caseId: id, state: { in: ['OPEN', 'CLAIMED'] } }, select: { id: true } });
-    if (!t) throw unprocessable('body.taskId', text(`任务 ${given.taskId} 不是该案件的在办任务`, `task ${given.taskId} is not an open task of this case`));
+    if (!t) throw invalid('taskId', text(`任务 ${given.taskId} 不是该案件的在办任务`, `task ${given.taskId} is not an open task of this case`));
   }
   const after = await lastSeq(deps, id);
   await caseWorkflow(deps, id).signal(urgeSignal, { actor: actorOf(c), note: body.note, taskId: body.taskId });
@@ -45,7 +45,7 @@ export async function superviseCase(deps: ApiDeps, c: Caller, id: string, body: 
   const row = await runningCase(deps, c, id);
   mustSupervise(c, row.orgPath);
   if (body.newDeadline && new Date(body.newDeadline).getTime() <= Date.now()) {
-    throw unprocessable('body.newDeadline', text('新的期限必须在将来', 'the new deadline must lie in the future'));
+    throw invalid('newDeadline', text('新的期限必须在将来', 'the new deadline must lie in the future'));
   }
   const after = await lastSeq(deps, id);
   await caseWorkflow(deps, id).signal(superviseSignal, { actor: actorOf(c), instruction: body.instruction, newDeadline: body.newDeadline });
@@ -77,20 +77,20 @@ async function writtenRow(deps: ApiDeps, caseId: string, after: number, action: 
 
 /** 并案: the open step that can declare the report a duplicate (受理) is completed as such, with the link. */
 export async function mergeCase(deps: ApiDeps, c: Caller, id: string, body: { into: string; reason?: string }, key: string | undefined) {
-  if (body.into === id) throw unprocessable('body.into', text('不能与自身并案', 'a case cannot be merged into itself'));
+  if (body.into === id) throw invalid('into', text('不能与自身并案', 'a case cannot be merged into itself'));
   const row = await runningCase(deps, c, id);
   const visibleInto = await visibleCase(deps, c, body.into, { id: true, status: true }).catch((e: unknown) => {
     if (e instanceof DomainError) return null;
     throw e;
   });
-  if (!visibleInto) throw unprocessable('body.into', text(`案件 ${body.into} 不存在`, `case ${body.into} does not exist`), 'UNKNOWN_CASE');
-  if (visibleInto.status === 'MERGED') throw unprocessable('body.into', text(`案件 ${body.into} 本身已并案`, `case ${body.into} was itself merged`), 'MERGED_CASE');
+  if (!visibleInto) throw invalid('into', text(`案件 ${body.into} 不存在`, `case ${body.into} does not exist`), 'UNKNOWN_CASE');
+  if (visibleInto.status === 'MERGED') throw invalid('into', text(`案件 ${body.into} 本身已并案`, `case ${body.into} was itself merged`), 'MERGED_CASE');
   const model = row.processVersionId ? await modelOf(deps.prisma, row.processVersionId) : null;
   const tasks = await deps.prisma.task.findMany({ where: { caseId: id, state: { in: ['OPEN', 'CLAIMED'] } }, select: { id: true, elementId: true, candidates: true, assigneeId: true } });
   const mergeable = tasks.filter((t) => userTaskOf(model, t.elementId)?.outcomes.includes('duplicate'));
-  if (!mergeable.length) throw conflict('path.id', text('该案件当前环节不能并案（只能在受理时并案）', 'the case cannot be merged at its current step (only at acceptance)'), 'NOT_MERGEABLE');
+  if (!mergeable.length) throw conflict('id', text('该案件当前环节不能并案（只能在受理时并案）', 'the case cannot be merged at its current step (only at acceptance)'), 'NOT_MERGEABLE');
   const mine = mergeable.find((t) => isCandidate(c, (t.candidates as string[]) ?? [], t.assigneeId));
-  if (!mine) throw forbidden(text('受理任务没有派给你或你所在的单位', 'the acceptance task is not offered to you or your unit'), 'path.id');
+  if (!mine) throw refused('id', text('受理任务没有派给你或你所在的单位', 'the acceptance task is not offered to you or your unit'));
   await caseWorkflow(deps, id).update(
     completeUpdate,
     [{ taskId: mine.id, actor: actorOf(c), outcome: 'duplicate', data: { duplicateOf: body.into, ...(body.reason ? { mergeReason: body.reason } : {}) } }],
@@ -104,11 +104,11 @@ export async function mergeCase(deps: ApiDeps, c: Caller, id: string, body: { in
 export async function addAttachments(deps: ApiDeps, c: Caller, id: string, photos: Photo[], givenTaskId: string | undefined) {
   const taskId = givenTaskId === undefined ? undefined : internalId(givenTaskId);
   await runningCase(deps, c, id);
-  if (!photos.length) throw unprocessable('body.photos', text('请至少上传一张照片', 'upload at least one photo'));
+  if (!photos.length) throw invalid('photos', text('请至少上传一张照片', 'upload at least one photo'));
   const tasks = await deps.prisma.task.findMany({ where: { caseId: id, state: { in: ['OPEN', 'CLAIMED'] }, ...(taskId ? { id: taskId } : {}) }, select: { id: true, candidates: true, assigneeId: true } });
-  if (taskId && !tasks.length) throw unprocessable('body.taskId', text(`任务 ${givenTaskId} 不是该案件的在办任务`, `task ${givenTaskId} is not an open task of this case`));
+  if (taskId && !tasks.length) throw invalid('taskId', text(`任务 ${givenTaskId} 不是该案件的在办任务`, `task ${givenTaskId} is not an open task of this case`));
   const mine = tasks.find((t) => isCandidate(c, (t.candidates as string[]) ?? [], t.assigneeId));
-  if (!mine) throw forbidden(text('只有该案件在办任务的处理人可以上传附件', 'only the people an open task of the case is offered to may add attachments'), 'path.id');
+  if (!mine) throw refused('id', text('只有该案件在办任务的处理人可以上传附件', 'only the people an open task of the case is offered to may add attachments'));
   const stored: { key: string; created: boolean }[] = [];
   try {
     const rows = [];
@@ -128,8 +128,8 @@ export async function addAttachments(deps: ApiDeps, c: Caller, id: string, photo
 export async function readAttachment(deps: ApiDeps, c: Caller, caseId: string, attachmentId: string) {
   await visibleCase(deps, c, caseId, { id: true });
   const a = await deps.prisma.attachment.findFirst({ where: { id: attachmentId, caseId }, select: { fileName: true, mediaType: true, storageKey: true, sha256: true } });
-  if (!a) throw notFound('path.attachmentId', text(`附件 ${attachmentId} 不存在`, `attachment ${attachmentId} does not exist`));
+  if (!a) throw notFound('attachmentId', text(`附件 ${attachmentId} 不存在`, `attachment ${attachmentId} does not exist`));
   const bytes = await deps.attachments.get(a.storageKey);
-  if (!bytes) throw notFound('path.attachmentId', text('附件文件已丢失', 'the attachment’s file is missing'));
+  if (!bytes) throw notFound('attachmentId', text('附件文件已丢失', 'the attachment’s file is missing'));
   return { ...a, bytes };
 }

@@ -23,7 +23,7 @@ import { actorOf, type Caller } from '../auth/caller';
 import { namePrincipals, type NamedPrincipal } from '../auth/principals';
 import { caseScope, isCandidate } from '../auth/scope';
 import type { ApiDeps } from '../deps';
-import { conflict, forbidden, notFound, text, unprocessable } from '../http/errors';
+import { conflict, invalid, notFound, refused, text } from './errors';
 import { apiId, internalId } from '../http/ids';
 import { literal } from '../http/like';
 import { placeForCase } from './locate';
@@ -276,7 +276,7 @@ function dueWalk(filters: Prisma.TaskWhereInput[], states: string[]): IndexWalk 
 /** The task if the caller may see it (its id in either form, api/http/ids.ts); 404 otherwise. */
 async function visibleTask(deps: ApiDeps, c: Caller, id: string): Promise<TaskRow> {
   const t = await deps.prisma.task.findFirst({ where: { AND: [{ id: internalId(id) }, taskScope(c)] }, select: taskSelect });
-  if (!t) throw notFound('path.id', text(`任务 ${id} 不存在`, `task ${id} does not exist`));
+  if (!t) throw notFound('id', text(`任务 ${id} 不存在`, `task ${id} does not exist`));
   return t;
 }
 
@@ -303,14 +303,14 @@ export async function actOnTask(deps: ApiDeps, c: Caller, givenId: string, actio
   // the workflow, the update id and the database know the task by its internal id, whichever form came in
   const taskId = t.id;
   if (!isCandidate(c, (t.candidates as string[]) ?? [], t.assigneeId)) {
-    throw forbidden(text('该任务没有派给你或你所在的单位', 'this task is not offered to you or your unit'), 'path.id');
+    throw refused('id', text('该任务没有派给你或你所在的单位', 'this task is not offered to you or your unit'));
   }
   // with a key the workflow answers a retry of an update it already applied (same update id)
   if (!ACTIVE.includes(t.state) && !idempotencyKey) {
-    throw conflict('path.id', text(`任务已结束（${t.state}）`, `the task is no longer active (${t.state})`), 'TASK_NOT_ACTIVE');
+    throw conflict('id', text(`任务已结束（${t.state}）`, `the task is no longer active (${t.state})`), 'TASK_NOT_ACTIVE');
   }
   if (body.duration !== undefined && !(positiveMs(body.duration) > 0)) {
-    throw unprocessable('body.duration', text('时长必须大于零，且不能以年或月计', 'the duration must be longer than zero and not in years or months'), 'DURATION_INVALID');
+    throw invalid('duration', text('时长必须大于零，且不能以年或月计', 'the duration must be longer than zero and not in years or months'), 'DURATION_INVALID');
   }
   if (body.data && Array.isArray(body.data.photos)) await checkPhotos(deps, t.caseId, body.data.photos as unknown[]);
   // a case reported without a point is placed by the completion that carries data.location
@@ -377,13 +377,13 @@ function positiveMs(iso: string): number {
  * active category that is not a class with sub-items.
  */
 async function checkCategory(deps: ApiDeps, code: unknown) {
-  const field = 'body.data.category';
+  const field = 'data.category';
   const cat =
     typeof code === 'string' && code.length <= 32
       ? await deps.prisma.category.findUnique({ where: { code }, select: { active: true, level: true, _count: { select: { children: { where: { active: true } } } } } })
       : null;
-  if (!cat || !cat.active) throw unprocessable(field, text(`案件类别 ${String(code)} 不存在或已停用`, `category ${String(code)} does not exist or is inactive`), 'UNKNOWN_CATEGORY');
-  if (cat.level === 'MAJOR' && cat._count.children > 0) throw unprocessable(field, text(`${code} 是大类，请选择其下的小类`, `${code} is a class: choose one of its sub-items`), 'CATEGORY_NOT_LEAF');
+  if (!cat || !cat.active) throw invalid(field, text(`案件类别 ${String(code)} 不存在或已停用`, `category ${String(code)} does not exist or is inactive`), 'UNKNOWN_CATEGORY');
+  if (cat.level === 'MAJOR' && cat._count.children > 0) throw invalid(field, text(`${code} 是大类，请选择其下的小类`, `${code} is a class: choose one of its sub-items`), 'CATEGORY_NOT_LEAF');
 }
 
 /** Photos named in a form must be attachments of the same case. */
@@ -393,6 +393,6 @@ async function checkPhotos(deps: ApiDeps, caseId: string, ids: unknown[]) {
   const found = await deps.prisma.attachment.findMany({ where: { caseId, id: { in: wanted } }, select: { id: true } });
   const missing = wanted.filter((id) => !found.some((f) => f.id === id));
   if (missing.length) {
-    throw unprocessable('body.data.photos', text(`附件 ${missing.join('、')} 不属于该案件`, `attachments ${missing.join(', ')} do not belong to this case`), 'UNKNOWN_ATTACHMENT');
+    throw invalid('data.photos', text(`附件 ${missing.join('、')} 不属于该案件`, `attachments ${missing.join(', ')} do not belong to this case`), 'UNKNOWN_ATTACHMENT');
   }
 }

@@ -8,7 +8,8 @@
  * MAX_DIAGRAM_DEPTH levels (422). Raw XML must be UTF-8.
  */
 import express, { type RequestHandler } from 'express';
-import { badRequest, DomainError, text, unprocessable } from '../../http/errors';
+import { badRequest, HttpError, unprocessable } from '../../http/errors';
+import { text } from '../../services/errors';
 import { utf8Body } from '../../http/body';
 import { validate } from '../../http/validate';
 import { checkDiagramSource, MAX_DIAGRAM_BYTES, MAX_DIAGRAM_DEPTH, UnreadableDiagramError } from '../../../process/compiler';
@@ -17,7 +18,7 @@ export const XML_TYPES = ['application/xml', 'text/xml', 'application/bpmn+xml']
 
 const MIB = `${MAX_DIAGRAM_BYTES / 1024 / 1024} MiB`;
 
-const tooLarge = () => new DomainError(413, 'body.xml', text(`流程图不能超过 ${MIB}（${MAX_DIAGRAM_BYTES} 字节）`, `the diagram must be at most ${MIB} (${MAX_DIAGRAM_BYTES} bytes)`), 'DIAGRAM_TOO_LARGE');
+const tooLarge = () => new HttpError(413, 'body.xml', text(`流程图不能超过 ${MIB}（${MAX_DIAGRAM_BYTES} 字节）`, `the diagram must be at most ${MIB} (${MAX_DIAGRAM_BYTES} bytes)`), 'DIAGRAM_TOO_LARGE');
 
 const xmlText = express.text({ type: XML_TYPES, limit: MAX_DIAGRAM_BYTES, verify: utf8Body() });
 
@@ -26,7 +27,7 @@ const readXml: RequestHandler = (req, res, next) =>
   xmlText(req, res, (err?: unknown) => next((err as { type?: string } | undefined)?.type === 'entity.too.large' ? tooLarge() : err));
 
 /** The checks before parsing, as problems naming the diagram (body.xml, raw or in JSON). */
-function refusal(xml: string): DomainError | null {
+function refusal(xml: string): HttpError | null {
   try {
     checkDiagramSource(xml);
     return null;

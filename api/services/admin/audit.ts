@@ -10,7 +10,7 @@ import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import { listCheckpoints, type CheckpointView } from '../../../domain/audit-checkpoints';
 import type { AuditPublicKey } from '../../../platform/audit-keys';
 import type { Caller } from '../../auth/caller';
-import { badRequest, notFound, text } from '../../http/errors';
+import { malformed, notFound, text } from '../errors';
 import { decodeKeys, encodeKeys, type ListOrder } from '../../http/paging';
 import { inScope, type AdminScope } from './scope';
 
@@ -74,7 +74,7 @@ function decodeCursor(cursor: string | undefined): bigint | undefined {
     if (typeof id !== 'string' || !/^[1-9][0-9]{0,18}$/.test(id)) throw new Error('id');
     return BigInt(id);
   } catch {
-    throw badRequest('query.cursor', text('分页游标无效', 'the cursor is invalid'));
+    throw malformed('cursor', text('分页游标无效', 'the cursor is invalid'));
   }
 }
 
@@ -119,7 +119,7 @@ const CHECKPOINT_ORDER: ListOrder = { name: 'checkpoints', keys: [{ field: 'numb
  */
 export async function exportCheckpoints(prisma: PrismaClient, scope: AdminScope, key: AuditPublicKey | undefined, q: { district: number; after?: number; cursor?: string; limit: number }) {
   const d = await prisma.orgUnit.findUnique({ where: { id: q.district }, select: { id: true, level: true, path: true } });
-  if (!d || d.level !== 'DISTRICT' || !inScope(scope, d.path)) throw notFound('query.district', text(`区县 ${q.district} 不存在或不在您的管辖范围内`, `district ${q.district} does not exist or is outside your scope`));
+  if (!d || d.level !== 'DISTRICT' || !inScope(scope, d.path)) throw notFound('district', text(`区县 ${q.district} 不存在或不在您的管辖范围内`, `district ${q.district} does not exist or is outside your scope`));
   const last = decodeKeys(CHECKPOINT_ORDER, q.cursor)?.[0] as number | undefined;
   const after = Math.max(q.after ?? 0, last ?? 0);
   const rows: CheckpointView[] = await listCheckpoints(prisma, d.id, { after: after || undefined, limit: q.limit + 1 });

@@ -5,7 +5,7 @@
  */
 import type { PrismaClient } from '../../../generated/prisma/client';
 import type { DayKind } from '../../../generated/prisma/enums';
-import { badRequest, notFound, text, unprocessable } from '../../http/errors';
+import { invalid, malformed, notFound, text } from '../errors';
 import { listPage, type ListQuery } from '../../http/paging';
 import { recordAdminChange, type AdminActor } from './audit';
 
@@ -45,15 +45,15 @@ const view = (r: { date: Date; kind: DayKind; isWorkingDay: boolean; note: strin
  */
 export async function listCalendar(prisma: PrismaClient, from: string, to: string, q: ListQuery = {}): Promise<{ from: string; to: string; items: CalendarDayView[]; nextCursor: string | null }> {
   const start = dateOf(from), end = dateOf(to);
-  if (end < start) throw badRequest('query.to', text('结束日期不能早于开始日期', 'to must not be before from'));
-  if ((end.getTime() - start.getTime()) / DAY_MS + 1 > MAX_RANGE_DAYS) throw badRequest('query.to', text(`一次最多查询 ${MAX_RANGE_DAYS} 天`, `at most ${MAX_RANGE_DAYS} days at a time`));
+  if (end < start) throw malformed('to', text('结束日期不能早于开始日期', 'to must not be before from'));
+  if ((end.getTime() - start.getTime()) / DAY_MS + 1 > MAX_RANGE_DAYS) throw malformed('to', text(`一次最多查询 ${MAX_RANGE_DAYS} 天`, `at most ${MAX_RANGE_DAYS} days at a time`));
   const page = await listPage(q, { name: 'calendar', keys: [{ field: 'date', dir: 'asc', kind: 'date' }] }, MAX_RANGE_DAYS, (after, take) =>
     prisma.calendarDay.findMany({ where: { AND: [{ date: { gte: start, lte: end } }, after] }, orderBy: { date: 'asc' }, take }),
   );
   return { from, to, items: page.items.map(view), nextCursor: page.nextCursor };
 }
 
-const noDay = (date: string) => notFound('path.date', text(`日历中没有 ${date}（按周一至周五上班计算）`, `the calendar has no entry for ${date} (Monday to Friday count as working days)`));
+const noDay = (date: string) => notFound('date', text(`日历中没有 ${date}（按周一至周五上班计算）`, `the calendar has no entry for ${date} (Monday to Friday count as working days)`));
 
 export async function getCalendarDay(prisma: PrismaClient, date: string): Promise<CalendarDayView> {
   const row = await prisma.calendarDay.findUnique({ where: { date: dateOf(date) } });
@@ -73,7 +73,7 @@ function kindProblem(kind: DayKind, weekday: number): [string, string] | null {
 export async function putCalendarDay(prisma: PrismaClient, date: string, input: { kind: DayKind; note?: string | null }, actor: AdminActor): Promise<{ created: boolean; day: CalendarDayView }> {
   const d = dateOf(date);
   const problem = kindProblem(input.kind, weekdayOf(d));
-  if (problem) throw unprocessable('body.kind', text(problem[0], problem[1]), 'DAY_KIND');
+  if (problem) throw invalid('kind', text(problem[0], problem[1]), 'DAY_KIND');
   const data = { kind: input.kind, isWorkingDay: input.kind === 'WORKDAY' || input.kind === 'ADJUSTED_WORKDAY', note: input.note ?? null, provisional: false, updatedById: actor.userId };
   return prisma.$transaction(async (tx) => {
     const existed = await tx.calendarDay.findUnique({ where: { date: d } });

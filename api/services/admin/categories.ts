@@ -8,7 +8,7 @@ import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { CalendarKind, CategoryLevel, OrgLevel } from '../../../generated/prisma/enums';
 import { durationMs } from '../../../process/business-time';
 import { TIER_ORDER } from '../../../process/model';
-import { notFound, text, unprocessable } from '../../http/errors';
+import { invalid, notFound, text } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type ListOrder, type Page, type PageQuery } from './common';
 import { literal } from '../../http/like';
@@ -75,7 +75,7 @@ const view = (c: CategoryRow): CategoryView => ({
   updatedAt: c.updatedAt.toISOString(),
 });
 
-const missing = (id: number) => notFound('path.id', text(`事件分类 ${id} 不存在`, `category ${id} does not exist`));
+const missing = (id: number) => notFound('id', text(`事件分类 ${id} 不存在`, `category ${id} does not exist`));
 
 /** classes first, then each class's sub-items in position order */
 const CATEGORY_ORDER: ListOrder = {
@@ -138,23 +138,23 @@ export interface CategoryCreate extends CategoryFields {
 async function checkFields(tx: Tx, f: CategoryFields, at: string): Promise<void> {
   if (f.processKey) {
     const versions = await tx.processVersion.count({ where: { definition: { key: f.processKey } } });
-    if (!versions) throw unprocessable(`${at}processKey`, text(`流程 ${f.processKey} 不存在或尚未部署`, `process ${f.processKey} does not exist or has no deployed version`), 'UNKNOWN_REFERENCE');
+    if (!versions) throw invalid(`${at}processKey`, text(`流程 ${f.processKey} 不存在或尚未部署`, `process ${f.processKey} does not exist or has no deployed version`), 'UNKNOWN_REFERENCE');
   }
   if (f.departmentKind) {
     const depts = await tx.department.count({ where: { kind: f.departmentKind } });
-    if (!depts) throw unprocessable(`${at}departmentKind`, text(`没有类别为 ${f.departmentKind} 的职能部门`, `no department is of kind ${f.departmentKind}`), 'UNKNOWN_REFERENCE');
+    if (!depts) throw invalid(`${at}departmentKind`, text(`没有类别为 ${f.departmentKind} 的职能部门`, `no department is of kind ${f.departmentKind}`), 'UNKNOWN_REFERENCE');
   }
   const tiers = new Set<string>();
   f.timeLimits?.forEach((l, i) => {
-    if (tiers.has(l.tier)) throw unprocessable(`${at}timeLimits.${i}.tier`, text(`层级 ${l.tier} 的时限重复`, `tier ${l.tier} has two limits`), 'DUPLICATE_TIER');
+    if (tiers.has(l.tier)) throw invalid(`${at}timeLimits.${i}.tier`, text(`层级 ${l.tier} 的时限重复`, `tier ${l.tier} has two limits`), 'DUPLICATE_TIER');
     tiers.add(l.tier);
     let ms: number;
     try {
       ms = durationMs(l.duration);
     } catch (e) {
-      throw unprocessable(`${at}timeLimits.${i}.duration`, text(`时限 ${l.duration} 不是可用的 ISO 8601 时长（如 PT8H、P3D；不能用年、月）`, (e as Error).message), 'DURATION');
+      throw invalid(`${at}timeLimits.${i}.duration`, text(`时限 ${l.duration} 不是可用的 ISO 8601 时长（如 PT8H、P3D；不能用年、月）`, (e as Error).message), 'DURATION');
     }
-    if (ms <= 0) throw unprocessable(`${at}timeLimits.${i}.duration`, text('时限须大于 0', 'the limit must be longer than zero'), 'DURATION');
+    if (ms <= 0) throw invalid(`${at}timeLimits.${i}.duration`, text('时限须大于 0', 'the limit must be longer than zero'), 'DURATION');
   });
 }
 
@@ -186,10 +186,10 @@ const fieldsData = (f: CategoryFields) => ({
 });
 
 async function parentMajor(tx: Tx, parentId: number | null | undefined, field: string): Promise<number> {
-  if (parentId === undefined || parentId === null) throw unprocessable(field, text('小类须指定所属大类', 'a sub-item needs its major class'), 'PARENT');
+  if (parentId === undefined || parentId === null) throw invalid(field, text('小类须指定所属大类', 'a sub-item needs its major class'), 'PARENT');
   const parent = await tx.category.findUnique({ where: { id: parentId }, select: { level: true } });
-  if (!parent) throw unprocessable(field, text(`大类 ${parentId} 不存在`, `major class ${parentId} does not exist`), 'UNKNOWN_REFERENCE');
-  if (parent.level !== 'MAJOR') throw unprocessable(field, text('小类只能挂在大类下', 'a sub-item belongs to a major class'), 'PARENT');
+  if (!parent) throw invalid(field, text(`大类 ${parentId} 不存在`, `major class ${parentId} does not exist`), 'UNKNOWN_REFERENCE');
+  if (parent.level !== 'MAJOR') throw invalid(field, text('小类只能挂在大类下', 'a sub-item belongs to a major class'), 'PARENT');
   return parentId;
 }
 
@@ -200,23 +200,23 @@ export async function createCategory(prisma: PrismaClient, input: CategoryCreate
   const id = await prisma.$transaction(async (tx) => {
     let parentId: number | null = null;
     if (input.level === 'MAJOR') {
-      if (input.parentId !== undefined && input.parentId !== null) throw unprocessable('body.parentId', text('大类没有上级', 'a major class has no parent'), 'PARENT');
+      if (input.parentId !== undefined && input.parentId !== null) throw invalid('parentId', text('大类没有上级', 'a major class has no parent'), 'PARENT');
     } else {
-      parentId = await parentMajor(tx, input.parentId, 'body.parentId');
-      if (input.children?.length) throw unprocessable('body.children', text('小类下不能再有子类', 'a sub-item has no children'), 'PARENT');
+      parentId = await parentMajor(tx, input.parentId, 'parentId');
+      if (input.children?.length) throw invalid('children', text('小类下不能再有子类', 'a sub-item has no children'), 'PARENT');
     }
-    await checkFields(tx, input, 'body.');
-    await codeFree(tx, input.code, 'body.code');
+    await checkFields(tx, input, '');
+    await codeFree(tx, input.code, 'code');
     const codes = new Set([input.code]);
     for (const [i, c] of (input.children ?? []).entries()) {
-      await checkFields(tx, c, `body.children.${i}.`);
-      if (codes.has(c.code)) throw duplicate(`body.children.${i}.code`, '分类编码', 'category code', c.code);
+      await checkFields(tx, c, `children.${i}.`);
+      if (codes.has(c.code)) throw duplicate(`children.${i}.code`, '分类编码', 'category code', c.code);
       codes.add(c.code);
-      await codeFree(tx, c.code, `body.children.${i}.code`);
+      await codeFree(tx, c.code, `children.${i}.code`);
     }
-    const id = await insert(tx, { ...fieldsData(input), code: input.code, name: input.name, level: input.level, parentId }, input.timeLimits, 'body.code');
+    const id = await insert(tx, { ...fieldsData(input), code: input.code, name: input.name, level: input.level, parentId }, input.timeLimits, 'code');
     for (const [i, c] of (input.children ?? []).entries()) {
-      const child = await insert(tx, { ...fieldsData(c), code: c.code, name: c.name, level: 'MINOR', parentId: id, sortOrder: c.sortOrder ?? i + 1 }, c.timeLimits, `body.children.${i}.code`);
+      const child = await insert(tx, { ...fieldsData(c), code: c.code, name: c.name, level: 'MINOR', parentId: id, sortOrder: c.sortOrder ?? i + 1 }, c.timeLimits, `children.${i}.code`);
       await recordAdminChange(tx, actor, { action: 'category.create', entity: 'category', entityId: child, after: await snapshot(tx, child) });
     }
     await recordAdminChange(tx, actor, { action: 'category.create', entity: 'category', entityId: id, after: await snapshot(tx, id) });
@@ -232,15 +232,15 @@ export async function updateCategory(prisma: PrismaClient, id: number, input: Ca
     if (!row) throw missing(id);
     const before = await snapshot(tx, id);
     if (input.parentId !== undefined) {
-      if (row.level === 'MAJOR') throw unprocessable('body.parentId', text('大类没有上级', 'a major class has no parent'), 'PARENT');
-      await parentMajor(tx, input.parentId, 'body.parentId');
+      if (row.level === 'MAJOR') throw invalid('parentId', text('大类没有上级', 'a major class has no parent'), 'PARENT');
+      await parentMajor(tx, input.parentId, 'parentId');
     }
-    await checkFields(tx, input, 'body.');
-    if (input.code !== undefined) await codeFree(tx, input.code, 'body.code', id);
+    await checkFields(tx, input, '');
+    if (input.code !== undefined) await codeFree(tx, input.code, 'code', id);
     try {
       await tx.category.update({ where: { id }, data: { ...fieldsData(input), parentId: input.parentId } });
     } catch (e) {
-      if (isUniqueViolation(e)) throw duplicate('body.code', '分类编码', 'category code', input.code);
+      if (isUniqueViolation(e)) throw duplicate('code', '分类编码', 'category code', input.code);
       throw e;
     }
     if (input.timeLimits) {
@@ -258,7 +258,7 @@ export async function deleteCategory(prisma: PrismaClient, id: number, actor: Ad
     if (!(await tx.category.findUnique({ where: { id }, select: { id: true } }))) throw missing(id);
     const children = await tx.category.count({ where: { parentId: id } });
     const cases = await tx.case.count({ where: { categoryId: id } });
-    refuseInUse('path.id', { zh: '事件分类', en: 'category' }, [
+    refuseInUse('id', { zh: '事件分类', en: 'category' }, [
       { what: 'children', count: children, zh: '小类', en: 'sub-items' },
       { what: 'cases', count: cases, zh: '案件', en: 'cases' },
     ]);

@@ -1,5 +1,5 @@
 /** Paging, "in use" and duplicate-key answers shared by the administration services. */
-import { conflict, text, type DomainError } from '../../http/errors';
+import { conflict, type DomainError, text } from '../errors';
 import { listPage, type ListOrder, type ListQuery, type Page } from '../../http/paging';
 
 export type { ListOrder, Page } from '../../http/paging';

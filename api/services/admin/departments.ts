@@ -4,7 +4,7 @@
  * ("dept:DC-CG:HANDLER").
  */
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
-import { notFound, text, unprocessable } from '../../http/errors';
+import { invalid, notFound, text } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
 import { inScope, pathFilter, unknownReference, type AdminScope } from './scope';
@@ -56,7 +56,7 @@ const DEPARTMENT_LEVEL = 'DISTRICT';
 
 async function scopedDepartment(prisma: PrismaClient, scope: AdminScope, id: number) {
   const d = await prisma.department.findUnique({ where: { id }, select: { id: true, orgUnitId: true, kind: true, orgUnit: { select: { path: true } } } });
-  if (!d || !inScope(scope, d.orgUnit.path)) throw notFound('path.id', text(`部门 ${id} 不存在`, `department ${id} does not exist`));
+  if (!d || !inScope(scope, d.orgUnit.path)) throw notFound('id', text(`部门 ${id} 不存在`, `department ${id} does not exist`));
   return d;
 }
 
@@ -82,7 +82,7 @@ export async function getDepartment(prisma: PrismaClient, scope: AdminScope, id:
 
 async function kindFree(prisma: PrismaClient, orgUnitId: number, kind: string, exceptId?: number): Promise<void> {
   const other = await prisma.department.findFirst({ where: { orgUnitId, kind, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { code: true } });
-  if (other) throw duplicate('body.kind', '该单元下的部门类别', 'department kind at this unit', kind);
+  if (other) throw duplicate('kind', '该单元下的部门类别', 'department kind at this unit', kind);
 }
 
 /** A department as the audit log keeps it, with the path of its unit (who may read the entry). */
@@ -92,9 +92,9 @@ async function departmentRecord(db: PrismaClient | Prisma.TransactionClient, id:
 
 export async function createDepartment(prisma: PrismaClient, scope: AdminScope, input: { code: string; kind: string; name: string; nameEn?: string | null; orgUnitId: number; active?: boolean }, actor: AdminActor): Promise<DepartmentView> {
   const unit = await prisma.orgUnit.findUnique({ where: { id: input.orgUnitId }, select: { path: true, level: true } });
-  if (!unit || !inScope(scope, unit.path)) throw unknownReference('body.orgUnitId', `组织单元 ${input.orgUnitId} `, `org unit ${input.orgUnitId}`);
-  if (unit.level !== DEPARTMENT_LEVEL) throw unprocessable('body.orgUnitId', text('职能部门只能设在区县（流程按案件所在区县查找部门）', "departments belong to a district (processes find them in the case's district)"), 'LEVEL');
-  if (await prisma.department.findUnique({ where: { code: input.code }, select: { id: true } })) throw duplicate('body.code', '部门编码', 'department code', input.code);
+  if (!unit || !inScope(scope, unit.path)) throw unknownReference('orgUnitId', `组织单元 ${input.orgUnitId} `, `org unit ${input.orgUnitId}`);
+  if (unit.level !== DEPARTMENT_LEVEL) throw invalid('orgUnitId', text('职能部门只能设在区县（流程按案件所在区县查找部门）', "departments belong to a district (processes find them in the case's district)"), 'LEVEL');
+  if (await prisma.department.findUnique({ where: { code: input.code }, select: { id: true } })) throw duplicate('code', '部门编码', 'department code', input.code);
   await kindFree(prisma, input.orgUnitId, input.kind);
   let id: number;
   try {
@@ -108,7 +108,7 @@ export async function createDepartment(prisma: PrismaClient, scope: AdminScope, 
       return created.id;
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw duplicate('body.code', '部门编码或类别', 'department code or kind', input.code);
+    if (isUniqueViolation(e)) throw duplicate('code', '部门编码或类别', 'department code or kind', input.code);
     throw e;
   }
   return getDepartment(prisma, scope, id);
@@ -124,7 +124,7 @@ export async function updateDepartment(prisma: PrismaClient, scope: AdminScope, 
       await recordAdminChange(tx, actor, { action: 'department.update', entity: 'department', entityId: id, orgPath: before.orgUnit.path, before, after: await departmentRecord(tx, id) });
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw duplicate('body.kind', '该单元下的部门类别', 'department kind at this unit', input.kind);
+    if (isUniqueViolation(e)) throw duplicate('kind', '该单元下的部门类别', 'department kind at this unit', input.kind);
     throw e;
   }
   return getDepartment(prisma, scope, id);
@@ -136,7 +136,7 @@ export async function deleteDepartment(prisma: PrismaClient, scope: AdminScope, 
     await tx.$queryRaw`SELECT id FROM departments WHERE id = ${id} FOR UPDATE`;
     const tasks = await tx.task.count({ where: { departmentId: id } });
     const members = await tx.membership.count({ where: { departmentId: id } });
-    refuseInUse('path.id', { zh: '部门', en: 'department' }, [
+    refuseInUse('id', { zh: '部门', en: 'department' }, [
       { what: 'tasks', count: tasks, zh: '任务', en: 'tasks' },
       { what: 'members', count: members, zh: '人员任职', en: 'memberships' },
     ]);

@@ -5,7 +5,7 @@
  */
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { AreaGeometry } from '../../../core/geometry';
-import { DomainError, notFound, text } from '../../http/errors';
+import { DomainError, notFound, text } from '../errors';
 import { paged, type Page, type PageQuery } from './common';
 import { geometryProblems, measure, type GeometryProblem } from './geometry';
 import { recordAdminChange, type AdminActor } from './audit';
@@ -67,7 +67,7 @@ function view(g: GridRow, boundary?: unknown): GridView {
   };
 }
 
-const gridNotFound = (id: number) => notFound('path.id', text(`网格 ${id} 不存在`, `grid ${id} does not exist`));
+const gridNotFound = (id: number) => notFound('id', text(`网格 ${id} 不存在`, `grid ${id} does not exist`));
 
 async function scopedGrid(prisma: PrismaClient, scope: AdminScope, id: number) {
   const g = await prisma.grid.findUnique({ where: { id }, select: { id: true, orgUnitId: true, orgUnit: { select: { path: true } } } });
@@ -104,9 +104,14 @@ export interface GridInput {
 }
 
 function badGeometry(problems: GeometryProblem[]): DomainError {
-  return new DomainError(400, problems[0].field, text(`边界不合法：${problems.map((p) => `${p.field} ${p.message}`).join('；')}`, `the boundary is invalid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`), 'GEOMETRY', {
-    errors: problems,
-  });
+  return new DomainError(
+    'malformed',
+    problems[0].field,
+    text(`边界不合法：${problems.map((p) => `${p.field} ${p.message}`).join('；')}`, `the boundary is invalid: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`),
+    'GEOMETRY',
+    {},
+    problems.map((p) => ({ input: p.field, message: p.message })),
+  );
 }
 
 /** Creates the grids (org unit + grid row each) under one village, in one transaction. */
@@ -150,7 +155,7 @@ async function createGrids(prisma: PrismaClient, scope: AdminScope, villageId: n
 }
 
 export async function createGrid(prisma: PrismaClient, scope: AdminScope, input: GridInput & { villageId: number }, actor: AdminActor): Promise<GridView> {
-  const [id] = await createGrids(prisma, scope, input.villageId, [input], { village: 'body.villageId', code: () => 'body.code', boundary: () => 'body.boundary' }, actor, 'grid.create');
+  const [id] = await createGrids(prisma, scope, input.villageId, [input], { village: 'villageId', code: () => 'code', boundary: () => 'boundary' }, actor, 'grid.create');
   return getGrid(prisma, scope, id);
 }
 
@@ -171,9 +176,9 @@ export async function importGrids(prisma: PrismaClient, scope: AdminScope, villa
   }));
   // a feature's fields are named where they are in the upload
   const ids = await createGrids(prisma, scope, villageId, grids, {
-    village: 'query.villageId',
-    code: (i) => `body.features.${i}.properties.code`,
-    boundary: (i) => `body.features.${i}.geometry`,
+    village: 'villageId',
+    code: (i) => `features.${i}.properties.code`,
+    boundary: (i) => `features.${i}.geometry`,
   }, actor, 'grid.import');
   const rows = await prisma.grid.findMany({ where: { id: { in: ids } }, select: gridSelect, orderBy: { orgUnit: { code: 'asc' } } });
   return rows.map((g) => view(g));
@@ -182,7 +187,7 @@ export async function importGrids(prisma: PrismaClient, scope: AdminScope, villa
 export async function updateGrid(prisma: PrismaClient, scope: AdminScope, id: number, input: { name?: string; nameEn?: string | null; households?: number | null; boundary?: AreaGeometry }, actor: AdminActor): Promise<GridView> {
   const g = await scopedGrid(prisma, scope, id);
   if (input.boundary) {
-    const problems = geometryProblems(input.boundary, 'body.boundary');
+    const problems = geometryProblems(input.boundary, 'boundary');
     if (problems.length) throw badGeometry(problems.slice(0, 20));
   }
   const m = input.boundary ? measure(input.boundary) : undefined;

@@ -6,7 +6,7 @@
  */
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { OrgLevel } from '../../../generated/prisma/enums';
-import { notFound, text, unprocessable } from '../../http/errors';
+import { invalid, notFound, text } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
 import { codeProblem, levelBelow, nextCode } from './org-codes';
@@ -59,10 +59,10 @@ const view = (u: UnitRow): OrgUnitView => ({
   updatedAt: u.updatedAt.toISOString(),
 });
 
-const unitNotFound = (id: number, field = 'path.id') => notFound(field, text(`组织单元 ${id} 不存在`, `org unit ${id} does not exist`));
+const unitNotFound = (id: number, field = 'id') => notFound(field, text(`组织单元 ${id} 不存在`, `org unit ${id} does not exist`));
 
 /** The unit, if it exists and lies in the scope (otherwise 404: what is outside is not shown). */
-export async function scopedUnit(db: Db, scope: AdminScope, id: number, field = 'path.id') {
+export async function scopedUnit(db: Db, scope: AdminScope, id: number, field = 'id') {
   const u = await db.orgUnit.findUnique({ where: { id }, select: { id: true, code: true, level: true, path: true, parentId: true, name: true } });
   if (!u || !inScope(scope, u.path)) throw unitNotFound(id, field);
   return u;
@@ -108,9 +108,9 @@ export interface OrgUnitCreate {
 
 async function checkCasePrefix(db: Db, level: OrgLevel, casePrefix: string | null | undefined, exceptId?: number): Promise<void> {
   if (casePrefix === undefined || casePrefix === null) return;
-  if (level !== 'DISTRICT') throw unprocessable('body.casePrefix', text('只有区县可以设置案件编号前缀', 'only a district has a case-number prefix'));
+  if (level !== 'DISTRICT') throw invalid('casePrefix', text('只有区县可以设置案件编号前缀', 'only a district has a case-number prefix'));
   const other = await db.orgUnit.findFirst({ where: { casePrefix, ...(exceptId ? { id: { not: exceptId } } : {}) }, select: { id: true } });
-  if (other) throw duplicate('body.casePrefix', '案件编号前缀', 'case-number prefix', casePrefix);
+  if (other) throw duplicate('casePrefix', '案件编号前缀', 'case-number prefix', casePrefix);
 }
 
 /**
@@ -118,24 +118,24 @@ async function checkCasePrefix(db: Db, level: OrgLevel, casePrefix: string | nul
  * left out below the district: the next free number is taken. Grid units are created by grids.ts
  * (`createUnitIn`), with their boundary.
  */
-export async function createUnitIn(tx: Prisma.TransactionClient, scope: AdminScope, input: OrgUnitCreate, expectLevel?: OrgLevel, fields = { parentId: 'body.parentId', code: 'body.code' }): Promise<{ id: number; code: string; path: string; level: OrgLevel }> {
+export async function createUnitIn(tx: Prisma.TransactionClient, scope: AdminScope, input: OrgUnitCreate, expectLevel?: OrgLevel, fields = { parentId: 'parentId', code: 'code' }): Promise<{ id: number; code: string; path: string; level: OrgLevel }> {
   const parent = await tx.orgUnit.findUnique({ where: { id: input.parentId }, select: { id: true, code: true, level: true, path: true } });
   if (!parent || !inScope(scope, parent.path)) throw unknownReference(fields.parentId, `上级组织单元 ${input.parentId} `, `parent org unit ${input.parentId}`);
   const level = levelBelow(parent.level);
-  if (!level) throw unprocessable(fields.parentId, text('网格下不能再建下级单元', 'a grid has no units below it'), 'LEVEL');
+  if (!level) throw invalid(fields.parentId, text('网格下不能再建下级单元', 'a grid has no units below it'), 'LEVEL');
   if (expectLevel && level !== expectLevel) {
-    throw unprocessable(fields.parentId, text(`上级单元须为${expectLevel === 'GRID' ? '村/社区' : '上一层级'}（当前为 ${parent.level}）`, `the parent must be one level above ${expectLevel} (it is ${parent.level})`), 'LEVEL');
+    throw invalid(fields.parentId, text(`上级单元须为${expectLevel === 'GRID' ? '村/社区' : '上一层级'}（当前为 ${parent.level}）`, `the parent must be one level above ${expectLevel} (it is ${parent.level})`), 'LEVEL');
   }
   let code = input.code;
   if (code === undefined) {
-    if (level === 'DISTRICT') throw unprocessable(fields.code, text('区县须填写编码（6 位行政区划代码 + 9 个 0）', 'a district needs its code (6-digit division code + 9 zeros)'), 'CODE');
+    if (level === 'DISTRICT') throw invalid(fields.code, text('区县须填写编码（6 位行政区划代码 + 9 个 0）', 'a district needs its code (6-digit division code + 9 zeros)'), 'CODE');
     const siblings = await tx.orgUnit.findMany({ where: { parentId: parent.id }, select: { code: true } });
     const next = nextCode(parent, level, siblings.map((s) => s.code));
-    if (!next) throw unprocessable(fields.code, text('本级序号已用完（最多 999 个）', 'all 999 numbers of this level are taken'), 'CODE');
+    if (!next) throw invalid(fields.code, text('本级序号已用完（最多 999 个）', 'all 999 numbers of this level are taken'), 'CODE');
     code = next;
   }
   const problem = codeProblem(parent, level, code);
-  if (problem) throw unprocessable(fields.code, text(problem[0], problem[1]), 'CODE');
+  if (problem) throw invalid(fields.code, text(problem[0], problem[1]), 'CODE');
   if (await tx.orgUnit.findUnique({ where: { code }, select: { id: true } })) throw duplicate(fields.code, '组织单元编码', 'org unit code', code);
   await checkCasePrefix(tx, level, input.casePrefix);
   let created;
@@ -165,7 +165,7 @@ export async function createOrgUnit(prisma: PrismaClient, scope: AdminScope, inp
   const { id } = await prisma.$transaction(async (tx) => {
     const parent = await tx.orgUnit.findUnique({ where: { id: input.parentId }, select: { level: true, path: true } });
     if (parent && inScope(scope, parent.path) && levelBelow(parent.level) === 'GRID') {
-      throw unprocessable('body.parentId', text('网格须带边界创建：请使用 POST /api/admin/grids', 'a grid needs its boundary: use POST /api/admin/grids'), 'LEVEL');
+      throw invalid('parentId', text('网格须带边界创建：请使用 POST /api/admin/grids', 'a grid needs its boundary: use POST /api/admin/grids'), 'LEVEL');
     }
     const created = await createUnitIn(tx, scope, input);
     await recordAdminChange(tx, actor, { action: 'org-unit.create', entity: 'org-unit', entityId: created.id, orgPath: created.path, after: await unitRecord(tx, created.id) });
@@ -206,7 +206,7 @@ async function unitUses(db: Db, id: number) {
 
 /** Deletes a unit nothing uses (a grid unit takes its grid row with it; `grid`: logged as the grid's deletion). */
 export async function deleteOrgUnit(prisma: PrismaClient, scope: AdminScope, id: number, actor: AdminActor, opts: { field?: string; grid?: number } = {}): Promise<void> {
-  const field = opts.field ?? 'path.id';
+  const field = opts.field ?? 'id';
   const u = await scopedUnit(prisma, scope, id, field);
   await prisma.$transaction(async (tx) => {
     // lock the row so nothing is attached to it between the check and the delete

@@ -9,7 +9,7 @@ import { compileBpmn, parseBpmn, UnreadableDiagramError, type CompileIssue } fro
 import { DeployError, deployProcess } from './deploy';
 import { FINAL_STATUSES } from '../../../process/model';
 import { ifMatchHolds, ifNoneMatchHolds, strongTag, type Preconditions } from '../../http/conditional';
-import { notFound, preconditionFailed, text, unprocessable } from '../../http/errors';
+import { invalid, notFound, stale, text } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
 import { duplicate, paged, refuseInUse, uniquely, type Page, type PageQuery } from './common';
 import { literal } from '../../http/like';
@@ -125,7 +125,7 @@ async function around(prisma: PrismaClient, rows: { id: number; key: string }[])
   return { drafts: new Set(drafts.map((r) => r.id)), categories: byKey };
 }
 
-const missing = (key: string) => notFound('path.key', text(`流程 ${key} 不存在`, `process ${key} does not exist`));
+const missing = (key: string) => notFound('key', text(`流程 ${key} 不存在`, `process ${key} does not exist`));
 
 async function definitionId(prisma: PrismaClient, key: string): Promise<number> {
   const row = await prisma.processDefinition.findUnique({ where: { key }, select: { id: true } });
@@ -159,14 +159,14 @@ async function definitionRecord(tx: Prisma.TransactionClient, id: number) {
 }
 
 export async function createProcess(prisma: PrismaClient, input: { key: string; name: string; description?: string | null }, actor: AdminActor): Promise<ProcessDefinitionView> {
-  if (await prisma.processDefinition.findUnique({ where: { key: input.key }, select: { id: true } })) throw duplicate('body.key', '流程标识', 'process key', input.key);
+  if (await prisma.processDefinition.findUnique({ where: { key: input.key }, select: { id: true } })) throw duplicate('key', '流程标识', 'process key', input.key);
   await uniquely(
     () =>
       prisma.$transaction(async (tx) => {
         const { id } = await tx.processDefinition.create({ data: { key: input.key, name: input.name, description: input.description ?? null }, select: { id: true } });
         await recordAdminChange(tx, actor, { action: 'process.create', entity: 'process', entityId: input.key, after: await definitionRecord(tx, id) });
       }),
-    'body.key',
+    'key',
     '流程标识',
     'process key',
     input.key,
@@ -188,7 +188,7 @@ export async function updateProcess(prisma: PrismaClient, key: string, input: { 
 export async function deleteProcess(prisma: PrismaClient, key: string, actor: AdminActor): Promise<void> {
   const id = await definitionId(prisma, key);
   const [versions, categories] = await Promise.all([prisma.processVersion.count({ where: { definitionId: id } }), prisma.category.count({ where: { processKey: key } })]);
-  refuseInUse('path.key', { zh: '流程', en: 'process' }, [
+  refuseInUse('key', { zh: '流程', en: 'process' }, [
     { what: 'versions', count: versions, zh: '已部署版本', en: 'deployed versions' },
     { what: 'categories', count: categories, zh: '事件分类', en: 'categories' },
   ]);
@@ -200,7 +200,7 @@ export async function deleteProcess(prisma: PrismaClient, key: string, actor: Ad
 }
 
 function unreadable(e: UnreadableDiagramError) {
-  return unprocessable('body.xml', text(`无法读取流程图：${e.message}`, `the diagram cannot be read: ${e.message}`), 'UNREADABLE_DIAGRAM');
+  return invalid('xml', text(`无法读取流程图：${e.message}`, `the diagram cannot be read: ${e.message}`), 'UNREADABLE_DIAGRAM');
 }
 
 /** The entity tag of a draft (HTTP ETag): its SHA-256, quoted; the same XML always has the same tag. */
@@ -219,8 +219,8 @@ export interface SavedDraft {
 function checkDraftConditions(key: string, stored: string | null, when: Preconditions): void {
   const current = stored === null ? null : draftTag(stored);
   if (when.ifMatch && !ifMatchHolds(when.ifMatch, current)) {
-    throw preconditionFailed(
-      'header.If-Match',
+    throw stale(
+      'ifMatch',
       text(
         `流程 ${key} 的草稿在您打开之后已被其他管理员修改并保存，本次保存未生效：请重新加载草稿，核对后再保存`,
         `the draft of process ${key} was changed and saved by another administrator since you opened it, so yours was not saved: reload the draft, check it, then save again`,
@@ -229,8 +229,8 @@ function checkDraftConditions(key: string, stored: string | null, when: Precondi
     );
   }
   if (when.ifNoneMatch && !ifNoneMatchHolds(when.ifNoneMatch, current)) {
-    throw preconditionFailed(
-      'header.If-None-Match',
+    throw stale(
+      'ifNoneMatch',
       text(
         `流程 ${key} 已有草稿（可能是其他管理员刚刚保存的），本次保存未生效：请加载该草稿后再保存`,
         `process ${key} already has a draft (another administrator may have just saved it), so yours was not saved: load that draft, then save again`,
@@ -270,7 +270,7 @@ export async function saveDraft(prisma: PrismaClient, key: string, xml: string, 
 export async function getDraft(prisma: PrismaClient, key: string): Promise<string> {
   const row = await prisma.processDefinition.findUnique({ where: { key }, select: { draftXml: true } });
   if (!row) throw missing(key);
-  if (row.draftXml === null) throw notFound('path.key', text(`流程 ${key} 没有草稿`, `process ${key} has no draft`));
+  if (row.draftXml === null) throw notFound('key', text(`流程 ${key} 没有草稿`, `process ${key} has no draft`));
   return row.draftXml;
 }
 
@@ -297,7 +297,7 @@ export async function deployDraft(prisma: PrismaClient, key: string, actor: Admi
   const row = await prisma.processDefinition.findUnique({ where: { key }, select: { draftXml: true } });
   if (!row) throw missing(key);
   const xml = row.draftXml;
-  if (xml === null) throw unprocessable('path.key', text(`流程 ${key} 没有草稿，请先保存草稿`, `process ${key} has no draft: save one first`), 'NO_DRAFT');
+  if (xml === null) throw invalid('key', text(`流程 ${key} 没有草稿，请先保存草稿`, `process ${key} has no draft: save one first`), 'NO_DRAFT');
   let deployed;
   try {
     const note = comment?.trim() || null;
@@ -307,7 +307,7 @@ export async function deployDraft(prisma: PrismaClient, key: string, actor: Admi
   } catch (e) {
     const errors = e instanceof DeployError ? e.issues.map(issue) : e instanceof UnreadableDiagramError ? [{ element: 'definitions', type: 'bpmn:Definitions', message: e.message, rule: 'parse' }] : undefined;
     if (!errors) throw e;
-    throw unprocessable(
+    throw invalid(
       'draft',
       text(`草稿无法编译，未部署：${errors.map((i) => `${i.element}：${i.message}`).join('；')}`, `the draft does not compile and was not deployed: ${errors.map((i) => `${i.element}: ${i.message}`).join('; ')}`),
       'DOES_NOT_COMPILE',
@@ -366,7 +366,7 @@ export async function listVersions(prisma: PrismaClient, key: string, q: PageQue
 async function versionRow<S extends object>(prisma: PrismaClient, key: string, version: number, select: S) {
   const id = await definitionId(prisma, key);
   const row = await prisma.processVersion.findUnique({ where: { definitionId_version: { definitionId: id, version } }, select });
-  if (!row) throw notFound('path.version', text(`流程 ${key} 没有第 ${version} 版`, `process ${key} has no version ${version}`));
+  if (!row) throw notFound('version', text(`流程 ${key} 没有第 ${version} 版`, `process ${key} has no version ${version}`));
   return { definitionId: id, row };
 }
 

@@ -8,7 +8,7 @@
 import type { Prisma } from '../../../generated/prisma/client';
 import type { Role } from '../../../generated/prisma/enums';
 import type { Caller } from '../../auth/caller';
-import { forbidden, text, unprocessable } from '../../http/errors';
+import { CALLER, invalid, refused, text } from '../errors';
 
 export interface AdminScope {
   /** org paths of the subtrees, none inside another */
@@ -45,11 +45,11 @@ export const orgUnitWhere = (scope: AdminScope): Prisma.OrgUnitWhereInput => pat
 /** Categories, processes and the calendar: only an administrator at a CITY unit changes them. */
 export function requireCityAdministrator(c: Caller): void {
   if (!c.memberships.some((m) => m.role === 'ADMINISTRATOR' && m.departmentId === null && m.level === 'CITY')) {
-    throw forbidden(text('只有市级系统管理员可以修改全市共用的配置（事件分类、流程、工作日历）', 'only an administrator at a city-level unit may change city-wide settings (categories, processes, the calendar)'), 'header.Authorization', 'CITY_ADMINISTRATOR_REQUIRED');
+    throw refused(CALLER, text('只有市级系统管理员可以修改全市共用的配置（事件分类、流程、工作日历）', 'only an administrator at a city-level unit may change city-wide settings (categories, processes, the calendar)'), 'CITY_ADMINISTRATOR_REQUIRED');
   }
 }
 
 /** A body reference to something that does not exist or lies outside the caller's scope. */
 export function unknownReference(field: string, zh: string, en: string) {
-  return unprocessable(field, text(`${zh}不存在或不在您的管辖范围内`, `${en} does not exist or is outside your scope`), 'UNKNOWN_REFERENCE');
+  return invalid(field, text(`${zh}不存在或不在您的管辖范围内`, `${en} does not exist or is outside your scope`), 'UNKNOWN_REFERENCE');
 }

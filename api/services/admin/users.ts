@@ -8,7 +8,7 @@
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { Role } from '../../../generated/prisma/enums';
 import { hashPassword } from '../../../platform/auth/password';
-import { conflict, forbidden, notFound, text, unprocessable } from '../../http/errors';
+import { conflict, inputIn, invalid, notFound, refused, text, WHOLE_INPUT } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
 import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
 import { inScope, unknownReference, type AdminScope } from './scope';
@@ -95,7 +95,7 @@ export function userWhere(scope: AdminScope): Prisma.UserWhereInput {
   return or.length ? { OR: or } : { id: { in: [] } };
 }
 
-const userNotFound = (id: number) => notFound('path.id', text(`用户 ${id} 不存在`, `user ${id} does not exist`));
+const userNotFound = (id: number) => notFound('id', text(`用户 ${id} 不存在`, `user ${id} does not exist`));
 
 async function visibleUser(db: PrismaClient | Tx, scope: AdminScope, id: number): Promise<void> {
   if (!(await db.user.findFirst({ where: { AND: [{ id }, userWhere(scope)] }, select: { id: true } }))) throw userNotFound(id);
@@ -113,7 +113,7 @@ async function ownedUser(db: PrismaClient | Tx, scope: AdminScope, id: number): 
   });
   const paths = [...u.memberships.map((m) => m.orgUnit?.path ?? m.department?.orgUnit.path ?? ''), ...u.grids.map((g) => g.grid.orgUnit.path)];
   if (!paths.every((p) => inScope(scope, p))) {
-    throw forbidden(text('该用户在您的管辖范围之外还有任职，只有上级管理员可以修改或删除该账号', 'the user also holds roles outside your scope: only an administrator above can change or delete the account'), 'path.id');
+    throw refused('id', text('该用户在您的管辖范围之外还有任职，只有上级管理员可以修改或删除该账号', 'the user also holds roles outside your scope: only an administrator above can change or delete the account'));
   }
 }
 
@@ -151,18 +151,18 @@ async function addMembership(tx: Tx, scope: AdminScope, userId: number, m: Membe
   let data: Prisma.MembershipUncheckedCreateInput;
   if (m.orgUnitId !== undefined) {
     const unit = await tx.orgUnit.findUnique({ where: { id: m.orgUnitId }, select: { path: true, level: true } });
-    if (!unit || !inScope(scope, unit.path)) throw unknownReference(`${at}.orgUnitId`, `组织单元 ${m.orgUnitId} `, `org unit ${m.orgUnitId}`);
+    if (!unit || !inScope(scope, unit.path)) throw unknownReference(inputIn(at, 'orgUnitId'), `组织单元 ${m.orgUnitId} `, `org unit ${m.orgUnitId}`);
     if ((m.role === 'GRID_WORKER') !== (unit.level === 'GRID')) {
-      throw unprocessable(`${at}.role`, text('网格员角色只能设在网格，网格上只能设网格员角色', 'the GRID_WORKER role is held at a grid, and a grid holds no other role'), 'ROLE');
+      throw invalid(inputIn(at, 'role'), text('网格员角色只能设在网格，网格上只能设网格员角色', 'the GRID_WORKER role is held at a grid, and a grid holds no other role'), 'ROLE');
     }
     data = { userId, role: m.role, orgUnitId: m.orgUnitId, scope: `unit:${m.orgUnitId}` };
   } else if (m.departmentId !== undefined) {
     const dept = await tx.department.findUnique({ where: { id: m.departmentId }, select: { orgUnit: { select: { path: true } } } });
-    if (!dept || !inScope(scope, dept.orgUnit.path)) throw unknownReference(`${at}.departmentId`, `部门 ${m.departmentId} `, `department ${m.departmentId}`);
-    if (!DEPARTMENT_ROLES.includes(m.role)) throw unprocessable(`${at}.role`, text('部门内只能设处置人员、派遣员或督办人员角色', 'a department role is handler (HANDLER), dispatcher (DISPATCHER) or supervisor (SUPERVISOR)'), 'ROLE');
+    if (!dept || !inScope(scope, dept.orgUnit.path)) throw unknownReference(inputIn(at, 'departmentId'), `部门 ${m.departmentId} `, `department ${m.departmentId}`);
+    if (!DEPARTMENT_ROLES.includes(m.role)) throw invalid(inputIn(at, 'role'), text('部门内只能设处置人员、派遣员或督办人员角色', 'a department role is handler (HANDLER), dispatcher (DISPATCHER) or supervisor (SUPERVISOR)'), 'ROLE');
     data = { userId, role: m.role, departmentId: m.departmentId, scope: `dept:${m.departmentId}` };
   } else {
-    throw unprocessable(at, text('须指定组织单元或部门', 'give an org unit or a department'), 'ROLE');
+    throw invalid(at, text('须指定组织单元或部门', 'give an org unit or a department'), 'ROLE');
   }
   if (await tx.membership.findUnique({ where: { userId_role_scope: { userId, role: data.role, scope: data.scope } }, select: { id: true } })) {
     throw conflict(at, text('该用户已有这一任职', 'the user already holds this role there'), 'DUPLICATE');
@@ -242,9 +242,9 @@ export interface UserCreate {
 
 export async function createUser(prisma: PrismaClient, scope: AdminScope, input: UserCreate, actor: AdminActor): Promise<UserView> {
   if (!scope.city && !input.memberships?.length && !input.grids?.length) {
-    throw unprocessable('body.memberships', text('请至少为用户设置一个您管辖范围内的任职', 'give the user at least one role within your scope'), 'ROLE');
+    throw invalid('memberships', text('请至少为用户设置一个您管辖范围内的任职', 'give the user at least one role within your scope'), 'ROLE');
   }
-  if (await prisma.user.findUnique({ where: { username: input.username }, select: { id: true } })) throw duplicate('body.username', '用户名', 'username', input.username);
+  if (await prisma.user.findUnique({ where: { username: input.username }, select: { id: true } })) throw duplicate('username', '用户名', 'username', input.username);
   const passwordHash = await hashPassword(input.password);
   const id = await prisma.$transaction(async (tx) => {
     let userId: number;
@@ -254,11 +254,11 @@ export async function createUser(prisma: PrismaClient, scope: AdminScope, input:
         select: { id: true },
       }));
     } catch (e) {
-      if (isUniqueViolation(e)) throw duplicate('body.username', '用户名', 'username', input.username);
+      if (isUniqueViolation(e)) throw duplicate('username', '用户名', 'username', input.username);
       throw e;
     }
-    for (const [i, m] of (input.memberships ?? []).entries()) await addMembership(tx, scope, userId, m, `body.memberships.${i}`);
-    for (const [i, g] of (input.grids ?? []).entries()) await assignGrid(tx, scope, userId, g, `body.grids.${i}.gridId`);
+    for (const [i, m] of (input.memberships ?? []).entries()) await addMembership(tx, scope, userId, m, `memberships.${i}`);
+    for (const [i, g] of (input.grids ?? []).entries()) await assignGrid(tx, scope, userId, g, `grids.${i}.gridId`);
     const after = await userRecord(tx, userId, scope);
     await recordAdminChange(tx, actor, { action: 'user.create', entity: 'user', entityId: userId, orgPath: after.orgPath, after: after.record });
     return userId;
@@ -268,7 +268,7 @@ export async function createUser(prisma: PrismaClient, scope: AdminScope, input:
 
 export async function updateUser(prisma: PrismaClient, scope: AdminScope, id: number, input: { displayName?: string; phone?: string | null; locale?: string; active?: boolean; password?: string }, actor: AdminActor): Promise<UserView> {
   await ownedUser(prisma, scope, id);
-  if (input.active === false && id === scope.userId) throw conflict('body.active', text('不能停用自己的账号', 'you cannot deactivate your own account'), 'SELF');
+  if (input.active === false && id === scope.userId) throw conflict('active', text('不能停用自己的账号', 'you cannot deactivate your own account'), 'SELF');
   const passwordHash = input.password !== undefined ? await hashPassword(input.password) : undefined;
   // a new password shows in the entry as `passwordChanged` (never the password or its hash)
   await auditedUserChange(prisma, scope, actor, id, 'user.update', (tx) => tx.user.update({ where: { id }, data: { displayName: input.displayName, phone: input.phone, locale: input.locale, active: input.active, passwordHash }, select: { id: true } }), passwordHash ? { passwordChanged: true } : undefined);
@@ -277,13 +277,13 @@ export async function updateUser(prisma: PrismaClient, scope: AdminScope, id: nu
 
 /** Deletes an account nothing depends on; otherwise deactivate it (PATCH active=false). */
 export async function deleteUser(prisma: PrismaClient, scope: AdminScope, id: number, actor: AdminActor): Promise<void> {
-  if (id === scope.userId) throw conflict('path.id', text('不能删除自己的账号', 'you cannot delete your own account'), 'SELF');
+  if (id === scope.userId) throw conflict('id', text('不能删除自己的账号', 'you cannot delete your own account'), 'SELF');
   await ownedUser(prisma, scope, id);
   await prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${id} FOR UPDATE`;
     const versions = await tx.processVersion.count({ where: { deployedById: id } });
     const tasks = await tx.task.count({ where: { assigneeId: id, state: { in: ['OPEN', 'CLAIMED'] } } });
-    refuseInUse('path.id', { zh: '用户', en: 'user' }, [
+    refuseInUse('id', { zh: '用户', en: 'user' }, [
       { what: 'processVersions', count: versions, zh: '部署过的流程版本', en: 'deployed process versions' },
       { what: 'tasks', count: tasks, zh: '在办任务', en: 'open tasks' },
     ]);
@@ -295,7 +295,7 @@ export async function deleteUser(prisma: PrismaClient, scope: AdminScope, id: nu
 
 export async function addUserMembership(prisma: PrismaClient, scope: AdminScope, id: number, m: MembershipInput, actor: AdminActor): Promise<UserView> {
   await visibleUser(prisma, scope, id);
-  await auditedUserChange(prisma, scope, actor, id, 'user.membership-add', (tx) => addMembership(tx, scope, id, m, 'body'));
+  await auditedUserChange(prisma, scope, actor, id, 'user.membership-add', (tx) => addMembership(tx, scope, id, m, WHOLE_INPUT));
   return getUser(prisma, scope, id);
 }
 
@@ -306,8 +306,8 @@ export async function removeUserMembership(prisma: PrismaClient, scope: AdminSco
     select: { role: true, orgUnitId: true, orgUnit: { select: { path: true } }, department: { select: { orgUnit: { select: { path: true } } } } },
   });
   const path = m?.orgUnit?.path ?? m?.department?.orgUnit.path;
-  if (!m || !path || !inScope(scope, path)) throw notFound('path.membershipId', text(`任职 ${membershipId} 不存在`, `membership ${membershipId} does not exist`));
-  if (id === scope.userId && m.role === 'ADMINISTRATOR') throw conflict('path.membershipId', text('不能撤销自己的管理员角色', 'you cannot remove your own administrator role'), 'SELF');
+  if (!m || !path || !inScope(scope, path)) throw notFound('membershipId', text(`任职 ${membershipId} 不存在`, `membership ${membershipId} does not exist`));
+  if (id === scope.userId && m.role === 'ADMINISTRATOR') throw conflict('membershipId', text('不能撤销自己的管理员角色', 'you cannot remove your own administrator role'), 'SELF');
   // a grid worker's role and grid assignment go together
   await auditedUserChange(prisma, scope, actor, id, 'user.membership-remove', async (tx) => {
     await tx.membership.delete({ where: { id: membershipId } });
@@ -318,8 +318,8 @@ export async function removeUserMembership(prisma: PrismaClient, scope: AdminSco
 export async function putUserGrid(prisma: PrismaClient, scope: AdminScope, id: number, gridId: number, isLeader: boolean | undefined, actor: AdminActor): Promise<UserView> {
   await visibleUser(prisma, scope, id);
   const grid = await prisma.grid.findUnique({ where: { id: gridId }, select: { orgUnit: { select: { path: true } } } });
-  if (!grid || !inScope(scope, grid.orgUnit.path)) throw notFound('path.gridId', text(`网格 ${gridId} 不存在`, `grid ${gridId} does not exist`));
-  await auditedUserChange(prisma, scope, actor, id, 'user.grid-assign', (tx) => assignGrid(tx, scope, id, { gridId, isLeader }, 'path.gridId'));
+  if (!grid || !inScope(scope, grid.orgUnit.path)) throw notFound('gridId', text(`网格 ${gridId} 不存在`, `grid ${gridId} does not exist`));
+  await auditedUserChange(prisma, scope, actor, id, 'user.grid-assign', (tx) => assignGrid(tx, scope, id, { gridId, isLeader }, 'gridId'));
   return getUser(prisma, scope, id);
 }
 
@@ -327,7 +327,7 @@ export async function putUserGrid(prisma: PrismaClient, scope: AdminScope, id: n
 export async function removeUserGrid(prisma: PrismaClient, scope: AdminScope, id: number, gridId: number, actor: AdminActor): Promise<void> {
   await visibleUser(prisma, scope, id);
   const a = await prisma.gridAssignment.findUnique({ where: { gridId_userId: { gridId, userId: id } }, select: { id: true, grid: { select: { orgUnit: { select: { id: true, path: true } } } } } });
-  if (!a || !inScope(scope, a.grid.orgUnit.path)) throw notFound('path.gridId', text(`该用户没有网格 ${gridId}`, `the user is not assigned to grid ${gridId}`));
+  if (!a || !inScope(scope, a.grid.orgUnit.path)) throw notFound('gridId', text(`该用户没有网格 ${gridId}`, `the user is not assigned to grid ${gridId}`));
   await auditedUserChange(prisma, scope, actor, id, 'user.grid-unassign', async (tx) => {
     await tx.gridAssignment.delete({ where: { id: a.id } });
     await tx.membership.deleteMany({ where: { userId: id, role: 'GRID_WORKER', scope: `unit:${a.grid.orgUnit.id}` } });

@@ -14,8 +14,8 @@
  *   - dispute-mediation: `parties`, how many people are involved.
  * Everything but severity is kept as it came in `vars.open311.attributes` of the case.
  */
-import { DomainError, text, type LocalText } from '../http/errors';
-import type { Locale } from '../i18n';
+import { DomainError, type LocalText, text } from '../errors';
+import type { Locale } from '../../i18n';
 
 export type Datatype = 'string' | 'number' | 'datetime' | 'text' | 'singlevaluelist' | 'multivaluelist';
 
@@ -170,7 +170,7 @@ export function checkAttributes(defs: AttributeDef[], submitted: Record<string, 
   if (errors.length) {
     const zh = errors.map((e) => `${e.field} ${e.message['zh-CN']}`).join('；');
     const en = errors.map((e) => `${e.field} ${e.message.en}`).join('; ');
-    throw new DomainError(400, errors[0].field, text(zh, en), 'BAD_ATTRIBUTE', { errors: errors.map((e) => ({ field: e.field, message: e.message })) });
+    throw new DomainError('malformed', errors[0].field, text(zh, en), 'BAD_ATTRIBUTE', {}, errors.map((e) => ({ input: e.field, message: e.message })));
   }
   const severity = typeof values.severity === 'string' ? Number(values.severity) : undefined;
   return { severity, values };
