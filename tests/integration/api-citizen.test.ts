@@ -123,7 +123,7 @@ describe('citizen follow-up: /api/public/cases/{id}', () => {
     expect(after.body).toMatchObject({ canRate: false, rating: { score: 4, comment: '修得很快' } });
 
     // the service the lead mounts for signed-in reporters keeps the same rule
-    await expect(rateCase(s, id, { score: 3, channel: 'GRID_APP' })).rejects.toMatchObject({ status: 409, code: 'ALREADY_RATED' });
+    await expect(rateCase(s, id, { score: 3, channel: 'GRID_APP' })).rejects.toMatchObject({ kind: 'conflict', code: 'ALREADY_RATED' });
   });
 
   it('given the public lookup and rating, then the OpenAPI document describes both', async () => {
