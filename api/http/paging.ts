@@ -105,6 +105,11 @@ export interface ListQuery {
 const valueAt = (row: Record<string, unknown>, field: string): unknown => field.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | null | undefined)?.[k], row);
 const nest = (field: string, cond: unknown): Where => field.split('.').reduceRight<Where>((inner, k, i, all) => ({ [k]: i === all.length - 1 ? cond : inner }), {} as Where);
 
+/** The database order of a list order: its keys in turn. */
+export function keysOrder(order: ListOrder): Where[] {
+  return order.keys.map((k) => nest(k.field, k.dir));
+}
+
 /** The cursor after this row in a list order. */
 export function encodeKeys(order: ListOrder, row: Record<string, unknown>): string {
   const v = order.keys.map((k) => {

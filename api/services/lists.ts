@@ -4,7 +4,7 @@
  * last one tells whether a next page exists, and for the big lists the index walk that reads a
  * page without sorting every row in scope. Each list keeps its own filters and row mapping.
  */
-import { afterCursor, decodeCursor, orderByOf, page, type Cursor, type Page, type SortSpec } from '../http/paging';
+import { afterCursor, decodeCursor, keysOrder, listPage, orderByOf, page, type Cursor, type ListOrder, type ListQuery, type Page, type SortSpec } from '../http/paging';
 
 export type { SortSpec } from '../http/paging';
 
@@ -13,7 +13,7 @@ type OrderBy = Record<string, unknown>[];
 
 /** What a list reads through: a Prisma model delegate (deps.prisma.case, deps.prisma.task …). */
 export interface ListModel {
-  findMany(args: { where: Where; orderBy: OrderBy; take: number; select: Record<string, unknown> }): Promise<unknown[]>;
+  findMany(args: { where: Where; orderBy: OrderBy; take: number; select?: Record<string, unknown> }): Promise<unknown[]>;
   findFirst(args: { where: Where; orderBy: OrderBy; skip: number; select: Record<string, unknown> }): Promise<unknown>;
 }
 
@@ -69,6 +69,15 @@ export async function sortedPage<Row extends Record<string, unknown>>(model: Lis
     const ids = await walkIds(model, sort, cursor, where, q.walk, take);
     return (await model.findMany({ where: { id: { in: ids } }, orderBy, take, select })) as Row[];
   });
+}
+
+/**
+ * One page of a list in a fixed order of its columns (the administration lists; paging.ts
+ * ListOrder): the rows of `where` after the cursor in that order, as `view` shows them.
+ */
+export async function orderedPage<Row, View>(model: ListModel, q: ListQuery, order: ListOrder, defaultLimit: number, where: Where, select: Record<string, unknown>, view: (row: Row) => View): Promise<Page<View>> {
+  const { items, nextCursor } = await listPage(q, order, defaultLimit, async (after, take) => (await model.findMany({ where: { AND: [where, after] }, select, orderBy: keysOrder(order), take })) as Record<string, unknown>[]);
+  return { items: items.map((row) => view(row as Row)), nextCursor };
 }
 
 /** Rows up to and including `edge` (a row with a value) in the sort's order; afterCursor(sort, edge) is the rest. */

@@ -12,14 +12,17 @@ import { auditRoutes } from './audit';
 import { calendarRoutes } from './calendar';
 import { categoryRoutes } from './categories';
 import { adminRoles } from './guards';
-import { orgRoutes } from './org';
+import { departmentRoutes, gridRoutes, orgUnitRoutes } from './org';
 import { processRoutes } from './processes';
 import { userRoutes } from './users';
+
+/** Each area's routes, in the order they are mounted (the declared resources: routes/admin/resource.ts). */
+const AREAS = [processRoutes, categoryRoutes, orgUnitRoutes, gridRoutes, departmentRoutes, userRoutes, calendarRoutes, auditRoutes];
 
 export function adminRoutes(deps: ApiDeps): Router {
   const admin = Router();
   admin.use(authenticate(deps.prisma, deps.tokens), adminRoles);
-  admin.use(processRoutes(deps), categoryRoutes(deps), orgRoutes(deps), userRoutes(deps), calendarRoutes(deps), auditRoutes(deps));
+  admin.use(AREAS.map((routes) => routes(deps)));
   const r = Router();
   r.use('/api/admin', admin);
   return r;

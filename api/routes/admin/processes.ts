@@ -1,5 +1,5 @@
 /** /api/admin/processes: definitions, drafts, validation, deployment and versions. */
-import { Router, type Request, type Response } from 'express';
+import type { Router, Request, Response } from 'express';
 import type { ApiDeps } from '../../deps';
 import { callerOf } from '../../auth/middleware';
 import { preconditions } from '../../http/conditional';
@@ -10,31 +10,13 @@ import * as processes from '../../services/admin/processes';
 import type { PageQuery } from '../../services/admin/common';
 import { cityWide } from './guards';
 import { diagramBody } from './diagram-body';
+import { adminResource, CITY } from './resource';
 
 type Key = { key: string };
 type Version = { key: string; version: number };
 
 function controllers({ prisma }: ApiDeps) {
   return {
-    list: async (req: Request, res: Response) => {
-      res.json(await processes.listProcesses(prisma, input<unknown, PageQuery & { q?: string }>(req).query));
-    },
-    create: async (req: Request, res: Response) => {
-      const body = input<{ key: string; name: string; description?: string | null }>(req).body;
-      const created = await processes.createProcess(prisma, body, actorOf(callerOf(req)));
-      res.status(201).location(`/api/admin/processes/${encodeURIComponent(created.key)}`).json(created);
-    },
-    get: async (req: Request, res: Response) => {
-      res.json(await processes.getProcess(prisma, input<unknown, unknown, Key>(req).params.key));
-    },
-    update: async (req: Request, res: Response) => {
-      const { body, params } = input<{ name?: string; description?: string | null }, unknown, Key>(req);
-      res.json(await processes.updateProcess(prisma, params.key, body, actorOf(callerOf(req))));
-    },
-    remove: async (req: Request, res: Response) => {
-      await processes.deleteProcess(prisma, input<unknown, unknown, Key>(req).params.key, actorOf(callerOf(req)));
-      res.status(204).end();
-    },
     getDraft: async (req: Request, res: Response) => {
       const xml = await processes.getDraft(prisma, input<unknown, unknown, Key>(req).params.key);
       // our strong tag, set before send() so express keeps it (instead of its weak one) and answers
@@ -78,15 +60,10 @@ function controllers({ prisma }: ApiDeps) {
   };
 }
 
-export function processRoutes(deps: ApiDeps): Router {
+/** The draft (ETag, If-Match), validation, deployment and the versions of a definition. */
+function processParts(r: Router, deps: ApiDeps) {
   const c = controllers(deps);
   const once = idempotent(deps.prisma);
-  const r = Router();
-  r.get('/processes', validate({ query: 'AdminPageQuery' }), c.list);
-  r.post('/processes', cityWide, validate({ body: 'AdminProcessCreate' }), once, c.create);
-  r.get('/processes/:key', validate({ params: 'AdminProcessKeyParams' }), c.get);
-  r.patch('/processes/:key', cityWide, validate({ params: 'AdminProcessKeyParams', body: 'AdminProcessUpdate' }), c.update);
-  r.delete('/processes/:key', cityWide, validate({ params: 'AdminProcessKeyParams' }), c.remove);
   r.get('/processes/:key/draft', validate({ params: 'AdminProcessKeyParams' }), c.getDraft);
   r.put('/processes/:key/draft', cityWide, ...diagramBody({ params: 'AdminProcessKeyParams', json: 'AdminProcessXml' }), preconditions, c.saveDraft);
   r.post('/processes/:key/validate', ...diagramBody({ params: 'AdminProcessKeyParams', json: 'AdminProcessValidate' }), c.validate);
@@ -95,5 +72,12 @@ export function processRoutes(deps: ApiDeps): Router {
   r.get('/processes/:key/versions/:version', validate({ params: 'AdminProcessVersionParams' }), c.version);
   r.get('/processes/:key/versions/:version/xml', validate({ params: 'AdminProcessVersionParams' }), c.versionXml);
   r.get('/processes/:key/versions/:version/model', validate({ params: 'AdminProcessVersionParams' }), c.versionModel);
-  return r;
 }
+
+export const processRoutes = adminResource({
+  path: '/processes', owner: CITY,
+  item: { param: 'key', schema: 'AdminProcessKeyParams' },
+  schemas: { query: 'AdminPageQuery', create: 'AdminProcessCreate', update: 'AdminProcessUpdate' },
+  service: { list: processes.listProcesses, create: processes.createProcess, get: processes.getProcess, update: processes.updateProcess, remove: processes.deleteProcess },
+  more: processParts,
+});

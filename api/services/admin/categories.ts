@@ -8,9 +8,9 @@ import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { CalendarKind, CategoryLevel, OrgLevel } from '../../../generated/prisma/enums';
 import { durationMs } from '../../../process/business-time';
 import { TIER_ORDER } from '../../../process/model';
-import { invalid, notFound, text } from '../errors';
+import { invalid, text } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
-import { duplicate, isUniqueViolation, paged, refuseInUse, type ListOrder, type Page, type PageQuery } from './common';
+import { duplicate, missing, paged, refuseInUse, stamps, uniquely, type ListOrder, type Page, type PageQuery, type Thing } from './common';
 import { literal } from '../../http/like';
 
 type Tx = Prisma.TransactionClient;
@@ -58,24 +58,15 @@ const categorySelect = {
 
 type CategoryRow = Prisma.CategoryGetPayload<{ select: typeof categorySelect }>;
 
-const view = (c: CategoryRow): CategoryView => ({
-  id: c.id,
-  code: c.code,
-  name: c.name,
-  nameEn: c.nameEn,
-  level: c.level,
-  parentId: c.parentId,
-  processKey: c.processKey,
-  departmentKind: c.departmentKind,
-  sortOrder: c.sortOrder,
-  active: c.active,
-  timeLimits: [...c.timeLimits].sort((a, b) => TIER_ORDER.indexOf(a.tier) - TIER_ORDER.indexOf(b.tier)),
-  childCount: c._count.children,
-  createdAt: c.createdAt.toISOString(),
-  updatedAt: c.updatedAt.toISOString(),
+// the selected columns are the view's, its times as text
+const view = ({ timeLimits, _count, createdAt, updatedAt, ...columns }: CategoryRow): CategoryView => ({
+  ...columns,
+  timeLimits: [...timeLimits].sort((a, b) => TIER_ORDER.indexOf(a.tier) - TIER_ORDER.indexOf(b.tier)),
+  childCount: _count.children,
+  ...stamps({ createdAt, updatedAt }),
 });
 
-const missing = (id: number) => notFound('id', text(`事件分类 ${id} 不存在`, `category ${id} does not exist`));
+const CATEGORY: Thing = { zh: '事件分类', en: 'category' };
 
 /** classes first, then each class's sub-items in position order */
 const CATEGORY_ORDER: ListOrder = {
@@ -95,12 +86,7 @@ export async function listCategories(prisma: PrismaClient, q: PageQuery & { pare
     ...(q.active !== undefined ? { active: q.active } : {}),
     ...(q.q ? { OR: [{ name: { contains: literal(q.q) } }, { code: { startsWith: literal(q.q) } }] } : {}),
   };
-  return paged(
-    q,
-    CATEGORY_ORDER,
-    (after, take) => prisma.category.findMany({ where: { AND: [where, after] }, select: categorySelect, orderBy: [{ level: 'asc' }, { parentId: 'asc' }, { sortOrder: 'asc' }, { code: 'asc' }], take }),
-    view,
-  );
+  return paged(prisma.category, q, CATEGORY_ORDER, where, categorySelect, view);
 }
 
 /** The whole tree: major classes in order, each with its sub-items. */
@@ -111,7 +97,7 @@ export async function categoryTree(prisma: PrismaClient): Promise<(CategoryView 
 
 export async function getCategory(prisma: PrismaClient, id: number): Promise<CategoryView> {
   const row = await prisma.category.findUnique({ where: { id }, select: categorySelect });
-  if (!row) throw missing(id);
+  if (!row) throw missing(CATEGORY, id);
   return view(row);
 }
 
@@ -164,13 +150,7 @@ async function codeFree(tx: Tx, code: string, field: string, exceptId?: number):
 }
 
 async function insert(tx: Tx, data: Prisma.CategoryUncheckedCreateInput, limits: TimeLimit[] | undefined, field: string): Promise<number> {
-  let id: number;
-  try {
-    ({ id } = await tx.category.create({ data, select: { id: true } }));
-  } catch (e) {
-    if (isUniqueViolation(e)) throw duplicate(field, '分类编码', 'category code', data.code);
-    throw e;
-  }
+  const { id } = await uniquely(() => tx.category.create({ data, select: { id: true } }), field, '分类编码', 'category code', data.code);
   if (limits?.length) await tx.categoryTimeLimit.createMany({ data: limits.map((l) => ({ categoryId: id, tier: l.tier, duration: l.duration, calendar: l.calendar })) });
   return id;
 }
@@ -229,7 +209,7 @@ export async function createCategory(prisma: PrismaClient, input: CategoryCreate
 export async function updateCategory(prisma: PrismaClient, id: number, input: CategoryFields & { parentId?: number }, actor: AdminActor): Promise<CategoryView> {
   await prisma.$transaction(async (tx) => {
     const row = await tx.category.findUnique({ where: { id }, select: { level: true } });
-    if (!row) throw missing(id);
+    if (!row) throw missing(CATEGORY, id);
     const before = await snapshot(tx, id);
     if (input.parentId !== undefined) {
       if (row.level === 'MAJOR') throw invalid('parentId', text('大类没有上级', 'a major class has no parent'), 'PARENT');
@@ -237,12 +217,7 @@ export async function updateCategory(prisma: PrismaClient, id: number, input: Ca
     }
     await checkFields(tx, input, '');
     if (input.code !== undefined) await codeFree(tx, input.code, 'code', id);
-    try {
-      await tx.category.update({ where: { id }, data: { ...fieldsData(input), parentId: input.parentId } });
-    } catch (e) {
-      if (isUniqueViolation(e)) throw duplicate('code', '分类编码', 'category code', input.code);
-      throw e;
-    }
+    await uniquely(() => tx.category.update({ where: { id }, data: { ...fieldsData(input), parentId: input.parentId } }), 'code', '分类编码', 'category code', input.code);
     if (input.timeLimits) {
       await tx.categoryTimeLimit.deleteMany({ where: { categoryId: id } });
       if (input.timeLimits.length) await tx.categoryTimeLimit.createMany({ data: input.timeLimits.map((l) => ({ categoryId: id, ...l })) });
@@ -255,10 +230,10 @@ export async function updateCategory(prisma: PrismaClient, id: number, input: Ca
 export async function deleteCategory(prisma: PrismaClient, id: number, actor: AdminActor): Promise<void> {
   await prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM categories WHERE id = ${id} FOR UPDATE`;
-    if (!(await tx.category.findUnique({ where: { id }, select: { id: true } }))) throw missing(id);
+    if (!(await tx.category.findUnique({ where: { id }, select: { id: true } }))) throw missing(CATEGORY, id);
     const children = await tx.category.count({ where: { parentId: id } });
     const cases = await tx.case.count({ where: { categoryId: id } });
-    refuseInUse('id', { zh: '事件分类', en: 'category' }, [
+    refuseInUse('id', CATEGORY, [
       { what: 'children', count: children, zh: '小类', en: 'sub-items' },
       { what: 'cases', count: cases, zh: '案件', en: 'cases' },
     ]);

@@ -1,6 +1,11 @@
-/** Paging, "in use" and duplicate-key answers shared by the administration services. */
-import { conflict, type DomainError, text } from '../errors';
-import { listPage, type ListOrder, type ListQuery, type Page } from '../../http/paging';
+/**
+ * What the administration services share: list pages, "not found" (and out of the caller's
+ * scope, which is not shown either), "in use", duplicate keys, and the times of a record.
+ */
+import { conflict, notFound, text, type DomainError } from '../errors';
+import type { ListOrder, ListQuery, Page } from '../../http/paging';
+import { orderedPage, type ListModel } from '../lists';
+import { inScope, type AdminScope } from './scope';
 
 export type { ListOrder, Page } from '../../http/paging';
 
@@ -10,13 +15,32 @@ export const DEFAULT_PAGE_SIZE = 20;
 export type PageQuery = ListQuery;
 
 /**
- * One page of an administration list in its fixed order (api/http/paging.ts listPage): the rows
- * after the cursor, and the cursor of the next page (null on the last).
+ * One page of an administration list in its fixed order (services/lists.ts orderedPage): the rows
+ * of `where` after the cursor, as `view` shows them, and the cursor of the next page (null on the last).
  */
-export async function paged<T extends Record<string, unknown>, R>(q: PageQuery, order: ListOrder, rows: (after: object, take: number) => Promise<T[]>, view: (row: T) => R): Promise<Page<R>> {
-  const page = await listPage(q, order, DEFAULT_PAGE_SIZE, rows);
-  return { items: page.items.map(view), nextCursor: page.nextCursor };
+export function paged<Row, View>(model: ListModel, q: PageQuery, order: ListOrder, where: object, select: Record<string, unknown>, view: (row: Row) => View): Promise<Page<View>> {
+  return orderedPage(model, q, order, DEFAULT_PAGE_SIZE, where as Record<string, unknown>, select, view);
 }
+
+/** A kind of record, named in both languages ("组织单元", "org unit"). */
+export interface Thing {
+  zh: string;
+  en: string;
+}
+
+/** Not found: the record does not exist (or, to the caller, is not shown). */
+export function missing(thing: Thing, id: unknown, input = 'id'): DomainError {
+  return notFound(input, text(`${thing.zh} ${String(id)} 不存在`, `${thing.en} ${String(id)} does not exist`));
+}
+
+/** The row if it exists and lies in the caller's scope (by its org path); otherwise not found, so what is outside is not shown. */
+export function scoped<R>(row: R | null, scope: AdminScope, pathOf: (row: R) => string, thing: Thing, id: unknown, input = 'id'): R {
+  if (!row || !inScope(scope, pathOf(row))) throw missing(thing, id, input);
+  return row;
+}
+
+/** A record's times as the API shows them. */
+export const stamps = (r: { createdAt: Date; updatedAt: Date }) => ({ createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
 
 /** One kind of thing that still uses a record, with how many there are. */
 export interface Use {
@@ -27,12 +51,12 @@ export interface Use {
   en: string;
 }
 
-/** 409 IN_USE naming every kind of thing that still uses the record; nothing when none does. */
-export function refuseInUse(field: string, thing: { zh: string; en: string }, uses: Use[]): void {
+/** A conflict IN_USE naming every kind of thing that still uses the record; nothing when none does. */
+export function refuseInUse(input: string, thing: Thing, uses: Use[]): void {
   const used = uses.filter((u) => u.count > 0);
   if (!used.length) return;
   throw conflict(
-    field,
+    input,
     text(
       `${thing.zh}仍在使用中，不能删除：${used.map((u) => `${u.zh} ${u.count} 个`).join('、')}`,
       `the ${thing.en} is in use and cannot be deleted: ${used.map((u) => `${u.count} ${u.en}`).join(', ')}`,
@@ -42,8 +66,8 @@ export function refuseInUse(field: string, thing: { zh: string; en: string }, us
   );
 }
 
-export function duplicate(field: string, zh: string, en: string, value: unknown): DomainError {
-  return conflict(field, text(`${zh} ${String(value)} 已存在`, `${en} ${String(value)} already exists`), 'DUPLICATE');
+export function duplicate(input: string, zh: string, en: string, value: unknown): DomainError {
+  return conflict(input, text(`${zh} ${String(value)} 已存在`, `${en} ${String(value)} already exists`), 'DUPLICATE');
 }
 
 /** A unique-key violation raised by the database (a concurrent write won the race). */
@@ -51,12 +75,17 @@ export function isUniqueViolation(e: unknown): boolean {
   return (e as { code?: string })?.code === 'P2002';
 }
 
-/** Runs a write; a unique-key violation it raises becomes a 409 naming `field`. */
-export async function uniquely<T>(write: () => Promise<T>, field: string, zh: string, en: string, value: unknown): Promise<T> {
+/** Runs a write; a unique-key violation it raises becomes `refusal` (a conflict). */
+export async function unlessTaken<T>(write: () => Promise<T>, refusal: () => DomainError): Promise<T> {
   try {
     return await write();
   } catch (e) {
-    if (isUniqueViolation(e)) throw duplicate(field, zh, en, value);
+    if (isUniqueViolation(e)) throw refusal();
     throw e;
   }
+}
+
+/** Runs a write; a unique-key violation it raises becomes a conflict DUPLICATE naming `input`. */
+export function uniquely<T>(write: () => Promise<T>, input: string, zh: string, en: string, value: unknown): Promise<T> {
+  return unlessTaken(write, () => duplicate(input, zh, en, value));
 }

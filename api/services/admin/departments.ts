@@ -4,9 +4,9 @@
  * ("dept:DC-CG:HANDLER").
  */
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
-import { invalid, notFound, text } from '../errors';
+import { invalid, text } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
-import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
+import { duplicate, paged, refuseInUse, scoped, stamps, uniquely, type Page, type PageQuery, type Thing } from './common';
 import { inScope, pathFilter, unknownReference, type AdminScope } from './scope';
 import { literal } from '../../http/like';
 
@@ -29,35 +29,31 @@ const deptSelect = {
   kind: true,
   name: true,
   nameEn: true,
+  orgUnit: { select: { id: true, code: true, name: true, level: true, path: true } },
   active: true,
   createdAt: true,
   updatedAt: true,
-  orgUnit: { select: { id: true, code: true, name: true, level: true, path: true } },
   _count: { select: { memberships: true } },
 } satisfies Prisma.DepartmentSelect;
 
 type DeptRow = Prisma.DepartmentGetPayload<{ select: typeof deptSelect }>;
 
-const view = (d: DeptRow): DepartmentView => ({
-  id: d.id,
-  code: d.code,
-  kind: d.kind,
-  name: d.name,
-  nameEn: d.nameEn,
-  orgUnit: { id: d.orgUnit.id, code: d.orgUnit.code, name: d.orgUnit.name, level: d.orgUnit.level },
-  active: d.active,
-  memberCount: d._count.memberships,
-  createdAt: d.createdAt.toISOString(),
-  updatedAt: d.updatedAt.toISOString(),
+// the selected columns are the view's (the unit without its path), its times as text
+const view = ({ orgUnit: { path: _path, ...orgUnit }, _count, createdAt, updatedAt, ...columns }: DeptRow): DepartmentView => ({
+  ...columns,
+  orgUnit,
+  memberCount: _count.memberships,
+  ...stamps({ createdAt, updatedAt }),
 });
+
+const DEPARTMENT: Thing = { zh: '部门', en: 'department' };
 
 /** Departments belong to district governments: `department:CG` rules resolve within the case's district. */
 const DEPARTMENT_LEVEL = 'DISTRICT';
 
 async function scopedDepartment(prisma: PrismaClient, scope: AdminScope, id: number) {
   const d = await prisma.department.findUnique({ where: { id }, select: { id: true, orgUnitId: true, kind: true, orgUnit: { select: { path: true } } } });
-  if (!d || !inScope(scope, d.orgUnit.path)) throw notFound('id', text(`部门 ${id} 不存在`, `department ${id} does not exist`));
-  return d;
+  return scoped(d, scope, (x) => x.orgUnit.path, DEPARTMENT, id);
 }
 
 export async function listDepartments(prisma: PrismaClient, scope: AdminScope, q: PageQuery & { orgUnitId?: number; kind?: string; q?: string }): Promise<Page<DepartmentView>> {
@@ -67,12 +63,7 @@ export async function listDepartments(prisma: PrismaClient, scope: AdminScope, q
     ...(q.kind ? { kind: q.kind } : {}),
     ...(q.q ? { OR: [{ name: { contains: literal(q.q) } }, { code: { startsWith: literal(q.q) } }] } : {}),
   };
-  return paged(
-    q,
-    { name: 'departments', keys: [{ field: 'code', dir: 'asc', kind: 'string' }] },
-    (after, take) => prisma.department.findMany({ where: { AND: [where, after] }, select: deptSelect, orderBy: { code: 'asc' }, take }),
-    view,
-  );
+  return paged(prisma.department, q, { name: 'departments', keys: [{ field: 'code', dir: 'asc', kind: 'string' }] }, where, deptSelect, view);
 }
 
 export async function getDepartment(prisma: PrismaClient, scope: AdminScope, id: number): Promise<DepartmentView> {
@@ -96,37 +87,40 @@ export async function createDepartment(prisma: PrismaClient, scope: AdminScope, 
   if (unit.level !== DEPARTMENT_LEVEL) throw invalid('orgUnitId', text('职能部门只能设在区县（流程按案件所在区县查找部门）', "departments belong to a district (processes find them in the case's district)"), 'LEVEL');
   if (await prisma.department.findUnique({ where: { code: input.code }, select: { id: true } })) throw duplicate('code', '部门编码', 'department code', input.code);
   await kindFree(prisma, input.orgUnitId, input.kind);
-  let id: number;
-  try {
-    id = await prisma.$transaction(async (tx) => {
-      const created = await tx.department.create({
-        data: { code: input.code, kind: input.kind, name: input.name, nameEn: input.nameEn ?? null, orgUnitId: input.orgUnitId, active: input.active ?? true },
-        select: { id: true },
-      });
-      const after = await departmentRecord(tx, created.id);
-      await recordAdminChange(tx, actor, { action: 'department.create', entity: 'department', entityId: created.id, orgPath: after.orgUnit.path, after });
-      return created.id;
-    });
-  } catch (e) {
-    if (isUniqueViolation(e)) throw duplicate('code', '部门编码或类别', 'department code or kind', input.code);
-    throw e;
-  }
+  const id = await uniquely(
+    () =>
+      prisma.$transaction(async (tx) => {
+        const created = await tx.department.create({
+          data: { code: input.code, kind: input.kind, name: input.name, nameEn: input.nameEn ?? null, orgUnitId: input.orgUnitId, active: input.active ?? true },
+          select: { id: true },
+        });
+        const after = await departmentRecord(tx, created.id);
+        await recordAdminChange(tx, actor, { action: 'department.create', entity: 'department', entityId: created.id, orgPath: after.orgUnit.path, after });
+        return created.id;
+      }),
+    'code',
+    '部门编码或类别',
+    'department code or kind',
+    input.code,
+  );
   return getDepartment(prisma, scope, id);
 }
 
 export async function updateDepartment(prisma: PrismaClient, scope: AdminScope, id: number, input: { kind?: string; name?: string; nameEn?: string | null; active?: boolean }, actor: AdminActor): Promise<DepartmentView> {
   const d = await scopedDepartment(prisma, scope, id);
   if (input.kind !== undefined && input.kind !== d.kind) await kindFree(prisma, d.orgUnitId, input.kind, id);
-  try {
-    await prisma.$transaction(async (tx) => {
-      const before = await departmentRecord(tx, id);
-      await tx.department.update({ where: { id }, data: input });
-      await recordAdminChange(tx, actor, { action: 'department.update', entity: 'department', entityId: id, orgPath: before.orgUnit.path, before, after: await departmentRecord(tx, id) });
-    });
-  } catch (e) {
-    if (isUniqueViolation(e)) throw duplicate('kind', '该单元下的部门类别', 'department kind at this unit', input.kind);
-    throw e;
-  }
+  await uniquely(
+    () =>
+      prisma.$transaction(async (tx) => {
+        const before = await departmentRecord(tx, id);
+        await tx.department.update({ where: { id }, data: input });
+        await recordAdminChange(tx, actor, { action: 'department.update', entity: 'department', entityId: id, orgPath: before.orgUnit.path, before, after: await departmentRecord(tx, id) });
+      }),
+    'kind',
+    '该单元下的部门类别',
+    'department kind at this unit',
+    input.kind,
+  );
   return getDepartment(prisma, scope, id);
 }
 
@@ -136,7 +130,7 @@ export async function deleteDepartment(prisma: PrismaClient, scope: AdminScope, 
     await tx.$queryRaw`SELECT id FROM departments WHERE id = ${id} FOR UPDATE`;
     const tasks = await tx.task.count({ where: { departmentId: id } });
     const members = await tx.membership.count({ where: { departmentId: id } });
-    refuseInUse('id', { zh: '部门', en: 'department' }, [
+    refuseInUse('id', DEPARTMENT, [
       { what: 'tasks', count: tasks, zh: '任务', en: 'tasks' },
       { what: 'members', count: members, zh: '人员任职', en: 'memberships' },
     ]);

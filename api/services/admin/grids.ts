@@ -5,12 +5,12 @@
  */
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { AreaGeometry } from '../../../core/geometry';
-import { DomainError, notFound, text } from '../errors';
-import { paged, type Page, type PageQuery } from './common';
+import { DomainError, text } from '../errors';
+import { paged, scoped, stamps, type Page, type PageQuery } from './common';
 import { geometryProblems, measure, type GeometryProblem } from './geometry';
 import { recordAdminChange, type AdminActor } from './audit';
 import { createUnitIn, deleteOrgUnit, unitRecord } from './org-units';
-import { inScope, pathFilter, type AdminScope } from './scope';
+import { pathFilter, type AdminScope } from './scope';
 import { literal } from '../../http/like';
 
 export interface GridView {
@@ -61,18 +61,14 @@ function view(g: GridRow, boundary?: unknown): GridView {
     areaSqm: g.areaSqm,
     households: g.households,
     workerCount: g._count.workers,
-    createdAt: g.createdAt.toISOString(),
-    updatedAt: g.updatedAt.toISOString(),
+    ...stamps(g),
     ...(boundary !== undefined ? { boundary: boundary as AreaGeometry } : {}),
   };
 }
 
-const gridNotFound = (id: number) => notFound('id', text(`网格 ${id} 不存在`, `grid ${id} does not exist`));
-
 async function scopedGrid(prisma: PrismaClient, scope: AdminScope, id: number) {
   const g = await prisma.grid.findUnique({ where: { id }, select: { id: true, orgUnitId: true, orgUnit: { select: { path: true } } } });
-  if (!g || !inScope(scope, g.orgUnit.path)) throw gridNotFound(id);
-  return g;
+  return scoped(g, scope, (x) => x.orgUnit.path, { zh: '网格', en: 'grid' }, id);
 }
 
 export async function listGrids(prisma: PrismaClient, scope: AdminScope, q: PageQuery & { villageId?: number; q?: string }): Promise<Page<GridView>> {
@@ -81,12 +77,7 @@ export async function listGrids(prisma: PrismaClient, scope: AdminScope, q: Page
       AND: [pathFilter(scope), q.villageId !== undefined ? { parentId: q.villageId } : {}, q.q ? { OR: [{ name: { contains: literal(q.q) } }, { code: { startsWith: literal(q.q) } }] } : {}],
     },
   };
-  return paged(
-    q,
-    { name: 'grids', keys: [{ field: 'orgUnit.code', dir: 'asc', kind: 'string' }] },
-    (after, take) => prisma.grid.findMany({ where: { AND: [where, after] }, select: gridSelect, orderBy: { orgUnit: { code: 'asc' } }, take }),
-    (g) => view(g),
-  );
+  return paged(prisma.grid, q, { name: 'grids', keys: [{ field: 'orgUnit.code', dir: 'asc', kind: 'string' }] }, where, gridSelect, (g: GridRow) => view(g));
 }
 
 export async function getGrid(prisma: PrismaClient, scope: AdminScope, id: number): Promise<GridView> {

@@ -6,9 +6,9 @@
  */
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { OrgLevel } from '../../../generated/prisma/enums';
-import { invalid, notFound, text } from '../errors';
+import { invalid, text } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
-import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
+import { duplicate, paged, refuseInUse, scoped, stamps, uniquely, type Page, type PageQuery, type Thing } from './common';
 import { codeProblem, levelBelow, nextCode } from './org-codes';
 import { inScope, orgUnitWhere, unknownReference, type AdminScope } from './scope';
 import { literal } from '../../http/like';
@@ -45,27 +45,15 @@ const unitSelect = {
 
 type UnitRow = Prisma.OrgUnitGetPayload<{ select: typeof unitSelect }>;
 
-const view = (u: UnitRow): OrgUnitView => ({
-  id: u.id,
-  code: u.code,
-  name: u.name,
-  nameEn: u.nameEn,
-  level: u.level,
-  parentId: u.parentId,
-  path: u.path,
-  casePrefix: u.casePrefix,
-  childCount: u._count.children,
-  createdAt: u.createdAt.toISOString(),
-  updatedAt: u.updatedAt.toISOString(),
-});
+// the selected columns are the view's, its times as text
+const view = ({ _count, createdAt, updatedAt, ...columns }: UnitRow): OrgUnitView => ({ ...columns, childCount: _count.children, ...stamps({ createdAt, updatedAt }) });
 
-const unitNotFound = (id: number, field = 'id') => notFound(field, text(`组织单元 ${id} 不存在`, `org unit ${id} does not exist`));
+const ORG_UNIT: Thing = { zh: '组织单元', en: 'org unit' };
 
 /** The unit, if it exists and lies in the scope (otherwise 404: what is outside is not shown). */
 export async function scopedUnit(db: Db, scope: AdminScope, id: number, field = 'id') {
   const u = await db.orgUnit.findUnique({ where: { id }, select: { id: true, code: true, level: true, path: true, parentId: true, name: true } });
-  if (!u || !inScope(scope, u.path)) throw unitNotFound(id, field);
-  return u;
+  return scoped(u, scope, (x) => x.path, ORG_UNIT, id, field);
 }
 
 export interface OrgUnitQuery extends PageQuery {
@@ -84,12 +72,7 @@ export async function listOrgUnits(prisma: PrismaClient, scope: AdminScope, q: O
     ],
   };
   // a code extends its parent's, so code order walks the tree parent first
-  return paged(
-    q,
-    { name: 'org-units', keys: [{ field: 'code', dir: 'asc', kind: 'string' }] },
-    (after, take) => prisma.orgUnit.findMany({ where: { AND: [where, after] }, select: unitSelect, orderBy: { code: 'asc' }, take }),
-    view,
-  );
+  return paged(prisma.orgUnit, q, { name: 'org-units', keys: [{ field: 'code', dir: 'asc', kind: 'string' }] }, where, unitSelect, view);
 }
 
 export async function getOrgUnit(prisma: PrismaClient, scope: AdminScope, id: number): Promise<OrgUnitView> {
@@ -138,16 +121,17 @@ export async function createUnitIn(tx: Prisma.TransactionClient, scope: AdminSco
   if (problem) throw invalid(fields.code, text(problem[0], problem[1]), 'CODE');
   if (await tx.orgUnit.findUnique({ where: { code }, select: { id: true } })) throw duplicate(fields.code, '组织单元编码', 'org unit code', code);
   await checkCasePrefix(tx, level, input.casePrefix);
-  let created;
-  try {
-    created = await tx.orgUnit.create({
-      data: { code, name: typeof input.name === 'function' ? input.name(code) : input.name, nameEn: input.nameEn ?? null, level, parentId: parent.id, casePrefix: input.casePrefix ?? null, path: '' },
-      select: { id: true },
-    });
-  } catch (e) {
-    if (isUniqueViolation(e)) throw duplicate(fields.code, '组织单元编码', 'org unit code', code);
-    throw e;
-  }
+  const created = await uniquely(
+    () =>
+      tx.orgUnit.create({
+        data: { code, name: typeof input.name === 'function' ? input.name(code) : input.name, nameEn: input.nameEn ?? null, level, parentId: parent.id, casePrefix: input.casePrefix ?? null, path: '' },
+        select: { id: true },
+      }),
+    fields.code,
+    '组织单元编码',
+    'org unit code',
+    code,
+  );
   const path = `${parent.path}${created.id}/`;
   await tx.orgUnit.update({ where: { id: created.id }, data: { path } });
   return { id: created.id, code, path, level };
@@ -211,7 +195,7 @@ export async function deleteOrgUnit(prisma: PrismaClient, scope: AdminScope, id:
   await prisma.$transaction(async (tx) => {
     // lock the row so nothing is attached to it between the check and the delete
     await tx.$queryRaw`SELECT id FROM org_units WHERE id = ${id} FOR UPDATE`;
-    refuseInUse(field, { zh: '组织单元', en: 'org unit' }, await unitUses(tx, id));
+    refuseInUse(field, ORG_UNIT, await unitUses(tx, id));
     const before = await unitRecord(tx, id);
     await tx.orgUnit.delete({ where: { id } });
     await recordAdminChange(tx, actor, opts.grid ? { action: 'grid.delete', entity: 'grid', entityId: opts.grid, orgPath: u.path, before } : { action: 'org-unit.delete', entity: 'org-unit', entityId: id, orgPath: u.path, before });

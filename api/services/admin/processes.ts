@@ -11,7 +11,7 @@ import { FINAL_STATUSES } from '../../../process/model';
 import { ifMatchHolds, ifNoneMatchHolds, strongTag, type Preconditions } from '../../http/conditional';
 import { invalid, notFound, stale, text } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
-import { duplicate, paged, refuseInUse, uniquely, type Page, type PageQuery } from './common';
+import { duplicate, missing as missingRecord, paged, refuseInUse, uniquely, type Page, type PageQuery } from './common';
 import { literal } from '../../http/like';
 
 export interface ProcessDefinitionView {
@@ -125,7 +125,7 @@ async function around(prisma: PrismaClient, rows: { id: number; key: string }[])
   return { drafts: new Set(drafts.map((r) => r.id)), categories: byKey };
 }
 
-const missing = (key: string) => notFound('key', text(`流程 ${key} 不存在`, `process ${key} does not exist`));
+const missing = (key: string) => missingRecord({ zh: '流程', en: 'process' }, key, 'key');
 
 async function definitionId(prisma: PrismaClient, key: string): Promise<number> {
   const row = await prisma.processDefinition.findUnique({ where: { key }, select: { id: true } });
@@ -136,10 +136,12 @@ async function definitionId(prisma: PrismaClient, key: string): Promise<number> 
 export async function listProcesses(prisma: PrismaClient, q: PageQuery & { q?: string }): Promise<Page<ProcessDefinitionView>> {
   const where = q.q ? { OR: [{ key: { contains: literal(q.q) } }, { name: { contains: literal(q.q) } }] } : {};
   const page = await paged(
+    prisma.processDefinition,
     q,
     { name: 'processes', keys: [{ field: 'key', dir: 'asc', kind: 'string' }] },
-    (after, take) => prisma.processDefinition.findMany({ where: { AND: [where, after] }, select: definitionSelect, orderBy: { key: 'asc' }, take }),
-    (r) => r,
+    where,
+    definitionSelect,
+    (r: DefinitionRow) => r,
   );
   const extra = await around(prisma, page.items);
   return { ...page, items: page.items.map((r) => view(r, extra)) };
@@ -354,12 +356,7 @@ async function versionViews(prisma: PrismaClient, key: string, definitionId: num
 
 export async function listVersions(prisma: PrismaClient, key: string, q: PageQuery): Promise<Page<ProcessVersionView>> {
   const id = await definitionId(prisma, key);
-  const page = await paged(
-    q,
-    { name: 'versions', keys: [{ field: 'version', dir: 'desc', kind: 'int' }] },
-    (after, take) => prisma.processVersion.findMany({ where: { AND: [{ definitionId: id }, after] }, select: versionSelect, orderBy: { version: 'desc' }, take }),
-    (v) => v,
-  );
+  const page = await paged(prisma.processVersion, q, { name: 'versions', keys: [{ field: 'version', dir: 'desc', kind: 'int' }] }, { definitionId: id }, versionSelect, (v: VersionRow) => v);
   return { ...page, items: await versionViews(prisma, key, id, page.items) };
 }
 

@@ -10,7 +10,7 @@ import type { Role } from '../../../generated/prisma/enums';
 import { hashPassword } from '../../../platform/auth/password';
 import { conflict, inputIn, invalid, notFound, refused, text, WHOLE_INPUT } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
-import { duplicate, isUniqueViolation, paged, refuseInUse, type Page, type PageQuery } from './common';
+import { duplicate, missing, paged, refuseInUse, stamps, uniquely, unlessTaken, type Page, type PageQuery } from './common';
 import { inScope, unknownReference, type AdminScope } from './scope';
 import { literal } from '../../http/like';
 
@@ -80,8 +80,7 @@ const view = (u: UserRow): UserView => ({
   active: u.active,
   memberships: u.memberships,
   grids: u.grids.map((g) => ({ gridId: g.gridId, orgUnitId: g.grid.orgUnit.id, code: g.grid.orgUnit.code, name: g.grid.orgUnit.name, isLeader: g.isLeader, since: g.since.toISOString() })),
-  createdAt: u.createdAt.toISOString(),
-  updatedAt: u.updatedAt.toISOString(),
+  ...stamps(u),
 });
 
 /** Users with a membership or grid in the scope (and, for a city administrator, users with neither). */
@@ -95,10 +94,8 @@ export function userWhere(scope: AdminScope): Prisma.UserWhereInput {
   return or.length ? { OR: or } : { id: { in: [] } };
 }
 
-const userNotFound = (id: number) => notFound('id', text(`用户 ${id} 不存在`, `user ${id} does not exist`));
-
 async function visibleUser(db: PrismaClient | Tx, scope: AdminScope, id: number): Promise<void> {
-  if (!(await db.user.findFirst({ where: { AND: [{ id }, userWhere(scope)] }, select: { id: true } }))) throw userNotFound(id);
+  if (!(await db.user.findFirst({ where: { AND: [{ id }, userWhere(scope)] }, select: { id: true } }))) throw missing({ zh: '用户', en: 'user' }, id);
 }
 
 /** Visible, and every membership and grid of the user lies in the scope (so the account is the caller's to change). */
@@ -133,12 +130,7 @@ export async function listUsers(prisma: PrismaClient, scope: AdminScope, q: User
       q.active !== undefined ? { active: q.active } : {},
     ],
   };
-  return paged(
-    q,
-    { name: 'users', keys: [{ field: 'username', dir: 'asc', kind: 'string' }] },
-    (after, take) => prisma.user.findMany({ where: { AND: [where, after] }, select: userSelect, orderBy: { username: 'asc' }, take }),
-    view,
-  );
+  return paged(prisma.user, q, { name: 'users', keys: [{ field: 'username', dir: 'asc', kind: 'string' }] }, where, userSelect, view);
 }
 
 export async function getUser(prisma: PrismaClient, scope: AdminScope, id: number): Promise<UserView> {
@@ -164,15 +156,9 @@ async function addMembership(tx: Tx, scope: AdminScope, userId: number, m: Membe
   } else {
     throw invalid(at, text('须指定组织单元或部门', 'give an org unit or a department'), 'ROLE');
   }
-  if (await tx.membership.findUnique({ where: { userId_role_scope: { userId, role: data.role, scope: data.scope } }, select: { id: true } })) {
-    throw conflict(at, text('该用户已有这一任职', 'the user already holds this role there'), 'DUPLICATE');
-  }
-  try {
-    return (await tx.membership.create({ data, select: { id: true } })).id;
-  } catch (e) {
-    if (isUniqueViolation(e)) throw conflict(at, text('该用户已有这一任职', 'the user already holds this role there'), 'DUPLICATE');
-    throw e;
-  }
+  const held = () => conflict(at, text('该用户已有这一任职', 'the user already holds this role there'), 'DUPLICATE');
+  if (await tx.membership.findUnique({ where: { userId_role_scope: { userId, role: data.role, scope: data.scope } }, select: { id: true } })) throw held();
+  return (await unlessTaken(() => tx.membership.create({ data, select: { id: true } }), held)).id;
 }
 
 /** Assigns a grid (or changes the leader flag) and gives the GRID_WORKER role at its unit. */
@@ -247,16 +233,17 @@ export async function createUser(prisma: PrismaClient, scope: AdminScope, input:
   if (await prisma.user.findUnique({ where: { username: input.username }, select: { id: true } })) throw duplicate('username', '用户名', 'username', input.username);
   const passwordHash = await hashPassword(input.password);
   const id = await prisma.$transaction(async (tx) => {
-    let userId: number;
-    try {
-      ({ id: userId } = await tx.user.create({
-        data: { username: input.username, displayName: input.displayName, passwordHash, phone: input.phone ?? null, locale: input.locale ?? 'zh-CN', active: input.active ?? true },
-        select: { id: true },
-      }));
-    } catch (e) {
-      if (isUniqueViolation(e)) throw duplicate('username', '用户名', 'username', input.username);
-      throw e;
-    }
+    const { id: userId } = await uniquely(
+      () =>
+        tx.user.create({
+          data: { username: input.username, displayName: input.displayName, passwordHash, phone: input.phone ?? null, locale: input.locale ?? 'zh-CN', active: input.active ?? true },
+          select: { id: true },
+        }),
+      'username',
+      '用户名',
+      'username',
+      input.username,
+    );
     for (const [i, m] of (input.memberships ?? []).entries()) await addMembership(tx, scope, userId, m, `memberships.${i}`);
     for (const [i, g] of (input.grids ?? []).entries()) await assignGrid(tx, scope, userId, g, `grids.${i}.gridId`);
     const after = await userRecord(tx, userId, scope);
