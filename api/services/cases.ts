@@ -233,12 +233,7 @@ export async function getCase(deps: ApiDeps, caller: Caller, id: string) {
     processVersion: c.processVersion ? { id: c.processVersion.id, key: c.processVersion.definition.key, name: c.processVersion.definition.name, version: c.processVersion.version } : null,
     activeTasks: c.tasks.map((t) => ({
       id: apiId(t.id),
-      elementId: t.elementId,
-      name: t.name,
-      state: t.state,
-      tier: t.tier,
-      unit: t.orgUnit,
-      department: t.department,
+      ...taskHeading(t),
       assignee: t.assignee ? { id: t.assignee.id, name: t.assignee.displayName } : null,
       dueAt: t.dueAt?.toISOString() ?? null,
       overdue: t.dueAt !== null && t.dueAt < now,
@@ -253,6 +248,11 @@ export async function getCase(deps: ApiDeps, caller: Caller, id: string) {
     }).length,
     actions: caseActions(caller, c),
   };
+}
+
+/** What every view of a task shows after its id (a case's active tasks, the inbox's tasks): its step, state and where it lies. */
+export function taskHeading<T extends { elementId: string; name: string; state: unknown; tier: unknown; orgUnit: unknown; department: unknown }>(t: T) {
+  return { elementId: t.elementId, name: t.name, state: t.state, tier: t.tier, unit: t.orgUnit, department: t.department };
 }
 
 export type CaseAction = 'urge' | 'supervise' | 'withdraw' | 'rate';

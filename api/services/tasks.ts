@@ -27,7 +27,7 @@ import { conflict, invalid, notFound, refused, text } from './errors';
 import { apiId, internalId } from '../http/ids';
 import { literal } from '../http/like';
 import { placeForCase } from './locate';
-import { caseSummary, caseSummarySelect } from './cases';
+import { caseSummary, caseSummarySelect, taskHeading } from './cases';
 import { sortedPage, sortOf, type IndexWalk, type SortTable } from './lists';
 import { modelOf, userTaskOf } from './models';
 import { workingTimesLeft, type WorkingTimeLeft } from './task-limits';
@@ -188,12 +188,7 @@ async function taskView(
   return {
     id: apiId(t.id),
     caseId: t.caseId,
-    elementId: t.elementId,
-    name: t.name,
-    state: t.state,
-    tier: t.tier,
-    unit: t.orgUnit,
-    department: t.department,
+    ...taskHeading(t),
     candidateRule: t.candidateRule,
     // to whom the task is offered, named (the caller's own keys: GET /api/auth/me, principals)
     candidates: ((t.candidates as string[] | null) ?? []).map((key) => names.get(key) ?? { key, kind: 'unknown' as const, role: null, name: key }),
