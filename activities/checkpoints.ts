@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../generated/prisma/client';
 import { writeCheckpoints } from '../domain/audit-checkpoints';
 import type { AuditKey } from '../platform/audit-keys';
-import type { CheckpointActivities } from '../workflows/audit';
+import type { CheckpointActivities } from '../workflows/audit-api';
 
 export interface CheckpointDeps {
   prisma: PrismaClient;
@@ -21,4 +21,4 @@ export function createCheckpointActivities({ prisma, auditKey }: CheckpointDeps)
   };
 }
 
-export type { CheckpointActivities } from '../workflows/audit';
+export type { CheckpointActivities } from '../workflows/audit-api';

@@ -2,7 +2,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { PrismaClient } from '../generated/prisma/client';
 import { Role } from '../generated/prisma/enums';
-import type { NoticeActivities } from '../workflows/notice';
+import type { NoticeActivities } from '../workflows/notice-api';
 
 export interface NoticeDeps {
   prisma: PrismaClient;
@@ -55,4 +55,4 @@ export function createNoticeActivities({ prisma }: NoticeDeps): NoticeActivities
   };
 }
 
-export type { NoticeActivities } from '../workflows/notice';
+export type { NoticeActivities } from '../workflows/notice-api';

@@ -17,7 +17,7 @@ export const CONSOLE_DIR = path.join(__dirname, 'dist');
 const STAMP = path.join(CONSOLE_DIR, '.build-hash');
 
 /** Everything the bundle is made from: the console, the contracts, the shared process core, the locked packages. */
-const INPUTS = ['designer/src', 'designer/index.html', 'designer/vite.config.ts', 'designer/tsconfig.json', 'designer/build.ts', 'schema', 'api/openapi.ts', 'process', 'processes', 'package-lock.json'];
+const INPUTS = ['designer/src', 'designer/index.html', 'designer/vite.config.ts', 'designer/tsconfig.json', 'designer/build.ts', 'schema', 'api/openapi.ts', 'process', 'diagrams', 'package-lock.json'];
 
 export function inputsHash(): string {
   return hashInputs(ROOT, INPUTS);

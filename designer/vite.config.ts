@@ -8,7 +8,7 @@ export default defineConfig({
   base: '/',
   plugins: [vue()],
   resolve: {
-    alias: { '@schema': path.resolve(__dirname, '..', 'schema'), '@process': path.resolve(__dirname, '..', 'process'), '@processes': path.resolve(__dirname, '..', 'processes') },
+    alias: { '@schema': path.resolve(__dirname, '..', 'schema'), '@process': path.resolve(__dirname, '..', 'process'), '@diagrams': path.resolve(__dirname, '..', 'diagrams') },
   },
   server: { proxy: { '/api': 'http://localhost:3000' } },
   build: {

@@ -1,5 +1,5 @@
 /**
- * The reference processes (processes/<key>.bpmn) deployed as the first versions of their
+ * The reference processes (diagrams/<key>.bpmn) deployed as the first versions of their
  * definitions. A definition that already has versions is left alone unless the file changed
  * and no administrator has deployed since (the newest version is still one the seed wrote).
  */
@@ -10,7 +10,7 @@ import { deployProcess } from '../api/services/admin/deploy';
 import { PROCESS_KEYS } from './catalog';
 import type { SeedCount } from './index';
 
-export const PROCESSES_DIR = path.resolve(__dirname, '..', 'processes');
+export const PROCESSES_DIR = path.resolve(__dirname, '..', 'diagrams');
 
 export function referenceProcessXml(key: string): string {
   return fs.readFileSync(path.join(PROCESSES_DIR, `${key}.bpmn`), 'utf8');

@@ -3,19 +3,7 @@
  * one signed checkpoint per district of the chain heads that moved since the last one.
  */
 import { proxyActivities } from '@temporalio/workflow';
-
-/** One district's checkpoint as written. */
-export interface WrittenCheckpoint {
-  district: string;
-  number: number;
-  caseCount: number;
-}
-
-/** The activity this workflow calls (activities/checkpoints.ts implements it). */
-export interface CheckpointActivities {
-  /** One signed checkpoint per district as of `at` (the workflow's start); a retry with the same `at` writes nothing twice. */
-  writeAuditCheckpoints(input: { at: string }): Promise<WrittenCheckpoint[]>;
-}
+import type { CheckpointActivities, WrittenCheckpoint } from './audit-api';
 
 const { writeAuditCheckpoints } = proxyActivities<CheckpointActivities>({
   startToCloseTimeout: '10 minutes',

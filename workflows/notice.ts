@@ -4,30 +4,9 @@
  * each outbox row is written idempotently, so a crash or retry never loses or doubles a message.
  */
 import { proxyActivities } from '@temporalio/workflow';
+import type { BroadcastNoticeInput, BroadcastNoticeResult, NoticeActivities } from './notice-api';
 
-export interface BroadcastNoticeInput {
-  /** Stable id of the notice; outbox rows are deduplicated on it. */
-  noticeId: string;
-  orgUnitId: number;
-  roles?: string[];
-  title: string;
-  body: string;
-  sentBy: { userId: number | null; name: string };
-}
-
-export interface BroadcastNoticeResult {
-  noticeId: string;
-  recipients: number;
-  written: number;
-}
-
-/** The activities this workflow calls (activities/notice.ts implements them). */
-export interface NoticeActivities {
-  /** Active users holding a membership anywhere in the subtree (and its departments), sorted by id. */
-  resolveNoticeRecipients(input: { orgUnitId: number; roles: string[] }): Promise<number[]>;
-  /** Writes one PENDING in-app notification per user; a retry writes nothing twice. Returns rows created. */
-  writeNoticeOutbox(input: { noticeId: string; orgUnitId: number; userIds: number[]; title: string; body: string; sentBy: { userId: number | null; name: string } }): Promise<number>;
-}
+export type { BroadcastNoticeInput, BroadcastNoticeResult, NoticeActivities } from './notice-api';
 
 const { resolveNoticeRecipients, writeNoticeOutbox } = proxyActivities<NoticeActivities>({
   startToCloseTimeout: '30 seconds',

@@ -2,7 +2,7 @@
  * Timers: 10 k cases whose deadlines fall in the same minute; lateness of the escalation.
  *
  * The cases run the bench process bench/processes/timer-escalation.bpmn (the first leg of 应急处置,
- * processes/emergency.bpmn): Task_Respond with `grid:deadline="category"`, a boundary timer
+ * diagrams/emergency.bpmn): Task_Respond with `grid:deadline="category"`, a boundary timer
  * relative to that deadline, and the escalateTier service task that moves the case one tier up,
  * where Task_Respond opens again. At the deadline the product path is exactly the emergency one:
  * the task's overdue timer (overdue + automatic 督办 rows) and the boundary timer fire, the case

@@ -4,7 +4,7 @@
  */
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TemporalHandle } from '../../platform/temporal/client';
-import type { BroadcastNoticeResult } from '../../workflows/notice';
+import type { BroadcastNoticeResult } from '../../workflows/notice-api';
 import { uniqueSuffix } from '../support/env';
 import { startSuiteWorker, type SuiteWorker } from '../support/worker';
 

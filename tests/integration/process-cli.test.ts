@@ -31,7 +31,7 @@ function compileCommand(file: string): Promise<Run> {
 
 describe('npm run -s cli -- process compile <file>', () => {
   it('given a reference process, then it exits 0 and stdout is the process model as JSON', async () => {
-    const run = await compileCommand(path.join('processes', 'standard-closed-loop.bpmn'));
+    const run = await compileCommand(path.join('diagrams', 'standard-closed-loop.bpmn'));
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({ code: 0, stderr: '' });
     const model = JSON.parse(run.stdout);
     expect(model).toMatchObject({ format: 1, id: 'standard-closed-loop', name: '标准闭环', start: 'StartEvent_Reported' });

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PrismaClient } from '../../generated/prisma/client';
 import type { TemporalHandle } from '../../platform/temporal/client';
-import type { BroadcastNoticeResult } from '../../workflows/notice';
+import type { BroadcastNoticeResult } from '../../workflows/notice-api';
 import { parseAuditKey } from '../../platform/audit-keys';
 import { auditScheduleId } from '../../platform/temporal/schedules';
 import { connectServices, uniqueSuffix } from '../support/env';

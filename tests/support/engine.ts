@@ -23,7 +23,7 @@ const models = new Map<string, Promise<ProcessModel>>();
 export function referenceModel(file: string): Promise<ProcessModel> {
   let model = models.get(file);
   if (!model) {
-    model = compileBpmn(fs.readFileSync(path.resolve(__dirname, '../../processes', file), 'utf8')).then((r) => {
+    model = compileBpmn(fs.readFileSync(path.resolve(__dirname, '../../diagrams', file), 'utf8')).then((r) => {
       if (!r.ok) throw new Error(`${file}: ${JSON.stringify(r.errors)}`);
       return r.model;
     });

@@ -26,7 +26,7 @@ const wangfang: Actor = { userId: 10, name: '王芳' };
 const zhao: Actor = { userId: 14, name: '赵强' };
 
 async function model(file: string): Promise<ProcessModel> {
-  const r = await compileBpmn(fs.readFileSync(path.resolve(__dirname, '../../processes', file), 'utf8'));
+  const r = await compileBpmn(fs.readFileSync(path.resolve(__dirname, '../../diagrams', file), 'utf8'));
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.model;
 }

@@ -19,7 +19,7 @@ import { clockDurationMs, parseCalendar, parseCycle, parseReminders, parseTimer 
 import modelSchema from '../../schema/process-model.schema.json';
 
 const MIWG_DIR = path.resolve(__dirname, '../fixtures/bpmn/miwg');
-const PROCESSES_DIR = path.resolve(__dirname, '../../processes');
+const PROCESSES_DIR = path.resolve(__dirname, '../../diagrams');
 
 // ---------------------------------------------------------------------------------------------
 // helpers
@@ -189,7 +189,7 @@ describe('MIWG test-suite diagrams (third-party BPMN, not written for GridCase)'
   });
 });
 
-describe('reference processes (processes/*.bpmn)', () => {
+describe('reference processes (diagrams/*.bpmn)', () => {
   const files = fs.readdirSync(PROCESSES_DIR).filter((f) => f.endsWith('.bpmn'));
 
   it('given the processes folder, then it holds the reference processes', () => {

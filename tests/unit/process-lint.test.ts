@@ -19,7 +19,7 @@ import gridcase from '../../process/lint-plugin';
 import { compiledFor } from '../../process/lint-plugin/cache';
 
 const root = path.resolve(__dirname, '../..');
-const PROCESSES_DIR = path.join(root, 'processes');
+const PROCESSES_DIR = path.join(root, 'diagrams');
 const FIXTURES_DIR = path.join(root, 'tests', 'fixtures', 'bpmn');
 const MIWG_DIR = path.join(FIXTURES_DIR, 'miwg');
 

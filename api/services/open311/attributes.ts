@@ -2,7 +2,7 @@
  * The attributes (extra form fields) of an Open311 service, and the check of submitted values.
  *
  * Why a small fixed set per process rather than the process model's forms: the `grid:form` JSON
- * Schemas in processes/*.bpmn describe what *handlers* record on their tasks (处置反馈, 现场照片,
+ * Schemas in diagrams/*.bpmn describe what *handlers* record on their tasks (处置反馈, 现场照片,
  * 第几次调解 …), not what a citizen can tell at report time, so deriving citizen questions from
  * them would ask the public to fill in the handler's feedback. What a report can usefully add
  * depends on the kind of matter, which is what the category's process stands for, so each

@@ -1,5 +1,5 @@
-/** The reference processes (processes/*.bpmn, bundled), to start a new process from, and a blank one. */
-const files = import.meta.glob('../../../processes/*.bpmn', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+/** The reference processes (diagrams/*.bpmn, bundled), to start a new process from, and a blank one. */
+const files = import.meta.glob('../../../diagrams/*.bpmn', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
 const NAMES: Record<string, { zh: string; en: string }> = {
   'standard-closed-loop': { zh: '标准闭环', en: 'Standard closed loop' },
