@@ -1,13 +1,9 @@
 /** Builds the express app (never listens: the entry points do, tests drive it with supertest). */
 import express from 'express';
 import path from 'node:path';
-import type { PrismaClient } from '../generated/prisma/client';
-import type { AuditPublicKey } from '../platform/audit-keys';
-import { FsAttachmentStore, type AttachmentStore } from '../platform/storage/attachments';
-import type { TemporalHandle } from '../platform/temporal/client';
+import { FsAttachmentStore } from '../platform/storage/attachments';
 import { tokenKeys } from './auth/tokens';
 import { utf8Body } from './http/body';
-import type { ApiDeps } from './deps';
 import { healthHandler } from './health';
 import { openapiDocument } from './openapi';
 import { errorHandler, notFound } from './problem';
@@ -19,38 +15,12 @@ import { caseRoutes } from './routes/cases';
 import { caseSearchRoutes } from './routes/case-search';
 import { DEFAULT_CASE_SEARCH_LIMIT } from './services/case-search';
 import { taskRoutes } from './routes/tasks';
-import { DEFAULT_SIGN_IN_POLICY, type SignInPolicy } from './services/sign-in';
+import { DEFAULT_SIGN_IN_POLICY, type ApiDeps, type AppDeps } from './deps';
 import { eventRoutes } from './routes/events';
 import { notificationRoutes } from './routes/notifications';
 import { consoleRoutes } from './console';
 
-export interface AppDeps {
-  prisma: PrismaClient;
-  temporal: TemporalHandle;
-  version: string;
-  /** task queue of the case worker (default gridcase-cases) */
-  taskQueue?: string;
-  /** HS256 key of bearer tokens; without one a random key for this process */
-  jwtSecret?: string;
-  tokenTtl?: number;
-  attachments?: AttachmentStore;
-  /** directory of the default attachment store (default .data/attachments) */
-  attachmentDir?: string;
-  attachmentMaxBytes?: number;
-  open311RateLimit?: number;
-  /** how often the inbox event stream looks for changes, ms (default 500) */
-  eventIntervalMs?: number;
-  /** how often the event stream re-reads its caller's account, roles and scope, ms (default 5000) */
-  eventRecheckMs?: number;
-  /** sign-in throttling and locks, over the defaults (api/services/sign-in.ts) */
-  signIn?: Partial<SignInPolicy>;
-  /** the built web console (designer/dist) served at /; without it only the API answers */
-  consoleDir?: string;
-  /** the audit checkpoint key (GRIDCASE_AUDIT_KEY): verification checks checkpoint signatures with it; without it they are reported unchecked */
-  auditKey?: AuditPublicKey;
-  /** most cases one export or bulk verification of the case search may hold (default 5000) */
-  caseSearchLimit?: number;
-}
+export type { AppDeps } from './deps';
 
 /** JSON bodies larger than this are refused with 413 (uploads go through multipart, limited per file). */
 export const JSON_BODY_LIMIT = '256kb';

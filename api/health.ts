@@ -1,7 +1,7 @@
 /** GET /health: 200 only when both Temporal and the database answer, 503 otherwise. */
 import type { RequestHandler } from 'express';
 import { callWithin } from '../platform/temporal/probe';
-import type { AppDeps } from './app';
+import type { AppDeps } from './deps';
 import { localeOf, t } from './i18n';
 import { sendProblem } from './problem';
 

@@ -17,7 +17,7 @@
  */
 import crypto from 'node:crypto';
 import type { Prisma } from '../generated/prisma/client';
-import type { SeedCount } from './index';
+import type { SeedCount } from './report';
 
 export interface DemoApiClient {
   name: string;

@@ -29,34 +29,11 @@ import { seedProcesses } from './processes';
 import { buildDemoCity, flattenUnits } from './geo';
 import type { DemoUnit, OrgLevel } from './geo';
 import { DEMO_PASSWORD, demoUsers } from './users';
+import type { SeedCount, SeedReport } from './report';
 
 type Tx = Prisma.TransactionClient;
 
-export interface SeedCount {
-  created: number;
-  updated: number;
-  /** rows of this kind the seed describes */
-  total: number;
-}
-
-export interface SeedReport {
-  orgUnits: SeedCount;
-  grids: SeedCount;
-  departments: SeedCount;
-  categories: SeedCount;
-  timeLimits: SeedCount;
-  users: SeedCount;
-  memberships: SeedCount;
-  gridAssignments: SeedCount;
-  calendarDays: SeedCount;
-  /** demo Open311 clients (seed/api-clients.ts) */
-  apiClients: SeedCount;
-  /** calendar years written, and which of them are provisional (generated) */
-  calendarYears: { year: number; provisional: boolean }[];
-  /** reference processes deployed (version 1 on a fresh database; nothing when unchanged) */
-  processes: SeedCount;
-  durationMs: number;
-}
+export type { SeedCount, SeedReport } from './report';
 
 export interface SeedOptions {
   /** calendar years to write (default: 2026, 2027, and last, this and next year) */

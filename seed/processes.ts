@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { PrismaClient } from '../generated/prisma/client';
 import { deployProcess } from '../api/services/admin/deploy';
 import { PROCESS_KEYS } from './catalog';
-import type { SeedCount } from './index';
+import type { SeedCount } from './report';
 
 export const PROCESSES_DIR = path.resolve(__dirname, '..', 'diagrams');
 

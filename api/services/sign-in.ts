@@ -20,40 +20,13 @@
 import type { Prisma } from '../../generated/prisma/client';
 import { verifyPassword } from '../../platform/auth/password';
 import type { Caller } from '../auth/caller';
-import type { ApiDeps } from '../deps';
+import type { ApiDeps, SignInPolicy } from '../deps';
+
+export { DEFAULT_SIGN_IN_POLICY, type SignInPolicy } from '../deps';
 import { CALLER_ADDRESS, type DomainError, text, throttled, unauthenticated } from './errors';
 import { actorOf } from './admin/audit';
 import type { AdminScope } from './admin/scope';
 import { recordUserEvent } from './admin/users';
-
-export interface SignInPolicy {
-  /** how far back failures count */
-  windowMs: number;
-  /** failures in a row of one account before it has to wait */
-  accountFreeFailures: number;
-  /** failures from one address within the window before it has to wait */
-  addressFreeFailures: number;
-  /** the first wait; each further failure doubles it (0: no waits) */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** failures of one account within the window that lock it … */
-  lockAfter: number;
-  /** … for this long */
-  lockMs: number;
-  /** attempts of one account being checked at the same moment */
-  maxInFlight: number;
-}
-
-export const DEFAULT_SIGN_IN_POLICY: Readonly<SignInPolicy> = Object.freeze({
-  windowMs: 15 * 60_000,
-  accountFreeFailures: 3,
-  addressFreeFailures: 20,
-  baseDelayMs: 1000,
-  maxDelayMs: 60_000,
-  lockAfter: 10,
-  lockMs: 15 * 60_000,
-  maxInFlight: 5,
-});
 
 /** Spent on unknown usernames too, so timing does not tell which usernames exist. */
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
