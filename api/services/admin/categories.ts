@@ -10,7 +10,7 @@ import { durationMs } from '../../../process/business-time';
 import { TIER_ORDER } from '../../../process/model';
 import { invalid, text } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
-import { duplicate, missing, paged, refuseInUse, stamps, uniquely, type ListOrder, type Page, type PageQuery, type Thing } from './common';
+import { deleteUnused, duplicate, missing, paged, stamps, TIMES, TREE_NODE, uniquely, type ListOrder, type Page, type PageQuery, type Thing } from './common';
 import { literal } from '../../http/like';
 
 type Tx = Prisma.TransactionClient;
@@ -40,18 +40,12 @@ export interface CategoryView {
 
 
 const categorySelect = {
-  id: true,
-  code: true,
-  name: true,
-  nameEn: true,
-  level: true,
-  parentId: true,
+  ...TREE_NODE,
   processKey: true,
   departmentKind: true,
   sortOrder: true,
   active: true,
-  createdAt: true,
-  updatedAt: true,
+  ...TIMES,
   timeLimits: { select: { tier: true, duration: true, calendar: true } },
   _count: { select: { children: true } },
 } satisfies Prisma.CategorySelect;
@@ -228,17 +222,16 @@ export async function updateCategory(prisma: PrismaClient, id: number, input: Ca
 }
 
 export async function deleteCategory(prisma: PrismaClient, id: number, actor: AdminActor): Promise<void> {
-  await prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM categories WHERE id = ${id} FOR UPDATE`;
-    if (!(await tx.category.findUnique({ where: { id }, select: { id: true } }))) throw missing(CATEGORY, id);
-    const children = await tx.category.count({ where: { parentId: id } });
-    const cases = await tx.case.count({ where: { categoryId: id } });
-    refuseInUse('id', CATEGORY, [
-      { what: 'children', count: children, zh: '小类', en: 'sub-items' },
-      { what: 'cases', count: cases, zh: '案件', en: 'cases' },
-    ]);
-    const before = await snapshot(tx, id);
-    await tx.category.delete({ where: { id } });
-    await recordAdminChange(tx, actor, { action: 'category.delete', entity: 'category', entityId: id, before });
+  await deleteUnused(prisma, actor, { table: 'categories', id, thing: CATEGORY }, {
+    uses: async (tx) => {
+      if (!(await tx.category.findUnique({ where: { id }, select: { id: true } }))) throw missing(CATEGORY, id);
+      return [
+        { what: 'children', count: await tx.category.count({ where: { parentId: id } }), zh: '小类', en: 'sub-items' },
+        { what: 'cases', count: await tx.case.count({ where: { categoryId: id } }), zh: '案件', en: 'cases' },
+      ];
+    },
+    before: (tx) => snapshot(tx, id),
+    remove: (tx) => tx.category.delete({ where: { id } }),
+    entry: (before) => ({ action: 'category.delete', entity: 'category', entityId: id, before }),
   });
 }

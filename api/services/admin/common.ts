@@ -2,7 +2,9 @@
  * What the administration services share: list pages, "not found" (and out of the caller's
  * scope, which is not shown either), "in use", duplicate keys, and the times of a record.
  */
+import { Prisma, type PrismaClient } from '../../../generated/prisma/client';
 import { conflict, notFound, text, type DomainError } from '../errors';
+import { recordAdminChange, type AdminActor, type AdminChange } from './audit';
 import type { ListOrder, ListQuery, Page } from '../../http/paging';
 import { orderedPage, type ListModel } from '../lists';
 import { inScope, type AdminScope } from './scope';
@@ -39,6 +41,12 @@ export function scoped<R>(row: R | null, scope: AdminScope, pathOf: (row: R) => 
   return row;
 }
 
+/** The columns of a node of a coded tree (the category tree, the org tree): its code, its names in both languages, its level and its parent. */
+export const TREE_NODE = { id: true, code: true, name: true, nameEn: true, level: true, parentId: true } as const;
+
+/** The columns of a record's times (when it was created and last changed), shown by `stamps`. */
+export const TIMES = { createdAt: true, updatedAt: true } as const;
+
 /** A record's times as the API shows them. */
 export const stamps = (r: { createdAt: Date; updatedAt: Date }) => ({ createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() });
 
@@ -64,6 +72,36 @@ export function refuseInUse(input: string, thing: Thing, uses: Use[]): void {
     'IN_USE',
     { usedBy: Object.fromEntries(used.map((u) => [u.what, u.count])) },
   );
+}
+
+/** A record to delete: its table and id (the row is locked first, so nothing is attached to it between the check and the delete), what it is, and the input naming it (default `id`). */
+export interface Doomed {
+  table: 'categories' | 'departments' | 'org_units' | 'users';
+  id: number;
+  thing: Thing;
+  input?: string;
+}
+
+/** How to delete a record that nothing may still use. */
+export interface Deletion<Before> {
+  /** what still uses the record (any check that it exists comes first) */
+  uses(tx: Prisma.TransactionClient): Promise<Use[]>;
+  /** the record as the audit log keeps it */
+  before(tx: Prisma.TransactionClient): Promise<Before>;
+  remove(tx: Prisma.TransactionClient): Promise<unknown>;
+  /** the audit entry of the deletion */
+  entry(before: Before): AdminChange;
+}
+
+/** Deletes a record nothing uses, with its audit entry, in one transaction (otherwise a conflict IN_USE and nothing written). */
+export function deleteUnused<Before>(prisma: PrismaClient, actor: AdminActor, record: Doomed, d: Deletion<Before>): Promise<void> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT id FROM ${Prisma.raw(record.table)} WHERE id = ${record.id} FOR UPDATE`;
+    refuseInUse(record.input ?? 'id', record.thing, await d.uses(tx));
+    const before = await d.before(tx);
+    await d.remove(tx);
+    await recordAdminChange(tx, actor, d.entry(before));
+  });
 }
 
 export function duplicate(input: string, zh: string, en: string, value: unknown): DomainError {

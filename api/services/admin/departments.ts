@@ -6,7 +6,7 @@
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import { invalid, text } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
-import { duplicate, paged, refuseInUse, scoped, stamps, uniquely, type Page, type PageQuery, type Thing } from './common';
+import { deleteUnused, duplicate, paged, scoped, stamps, TIMES, uniquely, type Page, type PageQuery, type Thing } from './common';
 import { inScope, pathFilter, unknownReference, type AdminScope } from './scope';
 import { literal } from '../../http/like';
 
@@ -31,8 +31,7 @@ const deptSelect = {
   nameEn: true,
   orgUnit: { select: { id: true, code: true, name: true, level: true, path: true } },
   active: true,
-  createdAt: true,
-  updatedAt: true,
+  ...TIMES,
   _count: { select: { memberships: true } },
 } satisfies Prisma.DepartmentSelect;
 
@@ -126,16 +125,13 @@ export async function updateDepartment(prisma: PrismaClient, scope: AdminScope, 
 
 export async function deleteDepartment(prisma: PrismaClient, scope: AdminScope, id: number, actor: AdminActor): Promise<void> {
   await scopedDepartment(prisma, scope, id);
-  await prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM departments WHERE id = ${id} FOR UPDATE`;
-    const tasks = await tx.task.count({ where: { departmentId: id } });
-    const members = await tx.membership.count({ where: { departmentId: id } });
-    refuseInUse('id', DEPARTMENT, [
-      { what: 'tasks', count: tasks, zh: '任务', en: 'tasks' },
-      { what: 'members', count: members, zh: '人员任职', en: 'memberships' },
-    ]);
-    const before = await departmentRecord(tx, id);
-    await tx.department.delete({ where: { id } });
-    await recordAdminChange(tx, actor, { action: 'department.delete', entity: 'department', entityId: id, orgPath: before.orgUnit.path, before });
+  await deleteUnused(prisma, actor, { table: 'departments', id, thing: DEPARTMENT }, {
+    uses: async (tx) => [
+      { what: 'tasks', count: await tx.task.count({ where: { departmentId: id } }), zh: '任务', en: 'tasks' },
+      { what: 'members', count: await tx.membership.count({ where: { departmentId: id } }), zh: '人员任职', en: 'memberships' },
+    ],
+    before: (tx) => departmentRecord(tx, id),
+    remove: (tx) => tx.department.delete({ where: { id } }),
+    entry: (before) => ({ action: 'department.delete', entity: 'department', entityId: id, orgPath: before.orgUnit.path, before }),
   });
 }

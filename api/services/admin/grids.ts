@@ -6,7 +6,7 @@
 import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { AreaGeometry } from '../../../core/geometry';
 import { DomainError, text } from '../errors';
-import { paged, scoped, stamps, type Page, type PageQuery } from './common';
+import { paged, scoped, stamps, TIMES, type Page, type PageQuery } from './common';
 import { geometryProblems, measure, type GeometryProblem } from './geometry';
 import { recordAdminChange, type AdminActor } from './audit';
 import { createUnitIn, deleteOrgUnit, unitRecord } from './org-units';
@@ -40,8 +40,7 @@ const gridSelect = {
   maxLat: true,
   areaSqm: true,
   households: true,
-  createdAt: true,
-  updatedAt: true,
+  ...TIMES,
   orgUnit: { select: { code: true, name: true, nameEn: true, parentId: true, path: true } },
   _count: { select: { workers: true } },
 } satisfies Prisma.GridSelect;

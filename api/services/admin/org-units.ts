@@ -8,7 +8,7 @@ import type { Prisma, PrismaClient } from '../../../generated/prisma/client';
 import type { OrgLevel } from '../../../generated/prisma/enums';
 import { invalid, text } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
-import { duplicate, paged, refuseInUse, scoped, stamps, uniquely, type Page, type PageQuery, type Thing } from './common';
+import { deleteUnused, duplicate, paged, scoped, stamps, TIMES, TREE_NODE, uniquely, type Page, type PageQuery, type Thing } from './common';
 import { codeProblem, levelBelow, nextCode } from './org-codes';
 import { inScope, orgUnitWhere, unknownReference, type AdminScope } from './scope';
 import { literal } from '../../http/like';
@@ -30,16 +30,10 @@ export interface OrgUnitView {
 }
 
 const unitSelect = {
-  id: true,
-  code: true,
-  name: true,
-  nameEn: true,
-  level: true,
-  parentId: true,
+  ...TREE_NODE,
   path: true,
   casePrefix: true,
-  createdAt: true,
-  updatedAt: true,
+  ...TIMES,
   _count: { select: { children: true } },
 } satisfies Prisma.OrgUnitSelect;
 
@@ -192,12 +186,10 @@ async function unitUses(db: Db, id: number) {
 export async function deleteOrgUnit(prisma: PrismaClient, scope: AdminScope, id: number, actor: AdminActor, opts: { field?: string; grid?: number } = {}): Promise<void> {
   const field = opts.field ?? 'id';
   const u = await scopedUnit(prisma, scope, id, field);
-  await prisma.$transaction(async (tx) => {
-    // lock the row so nothing is attached to it between the check and the delete
-    await tx.$queryRaw`SELECT id FROM org_units WHERE id = ${id} FOR UPDATE`;
-    refuseInUse(field, ORG_UNIT, await unitUses(tx, id));
-    const before = await unitRecord(tx, id);
-    await tx.orgUnit.delete({ where: { id } });
-    await recordAdminChange(tx, actor, opts.grid ? { action: 'grid.delete', entity: 'grid', entityId: opts.grid, orgPath: u.path, before } : { action: 'org-unit.delete', entity: 'org-unit', entityId: id, orgPath: u.path, before });
+  await deleteUnused(prisma, actor, { table: 'org_units', id, thing: ORG_UNIT, input: field }, {
+    uses: (tx) => unitUses(tx, id),
+    before: (tx) => unitRecord(tx, id),
+    remove: (tx) => tx.orgUnit.delete({ where: { id } }),
+    entry: (before) => (opts.grid ? { action: 'grid.delete', entity: 'grid', entityId: opts.grid, orgPath: u.path, before } : { action: 'org-unit.delete', entity: 'org-unit', entityId: id, orgPath: u.path, before }),
   });
 }

@@ -10,7 +10,7 @@ import type { Role } from '../../../generated/prisma/enums';
 import { hashPassword } from '../../../platform/auth/password';
 import { conflict, inputIn, invalid, notFound, refused, text, WHOLE_INPUT } from '../errors';
 import { recordAdminChange, type AdminActor } from './audit';
-import { duplicate, missing, paged, refuseInUse, stamps, uniquely, unlessTaken, type Page, type PageQuery } from './common';
+import { deleteUnused, duplicate, missing, paged, stamps, TIMES, uniquely, unlessTaken, type Page, type PageQuery, type Thing } from './common';
 import { inScope, unknownReference, type AdminScope } from './scope';
 import { literal } from '../../http/like';
 
@@ -55,8 +55,7 @@ const userSelect = {
   phone: true,
   locale: true,
   active: true,
-  createdAt: true,
-  updatedAt: true,
+  ...TIMES,
   memberships: {
     select: {
       id: true,
@@ -83,6 +82,8 @@ const view = (u: UserRow): UserView => ({
   ...stamps(u),
 });
 
+const USER: Thing = { zh: '用户', en: 'user' };
+
 /** Users with a membership or grid in the scope (and, for a city administrator, users with neither). */
 export function userWhere(scope: AdminScope): Prisma.UserWhereInput {
   const or: Prisma.UserWhereInput[] = scope.paths.flatMap((p) => [
@@ -95,7 +96,7 @@ export function userWhere(scope: AdminScope): Prisma.UserWhereInput {
 }
 
 async function visibleUser(db: PrismaClient | Tx, scope: AdminScope, id: number): Promise<void> {
-  if (!(await db.user.findFirst({ where: { AND: [{ id }, userWhere(scope)] }, select: { id: true } }))) throw missing({ zh: '用户', en: 'user' }, id);
+  if (!(await db.user.findFirst({ where: { AND: [{ id }, userWhere(scope)] }, select: { id: true } }))) throw missing(USER, id);
 }
 
 /** Visible, and every membership and grid of the user lies in the scope (so the account is the caller's to change). */
@@ -266,17 +267,14 @@ export async function updateUser(prisma: PrismaClient, scope: AdminScope, id: nu
 export async function deleteUser(prisma: PrismaClient, scope: AdminScope, id: number, actor: AdminActor): Promise<void> {
   if (id === scope.userId) throw conflict('id', text('不能删除自己的账号', 'you cannot delete your own account'), 'SELF');
   await ownedUser(prisma, scope, id);
-  await prisma.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM users WHERE id = ${id} FOR UPDATE`;
-    const versions = await tx.processVersion.count({ where: { deployedById: id } });
-    const tasks = await tx.task.count({ where: { assigneeId: id, state: { in: ['OPEN', 'CLAIMED'] } } });
-    refuseInUse('id', { zh: '用户', en: 'user' }, [
-      { what: 'processVersions', count: versions, zh: '部署过的流程版本', en: 'deployed process versions' },
-      { what: 'tasks', count: tasks, zh: '在办任务', en: 'open tasks' },
-    ]);
-    const before = await userRecord(tx, id, scope);
-    await tx.user.delete({ where: { id } });
-    await recordAdminChange(tx, actor, { action: 'user.delete', entity: 'user', entityId: id, orgPath: before.orgPath, before: before.record });
+  await deleteUnused(prisma, actor, { table: 'users', id, thing: USER }, {
+    uses: async (tx) => [
+      { what: 'processVersions', count: await tx.processVersion.count({ where: { deployedById: id } }), zh: '部署过的流程版本', en: 'deployed process versions' },
+      { what: 'tasks', count: await tx.task.count({ where: { assigneeId: id, state: { in: ['OPEN', 'CLAIMED'] } } }), zh: '在办任务', en: 'open tasks' },
+    ],
+    before: (tx) => userRecord(tx, id, scope),
+    remove: (tx) => tx.user.delete({ where: { id } }),
+    entry: (before) => ({ action: 'user.delete', entity: 'user', entityId: id, orgPath: before.orgPath, before: before.record }),
   });
 }
 
