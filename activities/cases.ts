@@ -14,6 +14,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Prisma, type PrismaClient } from '../generated/prisma/client';
 import { tierAbove, type ProcessModel, type Tier } from '../process/model';
 import { parseAssigneeRule } from '../process/assignee';
+import { withConditionTrees } from '../process/feel';
 import type { CaseFacts, TaskOpened } from '../process/engine';
 import { clockDurationMs } from '../process/timers';
 import { eventHash, GENESIS_HASH } from '../core/audit-chain';
@@ -113,7 +114,8 @@ export function createCaseActivities({ prisma }: CaseDeps): CaseActivities {
     async loadProcessModel(input: { processVersionId: number }): Promise<{ model: ProcessModel; version: number; key: string }> {
       const v = await prisma.processVersion.findUnique({ where: { id: input.processVersionId }, select: { model: true, version: true, definition: { select: { key: true } } } });
       if (!v) throw ApplicationFailure.nonRetryable(`process version ${input.processVersionId} does not exist`, 'UnknownProcessVersion');
-      return { model: v.model as unknown as ProcessModel, version: v.version, key: v.definition.key };
+      // trees for the conditions of a version deployed before they were compiled (process/condition.ts)
+      return { model: withConditionTrees(v.model as unknown as ProcessModel), version: v.version, key: v.definition.key };
     },
 
     async prepareTask(input: PrepareTaskInput): Promise<TaskOpened> {

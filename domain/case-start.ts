@@ -12,6 +12,7 @@ import type { Client } from '@temporalio/client';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { CaseFacts } from '../process/engine';
 import type { Crs } from '../core/crs';
+import { withConditionTrees } from '../process/feel';
 import type { ProcessModel } from '../process/model';
 import type { CaseWorkflowInput } from '../workflows/case-api';
 import { CASE_WORKFLOW_TYPE } from '../workflows/case-api';
@@ -94,7 +95,8 @@ export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest): Pr
   return {
     caseId: req.caseId,
     processVersionId: version.id,
-    model: version.model as unknown as ProcessModel,
+    // a version deployed before conditions were compiled gets their trees here, so its cases' workflows need no feelin
+    model: withConditionTrees(version.model as unknown as ProcessModel),
     facts,
     vars: req.vars,
     historyLimit: req.historyLimit,

@@ -141,12 +141,40 @@ export type ElementModel =
   | BoundaryEventModel
   | IntermediateCatchEventModel;
 
+/**
+ * A condition compiled for the workflow (process/feel.ts compileCondition; evaluated by
+ * process/condition.ts with feelin's semantics), as JSON:
+ * - `['lit', value]`: a string, number, boolean or null literal;
+ * - `['var', name]`: a case variable (null when missing);
+ * - `['path', target, name]`: `target.name` (over a list: each element's);
+ * - `['cmp', op, left, right]`: `=`, `!=`, `<`, `<=`, `>`, `>=`;
+ * - `['and', a, b]`, `['or', a, b]`: FEEL's three-valued logic, both sides always evaluated;
+ * - `['not', a]`: the built-in not(…);
+ * - `['arith', op, left, right]`: `+`, `-`, `*`, `/`, `**`, `^` (unary minus is `0 - x`, as in feelin).
+ */
+export type FeelTree =
+  | ['lit', string | number | boolean | null]
+  | ['var', string]
+  | ['path', FeelTree, string]
+  | ['cmp', FeelCompareOp, FeelTree, FeelTree]
+  | ['and' | 'or', FeelTree, FeelTree]
+  | ['not', FeelTree]
+  | ['arith', FeelArithOp, FeelTree, FeelTree];
+
+export type FeelCompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
+export type FeelArithOp = '+' | '-' | '*' | '/' | '**' | '^';
+
 export interface FlowModel {
   id: string;
   source: string;
   target: string;
   /** FEEL expression; null = unconditional */
   condition: string | null;
+  /**
+   * The condition compiled for the workflow (process/condition.ts): absent when the condition
+   * cannot be held by a tree, or in a model compiled before trees existed (feelin then decides).
+   */
+  conditionTree?: FeelTree;
 }
 
 export interface ProcessModel {

@@ -3,7 +3,7 @@
  * inclusive one every such flow, a parallel one all; parallel joins wait for every incoming flow,
  * inclusive joins until no other token of their scope can still reach them.
  */
-import { evaluateCondition } from '../feel';
+import { conditionHolds } from '../condition';
 import type { ElementModel } from '../model';
 import type { EngineCore } from './core';
 import { follow, tokenEnded } from './lifecycle';
@@ -38,8 +38,7 @@ export function split(engine: EngineCore, el: Extract<ElementModel, { type: 'exc
   const candidates = el.outgoing.filter((f) => f !== el.default);
   const taken: string[] = [];
   for (const f of candidates) {
-    const cond = engine.model.flows[f].condition;
-    if (cond === null || evaluateCondition(cond, vars)) {
+    if (conditionHolds(engine.model.flows[f], vars)) {
       taken.push(f);
       if (el.type === 'exclusiveGateway') break;
     }

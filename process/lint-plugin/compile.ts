@@ -11,7 +11,7 @@
  * rules, process/lint-plugin/index.ts), and both run this same code.
  */
 import { isTierBased, parseAssigneeRule } from '../assignee';
-import { checkFeel } from '../feel';
+import { checkFeel, compileCondition } from '../feel';
 import { FORM_KEYWORDS, unsupportedFormKeywords } from '../form';
 import {
   CASE_STATUSES,
@@ -221,7 +221,8 @@ function buildModel(definitions: Moddle, issues: Finding[]): ProcessModel | unde
             error(el, 'the sequence flow is not connected at both ends', 'flow');
             break;
           }
-          flows[el.id] = { id: el.id, source: el.sourceRef.id, target: el.targetRef.id, condition };
+          const tree = condition === null ? null : compileCondition(condition);
+          flows[el.id] = { id: el.id, source: el.sourceRef.id, target: el.targetRef.id, condition, ...(tree ? { conditionTree: tree } : {}) };
           break;
         }
         case 'bpmn:StartEvent':
