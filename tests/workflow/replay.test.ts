@@ -6,6 +6,8 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import fs from 'node:fs';
 import path from 'node:path';
+import { withConditionTrees } from '../../process/feel';
+import type { FeelTree, ProcessModel } from '../../process/model';
 
 const historiesDir = path.resolve(__dirname, '../histories');
 
@@ -30,6 +32,35 @@ describe('replay of recorded workflow histories', () => {
   it.each(files)('replays %s without nondeterminism', async (file) => {
     const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8')));
     await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, file.replace(/\.json$/, ''))).resolves.toBeUndefined();
+  });
+
+  /** The history with its start input's model changed (a case started after conditions were compiled). */
+  function withModel(file: string, change: (model: ProcessModel) => ProcessModel) {
+    const json = JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8'));
+    const payload = json.events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
+    const input = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8'));
+    input.model = change(input.model);
+    payload.data = Buffer.from(JSON.stringify(input)).toString('base64');
+    return historyFromJSON(json);
+  }
+  const caseFiles = files.filter((f) => f.startsWith('caseWorkflow-'));
+
+  it.each(caseFiles)('replays %s with its conditions compiled into trees (they decide as feelin did)', async (file) => {
+    const history = withModel(file, (model) => {
+      const compiled = withConditionTrees(model);
+      expect(Object.values(compiled.flows).filter((f) => f.condition !== null && !f.conditionTree)).toEqual([]);
+      return compiled;
+    });
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, `${file.replace(/\.json$/, '')}-trees`)).resolves.toBeUndefined();
+  });
+
+  it('fails the replay when the trees decide otherwise than the recorded run (so the trees are what decided)', async () => {
+    const never: FeelTree = ['lit', false];
+    const history = withModel('caseWorkflow-rejected-v1.json', (model) => ({
+      ...model,
+      flows: Object.fromEntries(Object.entries(model.flows).map(([id, f]) => [id, f.condition === null ? f : { ...f, conditionTree: never }])),
+    }));
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, 'rejected-never')).rejects.toThrow();
   });
 
   it('fails the replay when the workflow code changes what it does', async () => {
