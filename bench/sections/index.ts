@@ -3,9 +3,10 @@ import type { BenchSection } from '../lib/types';
 import { baselineSection } from './baseline';
 import { compileSection } from './compile';
 import { designerSection } from './designer';
+import { flowableSection } from './flowable';
 import { intakeSection } from './intake';
 import { openCasesSection } from './open-cases';
 import { queriesSection } from './queries';
 import { timersSection } from './timers';
 
-export const SECTIONS: BenchSection[] = [compileSection, designerSection, baselineSection, intakeSection, timersSection, openCasesSection, queriesSection];
+export const SECTIONS: BenchSection[] = [compileSection, designerSection, baselineSection, intakeSection, timersSection, openCasesSection, queriesSection, flowableSection];

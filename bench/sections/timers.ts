@@ -58,6 +58,8 @@ export interface TimersShared {
   startsPerSecond: number;
   openPerSecond: number;
   lateness: Summary;
+  /** escalations completed per second after the first deadline */
+  perSecond?: number;
 }
 
 interface Seen {
@@ -283,7 +285,7 @@ export const timersSection: BenchSection = {
       const drainPerSecond = (due.size - missed) / sec(Math.max(1_000, lastSeen - firstDue));
       const cap = waitedMs;
 
-      ctx.shared.timers = { cases: run.ids.length, warmup: warm.ids.length, startsPerSecond, openPerSecond, lateness: seenStats } satisfies TimersShared;
+      ctx.shared.timers = { cases: run.ids.length, warmup: warm.ids.length, startsPerSecond, openPerSecond, lateness: seenStats, perSecond: drainPerSecond } satisfies TimersShared;
 
       const met = missed === 0 && seenStats.p99 <= TARGET_P99_MS;
       const rows: BenchRow[] = [
