@@ -174,6 +174,33 @@ async function main(): Promise<void> {
   log('starting the bench worker and API processes …');
   await Promise.all([worker.start(), api.start()]);
 
+  // further children the sections start (scale-out): the same environment, an API on its own port
+  const extra: { stop(): Promise<void> }[] = [];
+  const spawn: BenchContext['spawn'] = async (kind, label) => {
+    if (!/^[a-z0-9-]+$/.test(label) || label === 'api' || label === 'worker') throw new Error(`bench child label ${label}: lowercase letters, digits and dashes, not api or worker`);
+    const childPort = kind === 'api' ? await freePort() : undefined;
+    const logFile = path.join(logDir, `${dbName}-${label}.log`);
+    const p = entryProcess({
+      file: path.join(cfg.root, 'cli', `${kind}.ts`),
+      cwd: cfg.root,
+      env: childPort ? { ...env, PORT: String(childPort) } : env,
+      ready: kind === 'api' ? /API listening/ : /worker polling/,
+      logFile,
+    });
+    const child = {
+      get pid() {
+        return p.pid;
+      },
+      url: childPort ? `http://127.0.0.1:${childPort}` : undefined,
+      logFile,
+      start: () => p.start(),
+      stop: () => p.kill('SIGTERM'),
+      rss: () => p.rss(),
+    };
+    extra.push(child);
+    return child;
+  };
+
   const { SECTIONS } = await import('../bench/sections');
   const ctx: BenchContext = {
     root: cfg.root,
@@ -189,6 +216,7 @@ async function main(): Promise<void> {
     apiUrl: `http://127.0.0.1:${port}`,
     api,
     worker,
+    spawn,
     shared: {},
   };
   const startedAt = new Date().toISOString();
@@ -207,7 +235,7 @@ async function main(): Promise<void> {
       log(`${section.title} done in ${seconds(s0)}`);
     }
   } finally {
-    await Promise.all([worker.kill('SIGTERM'), api.kill('SIGTERM')]);
+    await Promise.all([worker.kill('SIGTERM'), api.kill('SIGTERM'), ...extra.map((c) => c.stop())]);
     // the bench worker created the audit checkpoint schedule of its task queue: it goes with the run
     await temporal.client.schedule.getHandle(auditScheduleId(taskQueue)).delete().catch(() => undefined);
     await temporal.close();

@@ -11,6 +11,20 @@ export interface BenchProcess {
   restart(): Promise<void>;
 }
 
+/** A further API or worker process started by a section (BenchContext.spawn): not started until start(). */
+export interface BenchChild {
+  /** pid while it runs (-1 when it does not) */
+  readonly pid: number;
+  /** the API's base URL (its own port from freePort); undefined for a worker */
+  readonly url?: string;
+  /** its log file (<dataDir>/logs/<bench database>-<label>.log) */
+  readonly logFile: string;
+  start(): Promise<void>;
+  /** SIGTERM, SIGKILL after 10 s; resolves once it has exited (nothing when it does not run) */
+  stop(): Promise<void>;
+  rss(): number;
+}
+
 export interface BenchContext {
   root: string;
   /** `--quick`: every section at a small scale (a smoke run of the harness, not numbers to report) */
@@ -32,6 +46,13 @@ export interface BenchContext {
   /** the API and worker child processes */
   api: BenchProcess;
   worker: BenchProcess;
+  /**
+   * A further API or worker process with the same environment as `api` and `worker` (the bench
+   * database, the run's task queue, the same signing keys), e.g. to measure scale-out. `label`
+   * names its log file and must be unique in the run. The section stops what it starts; the
+   * bench stops any still running when the run ends.
+   */
+  spawn(kind: 'api' | 'worker', label: string): Promise<BenchChild>;
   /** shared between sections (e.g. the baseline's throughput, read by the intake section) */
   shared: Record<string, unknown>;
 }

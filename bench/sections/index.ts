@@ -7,6 +7,7 @@ import { flowableSection } from './flowable';
 import { intakeSection } from './intake';
 import { openCasesSection } from './open-cases';
 import { queriesSection } from './queries';
+import { scaleOutSection } from './scale-out';
 import { timersSection } from './timers';
 
-export const SECTIONS: BenchSection[] = [compileSection, designerSection, baselineSection, intakeSection, timersSection, openCasesSection, queriesSection, flowableSection];
+export const SECTIONS: BenchSection[] = [compileSection, designerSection, baselineSection, intakeSection, scaleOutSection, timersSection, openCasesSection, queriesSection, flowableSection];
