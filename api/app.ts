@@ -31,7 +31,7 @@ export function createApp(deps: AppDeps): express.Express {
     temporal: deps.temporal,
     version: deps.version,
     taskQueue: deps.taskQueue ?? 'gridcase-cases',
-    tokens: tokenKeys(deps.jwtSecret, deps.tokenTtl ?? 8 * 3600),
+    tokens: tokenKeys(deps.jwtSecret, deps.tokenTtl ?? 8 * 3600, deps.callerCacheMs),
     attachments: deps.attachments ?? new FsAttachmentStore(deps.attachmentDir ?? path.resolve(__dirname, '..', '.data', 'attachments')),
     attachmentMaxBytes: deps.attachmentMaxBytes ?? 10 * 1024 * 1024,
     open311RateLimit: deps.open311RateLimit ?? 30,

@@ -65,6 +65,8 @@ export interface AppDeps {
   /** HS256 key of bearer tokens; without one a random key for this process */
   jwtSecret?: string;
   tokenTtl?: number;
+  /** how long a token's caller (roles, units, grids) is reused before it is read again, ms (default 5000; 0: every request) */
+  callerCacheMs?: number;
   attachments?: AttachmentStore;
   /** directory of the default attachment store (default .data/attachments) */
   attachmentDir?: string;

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     taskQueue: cfg.temporal.taskQueue,
     jwtSecret: cfg.auth.jwtSecret,
     tokenTtl: cfg.auth.tokenTtl,
+    callerCacheMs: cfg.auth.callerCacheMs,
     attachmentDir: cfg.attachments.dir,
     attachmentMaxBytes: cfg.attachments.maxBytes,
     open311RateLimit: cfg.open311RateLimit,

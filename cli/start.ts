@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     taskQueue: cfg.temporal.taskQueue,
     jwtSecret: cfg.auth.jwtSecret ?? localJwtSecret(cfg.dataDir),
     tokenTtl: cfg.auth.tokenTtl,
+    callerCacheMs: cfg.auth.callerCacheMs,
     attachmentDir: cfg.attachments.dir,
     attachmentMaxBytes: cfg.attachments.maxBytes,
     open311RateLimit: cfg.open311RateLimit,

@@ -42,6 +42,8 @@ export interface Config {
     jwtSecret: string | undefined;
     /** lifetime of a token, seconds */
     tokenTtl: number;
+    /** how long the API reuses a token's caller before reading it again, ms (0: every request) */
+    callerCacheMs: number;
     /** GRIDCASE_ALLOW_DEMO_PASSWORDS=1: `npm run api` starts even though active accounts still have
      * the demo seed's password (a demo installation); without it, it refuses to start. */
     allowDemoPasswords: boolean;
@@ -206,7 +208,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
     notify: notifyConfig(env, root, dataDir),
     root,
     dataDir,
-    auth: { jwtSecret, tokenTtl: positive(env, 'GRIDCASE_TOKEN_TTL', 8 * 3600), allowDemoPasswords: flag(env, 'GRIDCASE_ALLOW_DEMO_PASSWORDS') },
+    auth: { jwtSecret, tokenTtl: positive(env, 'GRIDCASE_TOKEN_TTL', 8 * 3600), callerCacheMs: count(env, 'GRIDCASE_CALLER_CACHE_MS') ?? 5000, allowDemoPasswords: flag(env, 'GRIDCASE_ALLOW_DEMO_PASSWORDS') },
     audit: { key: auditKey, publicKey: auditPublicKey },
     attachments: {
       dir: path.resolve(root, optional(env, 'GRIDCASE_ATTACHMENT_DIR') ?? path.join(dataDir, 'attachments')),

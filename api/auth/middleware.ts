@@ -4,7 +4,7 @@ import type { PrismaClient } from '../../generated/prisma/client';
 import type { Role } from '../../generated/prisma/enums';
 import { roleList } from '../../core/roles';
 import { CALLER, refused, text, unauthenticated } from '../services/errors';
-import { loadCaller, type Caller } from './caller';
+import type { Caller } from './caller';
 import { verifyToken, type TokenKeys } from './tokens';
 
 declare module 'express-serve-static-core' {
@@ -29,7 +29,8 @@ export function authenticate(prisma: PrismaClient, keys: TokenKeys, opts: { quer
       res.set('WWW-Authenticate', `Bearer realm="gridcase", error="invalid_token"`);
       throw unauthenticated(check.reason === 'expired' ? text('令牌已过期，请重新登录', 'the token has expired: sign in again') : text('令牌无效', 'the token is invalid'));
     }
-    const caller = await loadCaller(prisma, check.userId);
+    // read once per token for a few seconds (caller-cache.ts): a disabled account stops within that bound
+    const caller = await keys.callers.get(prisma, m[1], check.userId);
     if (!caller) throw unauthenticated(text('账号不存在或已停用', 'the account does not exist or is disabled'));
     res.removeHeader('WWW-Authenticate');
     req.caller = caller;

@@ -1,6 +1,7 @@
 /** Bearer tokens: HS256 JWTs (jose) signed with the key from GRIDCASE_JWT_SECRET. */
 import crypto from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { CallerCache, DEFAULT_CALLER_CACHE_MS } from './caller-cache';
 
 const ISSUER = 'gridcase';
 const AUDIENCE = 'gridcase-api';
@@ -8,11 +9,13 @@ const AUDIENCE = 'gridcase-api';
 export interface TokenKeys {
   key: Uint8Array;
   ttlSeconds: number;
+  /** each token's caller, read at most once per `callers.ttlMs` (api/auth/caller-cache.ts) */
+  callers: CallerCache;
 }
 
 /** The key from configuration; without one (tests building an app), a random key for this process. */
-export function tokenKeys(secret: string | undefined, ttlSeconds: number): TokenKeys {
-  return { key: secret ? new TextEncoder().encode(secret) : crypto.randomBytes(48), ttlSeconds };
+export function tokenKeys(secret: string | undefined, ttlSeconds: number, callerCacheMs = DEFAULT_CALLER_CACHE_MS): TokenKeys {
+  return { key: secret ? new TextEncoder().encode(secret) : crypto.randomBytes(48), ttlSeconds, callers: new CallerCache(callerCacheMs) };
 }
 
 export async function issueToken(keys: TokenKeys, user: { id: number; username: string }): Promise<{ token: string; expiresAt: Date }> {

@@ -3,10 +3,14 @@ import request from 'supertest';
 import { hashPassword } from '../../platform/auth/password';
 import { startApiSuite, DEMO_PASSWORD, type ApiSuite } from '../support/api';
 
+/** This suite's bound on a cached caller (GRIDCASE_CALLER_CACHE_MS, 5 s by default): short, so the test waits a moment only. */
+const CALLER_CACHE_MS = 300;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('API authentication', () => {
   let s: ApiSuite;
   beforeAll(async () => {
-    s = await startApiSuite('api-auth');
+    s = await startApiSuite('api-auth', { callerCacheMs: CALLER_CACHE_MS });
   });
   afterAll(async () => {
     await s.close();
@@ -51,17 +55,40 @@ describe('API authentication', () => {
     expect(JSON.parse(res.text)).toMatchObject({ field: 'header.Authorization' });
   });
 
-  it('given a deactivated account, its token stops working at once', async () => {
+  it('given a deactivated account, its token is refused once the caller cache bound has passed', async () => {
     const username = `temp-${Date.now().toString(36)}`;
     await s.prisma.user.create({ data: { username, displayName: '临时账号', passwordHash: await hashPassword(DEMO_PASSWORD) } });
     try {
       const token = await s.token(username);
-      expect((await request(s.app).get('/api/auth/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
+      const me = () => request(s.app).get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+      expect((await me()).status).toBe(200);
       await s.prisma.user.update({ where: { username }, data: { active: false } });
-      const res = await request(s.app).get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+      await sleep(CALLER_CACHE_MS + 50);
+      const res = await me();
       expect(res.status).toBe(401);
+      expect(JSON.parse(res.text)).toMatchObject({ field: 'header.Authorization', detail: '账号不存在或已停用' });
     } finally {
       await s.prisma.user.delete({ where: { username } });
+    }
+  });
+
+  it('given a removed role, the caller no longer holds it once the bound has passed', async () => {
+    const username = `temp-${Date.now().toString(36)}r`;
+    const unit = await s.prisma.orgUnit.findFirstOrThrow({ where: { level: 'VILLAGE' }, select: { id: true } });
+    const u = await s.prisma.user.create({
+      data: { username, displayName: '临时处置人员', passwordHash: await hashPassword(DEMO_PASSWORD), memberships: { create: { role: 'HANDLER', orgUnitId: unit.id, scope: `unit:${unit.id}` } } },
+      select: { id: true },
+    });
+    try {
+      const token = await s.token(username);
+      const me = () => request(s.app).get('/api/auth/me').set('Authorization', `Bearer ${token}`);
+      expect((await me()).body.roles).toEqual(['HANDLER']);
+      await s.prisma.membership.deleteMany({ where: { userId: u.id } });
+      await sleep(CALLER_CACHE_MS + 50);
+      expect((await me()).body.roles).toEqual([]);
+    } finally {
+      await s.prisma.membership.deleteMany({ where: { userId: u.id } });
+      await s.prisma.user.delete({ where: { id: u.id } });
     }
   });
 });

@@ -31,7 +31,7 @@ export interface ApiSuite extends SuiteWorker {
  * `deliver`: also run the notification delivery worker, as `npm start` does (in-app, and SMS to a log
  * file of the suite's own), so that what the case workflows notify reaches people's consoles.
  */
-export async function startApiSuite(prefix: string, opts: { open311RateLimit?: number; consoleDir?: string; caseSearchLimit?: number; deliver?: boolean } = {}): Promise<ApiSuite> {
+export async function startApiSuite(prefix: string, opts: { open311RateLimit?: number; consoleDir?: string; caseSearchLimit?: number; deliver?: boolean; callerCacheMs?: number } = {}): Promise<ApiSuite> {
   const w = await startSuiteWorker(prefix);
   const attachmentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridcase-att-'));
   const smsLog = opts.deliver ? path.join(attachmentDir, 'sms.log') : undefined;
@@ -49,6 +49,7 @@ export async function startApiSuite(prefix: string, opts: { open311RateLimit?: n
     consoleDir: opts.consoleDir,
     auditKey: testServices().auditKey,
     caseSearchLimit: opts.caseSearchLimit,
+    callerCacheMs: opts.callerCacheMs,
   });
   const tokens = new Map<string, Promise<string>>();
   const token = (username: string) => {

@@ -22,6 +22,13 @@ describe('configuration from the environment', () => {
     for (const v of ['0', 'false', '']) expect(loadConfig({ GRIDCASE_ALLOW_DEMO_PASSWORDS: v }, '/x').auth.allowDemoPasswords).toBe(false);
   });
 
+  it('given GRIDCASE_CALLER_CACHE_MS, the API reuses a caller that long (5 s unset, 0 reads it on every request)', () => {
+    expect(loadConfig({}, '/x').auth.callerCacheMs).toBe(5000);
+    expect(loadConfig({ GRIDCASE_CALLER_CACHE_MS: '250' }, '/x').auth.callerCacheMs).toBe(250);
+    expect(loadConfig({ GRIDCASE_CALLER_CACHE_MS: '0' }, '/x').auth.callerCacheMs).toBe(0);
+    expect(() => loadConfig({ GRIDCASE_CALLER_CACHE_MS: '-1' }, '/x')).toThrow(ConfigError);
+  });
+
   it('given a worker cache size, keeps it (0 turns the cache off)', () => {
     expect(loadConfig({ GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: '20000' }, '/x').worker.maxCachedWorkflows).toBe(20000);
     expect(loadConfig({ GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: '0' }, '/x').worker.maxCachedWorkflows).toBe(0);

@@ -22,6 +22,14 @@ const AREAS = [processRoutes, categoryRoutes, orgUnitRoutes, gridRoutes, departm
 export function adminRoutes(deps: ApiDeps): Router {
   const admin = Router();
   admin.use(authenticate(deps.prisma, deps.tokens), adminRoles);
+  // a change to users, roles, units or grids takes effect at once in this instance: every cached caller is read again (api/auth/caller-cache.ts)
+  admin.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      deps.tokens.callers.clear();
+      res.on('finish', () => deps.tokens.callers.clear());
+    }
+    next();
+  });
   admin.use(AREAS.map((routes) => routes(deps)));
   const r = Router();
   r.use('/api/admin', admin);
