@@ -8,9 +8,10 @@ import { WITHDRAWABLE_STATUSES } from '../../process/engine';
 import type { ApiDeps } from '../deps';
 import { notFound, text } from './errors';
 import { apiId, apiIdOrNull } from '../http/ids';
-import { literal } from '../http/like';
+import { caseTextFilter, isIndexedText } from './case-text';
 import { durationMs } from '../../process/business-time';
 import { sortedPage, sortOf, type IndexWalk, type SortTable } from './lists';
+import { rowsByIds, type RowShape } from './page-rows';
 
 export const ENDED_STATUSES = ['CLOSED', 'REJECTED', 'VOIDED', 'WITHDRAWN', 'MERGED'] as const;
 const OPEN_STATUSES = Object.values(CaseStatus).filter((s) => !(ENDED_STATUSES as readonly string[]).includes(s));
@@ -66,6 +67,17 @@ export const caseSummarySelect = {
 } satisfies Prisma.CaseSelect;
 
 type CaseSummaryRow = Prisma.CaseGetPayload<{ select: typeof caseSummarySelect }>;
+
+/** caseSummarySelect as one statement's joins (page-rows.ts): the same columns and relations. */
+export const caseSummaryShape = {
+  table: 'cases',
+  columns: ['id', 'description', 'address', 'status', 'statusLabel', 'currentTier', 'channel', 'severity', 'reportedAt', 'dueAt', 'closedAt', 'closedTier', 'possibleDuplicateOfId', 'duplicateOfId', 'lat', 'lng', 'sentCrs', 'sentLat', 'sentLng'],
+  relations: {
+    category: { via: 'categoryId', shape: { table: 'categories', columns: ['code', 'name', 'nameEn'] } },
+    currentUnit: { via: 'currentUnitId', shape: { table: 'org_units', columns: ['id', 'name', 'level'] } },
+    grid: { via: 'gridId', shape: { table: 'grids', columns: ['id'], relations: { orgUnit: { via: 'orgUnitId', shape: { table: 'org_units', columns: ['name'] } } } } },
+  },
+} satisfies RowShape;
 
 /**
  * Where the case is: the WGS-84 point that placed it in its grid and, in `sent`, the point as the
@@ -134,10 +146,8 @@ export async function caseFilters(deps: ApiDeps, caller: Caller, q: CaseFilters,
   if (q.closedAfter) and.push({ closedAt: { gte: new Date(q.closedAfter) } });
   // escalated: an escalate row (逐级上报, by a handler or by the process) in its audit trail
   if (q.escalated !== undefined) and.push({ events: q.escalated ? { some: { action: 'escalate' } } : { none: { action: 'escalate' } } });
-  if (q.q) {
-    const text = literal(q.q);
-    and.push({ OR: [{ id: { contains: text } }, { description: { contains: text } }, { address: { contains: text } }] });
-  }
+  // a rare Han text through the FULLTEXT index of its character pairs, then LIKE (case-text.ts)
+  if (q.q) and.push(await caseTextFilter(deps.prisma, q.q, { after: q.createdAfter ? new Date(q.createdAfter) : undefined, before: q.createdBefore ? new Date(q.createdBefore) : undefined }));
   if (q.reportedByMe) and.push({ reporterId: caller.userId });
   return and;
 }
@@ -153,10 +163,39 @@ export async function listCases(deps: ApiDeps, caller: Caller, q: CaseListQuery)
     limit: q.limit,
     where: [scope, ...filters],
     select: caseSummarySelect,
-    walk: sort.field === 'reportedAt' ? newestWalk(scope, filters, q) : undefined,
+    walk: listWalk(sort.field, scope, filters, q),
+    rows: (ids) => rowsByIds<CaseSummaryRow>(deps.prisma, caseSummaryShape, ids, sort),
   });
   const tallies = await supervisionTallies(deps, result.items.map((c) => c.id));
   return { items: result.items.map((c) => ({ ...caseSummary(c, now), ...tallies(c.id) })), nextCursor: result.nextCursor };
+}
+
+/**
+ * How a case list reads its page (services/lists.ts): a rare Han text in one query (the
+ * FULLTEXT index finds its rows, case-text.ts); by report time per branch of the caller's scope;
+ * by due time or priority per status (cases(status, dueAt), cases(status, severity)), or in
+ * cases(dueAt) / cases(severity) when the list asks for no status.
+ */
+function listWalk(field: string, scope: Prisma.CaseWhereInput, filters: Prisma.CaseWhereInput[], q: CaseFilters): IndexWalk | undefined {
+  if (filters.some(isIndexedText)) return undefined;
+  if (field === 'reportedAt') return newestWalk(scope, filters, q);
+  return statusWalk([scope, ...filters], q);
+}
+
+/**
+ * The cases by due time (nulls last) or priority, walked per status the list is limited to (its
+ * status filter; overdue and due-soon lists: the open statuses), each lane with its own edge, in
+ * cases(status, dueAt) or cases(status, severity) order; without a status limit, one lane in
+ * cases(dueAt) or cases(severity) order. One sorted query would read every case in scope of those
+ * statuses and sort them (tens of ms for a district's overdue cases at 1 M cases).
+ */
+function statusWalk(rows: Prisma.CaseWhereInput[], q: CaseFilters): IndexWalk {
+  let statuses: string[] | null = q.status?.length ? [...new Set(q.status)] : null;
+  if (q.overdue === true || q.dueWithin) statuses = (statuses ?? OPEN_STATUSES).filter((x) => (OPEN_STATUSES as string[]).includes(x));
+  if (!statuses) return { lanes: [{ window: [], rows }] };
+  // overdue or due soon: each lane is a range of cases(status, dueAt) up to a due time, read in order without an edge
+  const bounded = q.overdue === true || !!q.dueWithin;
+  return { lanes: statuses.map((status) => ({ window: bounded ? null : [{ status }], rows: [...rows, { status }] })) };
 }
 
 /**

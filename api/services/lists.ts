@@ -39,9 +39,11 @@ export const INDEX_WALK = 2000;
  * holds whatever the list's filters are (an index-only read), which stops after a page; past the
  * edge the rest is read sorted, as the single query would, only when fewer than a page were found.
  * With one window for every lane there is one edge, and the rest past it is one read of the whole
- * list; with a window per lane, each lane reads its own rest.
+ * list; with a window per lane, each lane reads its own rest. A lane without a window (null) has
+ * no edge: its rows are read in index order until a page (for lanes whose own conditions already
+ * bound the index range, such as overdue cases of one status).
  */
-export type IndexWalk = { window: Where[]; lanes: Where[][] } | { lanes: { window: Where[]; rows: Where[] }[] };
+export type IndexWalk = { window: Where[]; lanes: Where[][] } | { lanes: { window: Where[] | null; rows: Where[] }[] };
 
 export interface SortedListQuery {
   sort: SortSpec;
@@ -52,6 +54,12 @@ export interface SortedListQuery {
   select: Record<string, unknown>;
   /** lanes for an index walk; none: one sorted query */
   walk?: IndexWalk;
+  /**
+   * Reads the page's rows by their ids in the sort's order, relations included, in one statement
+   * (services/page-rows.ts); the list's query then reads ids only. Without it, Prisma reads `select`
+   * (one statement per relation).
+   */
+  rows?: (ids: string[]) => Promise<unknown[]>;
 }
 
 /**
@@ -65,6 +73,10 @@ export async function sortedPage<Row extends Record<string, unknown>>(model: Lis
   const where = [...q.where, afterCursor(sort, cursor)];
   const orderBy = orderByOf(sort);
   return page(sort, q.limit, async (take) => {
+    if (q.rows) {
+      const ids = q.walk ? await walkIds(model, sort, cursor, where, q.walk, take) : ((await model.findMany({ where: { AND: where }, orderBy, take, select: { id: true } })) as { id: string }[]).map((r) => r.id);
+      return (await q.rows(ids)).slice(0, take) as Row[];
+    }
     if (!q.walk) return (await model.findMany({ where: { AND: where }, orderBy, take, select })) as Row[];
     const ids = await walkIds(model, sort, cursor, where, q.walk, take);
     return (await model.findMany({ where: { id: { in: ids } }, orderBy, take, select })) as Row[];
@@ -108,7 +120,7 @@ async function walkIds(model: ListModel, sort: SortSpec, cursor: Cursor | null, 
   };
   const shared = 'window' in walk ? edgeIn(walk.window) : null;
   const lanes = await Promise.all(
-    ('window' in walk ? walk.lanes.map((rows) => ({ rows, edge: shared! })) : walk.lanes.map((l) => ({ rows: l.rows, edge: edgeIn(l.window) }))).map(async (l) => {
+    ('window' in walk ? walk.lanes.map((rows) => ({ rows, edge: shared! })) : walk.lanes.map((l) => ({ rows: l.rows, edge: l.window ? edgeIn(l.window) : Promise.resolve(null) }))).map(async (l) => {
       const rows = [...l.rows, afterStart];
       const edge = await l.edge;
       const near = await idsOf([...rows, ...valued, ...(edge ? [upTo(sort, edge)] : [])], byValue, take);

@@ -15,7 +15,9 @@ import ExcelJS from 'exceljs';
 import mariadb, { type Connection } from 'mariadb';
 import request from 'supertest';
 import { loadCaller } from '../../api/auth/caller';
+import { caseScope } from '../../api/auth/scope';
 import { startExport, writeExport } from '../../api/services/case-export';
+import { caseTextFilter, isIndexedText } from '../../api/services/case-text';
 import { connectionOptions } from '../../platform/db/url';
 import { startApiSuite, terminateCases, type ApiSuite } from '../support/api';
 import { closedCase, escalatedCase, reportedAt, reportedCase } from '../support/audit-fixtures';
@@ -148,6 +150,37 @@ describe('searching', () => {
   it('given the November search, count answers 3 and the limit; the whole marker 5', async () => {
     expect((await get('dc.auditor', '/api/cases/count', NOVEMBER)).body).toEqual({ count: 3, more: false, limit: 4 });
     expect((await get('dc.auditor', '/api/cases/count', { q: MARKER })).body).toEqual({ count: 5, more: false, limit: 4 });
+  });
+
+  it.each([
+    ['违法占道', ['escalated']],
+    ['井盖缺失', ['closed']],
+    ['大街12号井盖', ['closed']],
+    ['街违', ['escalated']],
+    ['盖井', []],
+    ['灯', ['reported']],
+  ])('given the Chinese text %s, the cases found (through its character pairs) are exactly those a LIKE finds in the caller’s scope', async (q, fixtures) => {
+    const res = await get('dc.auditor', '/api/cases', { q, limit: 100 });
+    expect(res.status).toBe(200);
+    const found: string[] = res.body.items.map((c: { id: string }) => c.id);
+    const byName: Record<string, string> = { escalated, closed, reported, october, december };
+    const mine = Object.values(byName);
+    expect(found.filter((id) => mine.includes(id)).sort()).toEqual(fixtures.map((f) => byName[f]).sort());
+    // every case of the scope, by LIKE alone (what the search answered before the FULLTEXT index)
+    const caller = (await loadCaller(s.prisma, (await s.prisma.user.findUniqueOrThrow({ where: { username: 'dc.auditor' } })).id))!;
+    const like = await s.prisma.case.findMany({
+      where: { AND: [caseScope(caller), { OR: [{ id: { contains: q } }, { description: { contains: q } }, { address: { contains: q } }] }] },
+      select: { id: true },
+      orderBy: [{ reportedAt: 'desc' }, { id: 'desc' }],
+      take: 100,
+    });
+    expect(found).toEqual(like.map((c) => c.id));
+  });
+
+  it('given a Han text held by one case, it goes through the FULLTEXT index of character pairs; the marker, held by five, through the LIKE walk', async () => {
+    expect(isIndexedText(await caseTextFilter(s.prisma, '违法占道'))).toBe(true);
+    expect(isIndexedText(await caseTextFilter(s.prisma, MARKER))).toBe(false);
+    expect(isIndexedText(await caseTextFilter(s.prisma, '灯'))).toBe(false);
   });
 
   it('given a handler, the search form offers the category tree and only the units of her scope', async () => {
