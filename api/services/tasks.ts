@@ -27,7 +27,8 @@ import { conflict, invalid, notFound, refused, text } from './errors';
 import { apiId, internalId } from '../http/ids';
 import { literal } from '../http/like';
 import { placeForCase } from './locate';
-import { caseSummary, caseSummarySelect, taskHeading } from './cases';
+import { caseSummary, caseSummarySelect, caseSummaryShape, taskHeading } from './cases';
+import { rowsByIds, type RowShape } from './page-rows';
 import { sortedPage, sortOf, type IndexWalk, type SortTable } from './lists';
 import { modelOf, userTaskOf } from './models';
 import { workingTimesLeft, type WorkingTimeLeft } from './task-limits';
@@ -55,7 +56,7 @@ export interface TaskListQuery {
   limit: number;
 }
 
-const taskSelect = {
+export const taskSelect = {
   id: true,
   caseId: true,
   elementId: true,
@@ -79,6 +80,18 @@ const taskSelect = {
 } satisfies Prisma.TaskSelect;
 
 type TaskRow = Prisma.TaskGetPayload<{ select: typeof taskSelect }>;
+
+/** taskSelect as one statement's joins (page-rows.ts): the same columns and relations. */
+export const taskShape = {
+  table: 'tasks',
+  columns: ['id', 'caseId', 'elementId', 'name', 'state', 'tier', 'priority', 'dueAt', 'createdAt', 'claimedAt', 'completedAt', 'outcome', 'candidateRule', 'candidates', 'formSchema', 'assigneeId'],
+  relations: {
+    assignee: { via: 'assigneeId', shape: { table: 'users', columns: ['id', 'displayName'] } },
+    orgUnit: { via: 'orgUnitId', shape: { table: 'org_units', columns: ['id', 'name', 'level'] } },
+    department: { via: 'departmentId', shape: { table: 'departments', columns: ['id', 'code', 'name'] } },
+    case: { via: 'caseId', shape: { ...caseSummaryShape, tail: ['processVersionId'] } },
+  },
+} satisfies RowShape;
 
 const ACTIVE = ['OPEN', 'CLAIMED'];
 
@@ -249,7 +262,11 @@ export async function listTasks(deps: ApiDeps, c: Caller, q: TaskListQuery) {
   }
   // mine, claimable and one case's tasks start from small sets (their own indexes): one query
   const states = q.caseId || q.mine || q.claimable ? [] : q.state?.length ? q.state : ACTIVE;
-  const result = await sortedPage<TaskRow>(deps.prisma.task, { sort, cursor: q.cursor, limit: q.limit, where: and, select: taskSelect, walk: sort.field === 'dueAt' ? dueWalk(and, states) : undefined });
+  const result = await sortedPage<TaskRow>(deps.prisma.task, { sort, cursor: q.cursor, limit: q.limit, where: and,
+    select: taskSelect,
+    walk: sort.field === 'dueAt' ? dueWalk(and, states) : undefined,
+    rows: (ids) => rowsByIds<TaskRow>(deps.prisma, taskShape, ids, sort),
+  });
   const [names, supervision, workingLeft] = await Promise.all([candidateNames(deps, result.items), supervisionOf(deps, result.items), workingLeftOf(deps, result.items, now)]);
   return { items: await Promise.all(result.items.map((t) => taskView(deps, c, t, now, names, supervision, workingLeft))), nextCursor: result.nextCursor };
 }
