@@ -31,6 +31,8 @@ import type { BenchContext, BenchRow, BenchSection } from '../lib/types';
 const TITLE = 'Inbox and case-list queries';
 const CALLERS = 20;
 const TARGET_MS = 50;
+/** the case lists' target, p99 at the same 20 callers */
+const CASES_TARGET_MS = 100;
 
 type Params = Record<string, string | number | boolean | string[]>;
 
@@ -263,7 +265,8 @@ export const queriesSection: BenchSection = {
         const l = m.loaded;
         const value = `p50 ${fmt(l.p50)} / p95 ${fmt(l.p95)} / p99 ${fmt(l.p99)} ms, ${fmt(l.rps, 0)} req/s${l.errors ? `, ${l.errors} errors` : ''}`;
         const row: BenchRow = { measure: `${m.def.kind === 'inbox' ? 'GET /api/tasks' : 'GET /api/cases'} · ${m.def.who} · ${m.def.what}`, value };
-        if (m.def.kind === 'inbox') Object.assign(row, { target: `≤ ${TARGET_MS} ms p99`, met: l.errors === 0 && l.p99 <= TARGET_MS });
+        const target = m.def.kind === 'inbox' ? TARGET_MS : CASES_TARGET_MS;
+        Object.assign(row, { target: `≤ ${target} ms p99`, met: l.errors === 0 && l.p99 <= target });
         rows.push(row);
       }
 
@@ -280,6 +283,7 @@ export const queriesSection: BenchSection = {
       const machineBusy = avg(results.map((m) => m.cpu.machine / m.cpu.wall)) / cores;
       const ownBusy = avg(results.map((m) => Object.values(m.cpu.processes).reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0) / m.cpu.wall)) / cores;
       const missed = inbox.filter((m) => !(m.loaded.errors === 0 && m.loaded.p99 <= TARGET_MS));
+      const casesMissed = caseLists.filter((m) => !(m.loaded.errors === 0 && m.loaded.p99 <= CASES_TARGET_MS));
       const apiCpu = perReq(inbox, 'API');
       const dbCpu = perReq(inbox, 'MariaDB');
       const genCpu = perReq(inbox, 'load generator');
@@ -287,7 +291,7 @@ export const queriesSection: BenchSection = {
       const notes: string[] = [
         `Data: ${load.cases} cases from ${load.from.slice(0, 10)} to ${load.to.slice(0, 10)} over the seeded grids, categories and reporters (${load.openCases} open, the rest ended), ${load.tasks} tasks of which ${load.openTasks} open or claimed (${load.overdueOpenTasks} overdue), ${load.candidates} inbox rows, ${load.sequences} case-number counters; written in ${(load.ms / 1000).toFixed(1)} s (${fmt(load.rowsPerSecond, 0)} rows/s: multi-row INSERTs on two connections, unique and foreign-key checks off), then ANALYZE TABLE in ${analyzeS.toFixed(1)} s. Open tasks of cases in the demo callers' subtrees: ${scopeCounts.map((x) => `${x.path} ${Number(x.n)}`).join(', ')}.`,
         `How it was measured: each query ran ${scale.seconds} s with ${CALLERS} callers in this process, each sending its next request as soon as the last one answered (a closed loop, no think time); before that ${scale.single} requests from a single caller. Then the same service call ran in this process on a Prisma client that records its SQL, each statement ran alone on the mariadb driver, and MariaDB's ANALYZE FORMAT=JSON of the costliest one gives its plan. CPU per request comes from /proc (API process, MariaDB server, this process) over the ${CALLERS}-caller run.`,
-        `HTTP and authentication alone (GET /api/auth/me: the JWT check and the caller's roles, units and grids read from MySQL on every request): 1 caller p50 ${fmt(me.single.p50)} ms; ${CALLERS} callers p50 ${fmt(me.loaded.p50)} / p99 ${fmt(me.loaded.p99)} ms at ${fmt(me.rps, 0)} req/s. Reading the caller in-process: ${fmt(avg(results.map((m) => m.profile.callerMs)))} ms for ${callerStatements} statements.`,
+        `HTTP and authentication alone (GET /api/auth/me: the JWT check, and the caller's roles, units and grids, read from MySQL once per token every GRIDCASE_CALLER_CACHE_MS, 5 s): 1 caller p50 ${fmt(me.single.p50)} ms; ${CALLERS} callers p50 ${fmt(me.loaded.p50)} / p99 ${fmt(me.loaded.p99)} ms at ${fmt(me.rps, 0)} req/s. Reading the caller in-process: ${fmt(avg(results.map((m) => m.profile.callerMs)))} ms for ${callerStatements} statements.`,
         ...inbox.map((m) => `Inbox — ${describe(m)}`),
         ...caseLists.map((m) => `Case list — ${describe(m)}`),
         `The machine: ${cores} cores, ${fmt(100 * machineBusy, 0)}% busy during the measured runs, ${fmt(100 * ownBusy, 0)}% of it the API process, MariaDB and this load generator (the rest: the bench worker, Temporal and whatever else shares the machine). With ${CALLERS} callers and no think time the cores stay saturated, so the latency is queueing: p50 ≈ ${CALLERS} ÷ throughput (Little's law). An inbox request costs about ${fmt(apiCpu)} ms of API CPU (one Node thread), ${fmt(dbCpu)} ms of MariaDB CPU (the whole server's, so it includes other databases' work during the run) and ${fmt(genCpu)} ms of load-generator CPU.`,
@@ -296,12 +300,17 @@ export const queriesSection: BenchSection = {
         const bottleneck = Math.max(apiCpu, (apiCpu + dbCpu + genCpu) / cores);
         notes.push(
           `Target missed by ${missed.map((m) => m.def.key).join(', ')}: p99 ≤ ${TARGET_MS} ms with ${CALLERS} callers in a closed loop needs about ${fmt(needRps, 0)} req/s, i.e. under ${fmt(1000 / needRps)} ms of CPU per request in the API's single thread and under ${fmt((1000 * cores) / needRps)} ms in all processes together; measured ${fmt(apiCpu)} ms + ${fmt(dbCpu)} ms + ${fmt(genCpu)} ms, which caps these cores near ${fmt(1000 / bottleneck, 0)} req/s (p50 ≈ ${fmt(CALLERS * bottleneck, 0)} ms at ${CALLERS} callers even with an idle machine). ` +
-            `One caller sees p50 ${fmt(avg(inbox.map((m) => m.single.p50)))} ms, of which the SQL is ${fmt(avg(inbox.map((m) => m.profile.sqlMs)))} ms: the rest is Prisma building and reading ${callerStatements} statements for the caller and ${fmt(avg(inbox.map((m) => m.profile.statements)), 0)} for the page (its ids, the page, then one query per relation of the task view), Express, JSON and the HTTP client. ` +
-            `What would fix it: the API's CPU per request (read the caller once per token for a few seconds instead of on every request; load the page with its relations in one statement, e.g. Prisma's relationJoins or a view of the task with its case summary), more API processes or cores (the API is stateless; today one Node thread serves everything), and the load generator on another machine.`,
+            `One caller sees p50 ${fmt(avg(inbox.map((m) => m.single.p50)))} ms, of which the SQL is ${fmt(avg(inbox.map((m) => m.profile.sqlMs)))} ms: the rest is Prisma building and reading ${fmt(avg(inbox.map((m) => m.profile.statements)), 0)} statements for the page (the walk's edges and ids, the page with its relations in one statement, the candidates' names, the urges and the time limits; the caller is read once per token every 5 s), Express, JSON and the HTTP client. ` +
+            `What would fix it: the API's CPU per request (fewer statements still: the candidates' names, urges and limits with the page), more API processes or cores (the API is stateless; today one Node thread serves everything), and the load generator on another machine.`,
         );
       } else {
         notes.push(`Target met: every inbox query has p99 ≤ ${TARGET_MS} ms at ${CALLERS} callers.`);
       }
+      notes.push(
+        casesMissed.length
+          ? `Case-list target (p99 ≤ ${CASES_TARGET_MS} ms at ${CALLERS} callers) missed by ${casesMissed.map((m) => `${m.def.key} (${fmt(m.loaded.p99)} ms)`).join(', ')}; the plans above say what each statement read.`
+          : `Case-list target met: every case-list query has p99 ≤ ${CASES_TARGET_MS} ms at ${CALLERS} callers.`,
+      );
       return {
         id: 'queries',
         title: TITLE,
