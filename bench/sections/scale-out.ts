@@ -8,7 +8,8 @@
  * reported on one API, seen in the inbox on the other and rejected on the first).
  *
  * Measured: cases/s at 16 and 32 callers (quick: 4) for 20 s each (quick: 5 s) after a warm-up, in
- * both layouts; the ratio 2×2 ÷ 1×1; CPU per case of every process (/proc); then, on 2×2, a closed
+ * both layouts, alternating at each level (1×1, then 2×2 right after: the second worker is stopped
+ * for each 1×1 run) so that a ratio compares runs under the same load from others; the ratio 2×2 ÷ 1×1; CPU per case of every process (/proc); then, on 2×2, a closed
  * loop of inbox reads alone (GET /api/tasks as 李明) for the API's CPU per inbox request. From these:
  * cases per day per worker core and inbox requests per second per API core (README, sizing table).
  *
@@ -32,6 +33,7 @@ import { completeUpdate, stateQuery } from '../../workflows/case-api';
 import { backgroundBusy, contention, CpuMeter, cpuPer, describeCpu, servicePids, type CpuUsage } from '../lib/cpu';
 import { gridPoints } from '../lib/grid-points';
 import { ApiClient, type Reply } from '../lib/http';
+import { judgeCases, problemCount, type CaseFacts, type Consistency } from '../lib/consistency';
 import { closedLoop, sleep } from '../lib/load';
 import { fmt, summarize, type Summary } from '../lib/stats';
 import type { BenchChild, BenchContext, BenchRow, BenchSection } from '../lib/types';
@@ -195,21 +197,29 @@ export const scaleOutSection: BenchSection = {
       const api1 = new ApiClient(ctx.apiUrl);
       await Promise.all([api1.token(REPORTER), api1.token(HANDLER)]);
       const one: Layout = { name: '1×1', apis: [api1], pids: () => ({ api: ctx.api.pid, worker: ctx.worker.pid, temporal: services.temporal, mariadb: services.mariadb }) };
-      for (const c of levels) results.push(await measure(one, c));
-
       // the second API and the second worker, on the same task queue and database
-      ctx.log('starting a second API and a second worker …');
       const [api2Proc, worker2Proc] = await Promise.all([ctx.spawn('api', 'scale-out-api2'), ctx.spawn('worker', 'scale-out-worker2')]);
       extra.push(api2Proc, worker2Proc);
-      await Promise.all([api2Proc.start(), worker2Proc.start()]);
       const api2 = new ApiClient(api2Proc.url!);
-      await Promise.all([api2.token(REPORTER), api2.token(HANDLER)]);
       const two: Layout = {
         name: '2×2',
         apis: [api1, api2],
         pids: () => ({ api1: ctx.api.pid, api2: api2Proc.pid, worker1: ctx.worker.pid, worker2: worker2Proc.pid, temporal: services.temporal, mariadb: services.mariadb }),
       };
-      for (const c of levels) results.push(await measure(two, c));
+      // the layouts alternate at each level (1×1, then 2×2 at the same level right after), so the two
+      // runs a ratio compares share the machine's load of the moment (other runs come and go): the
+      // second worker is stopped for each 1×1 run (an idle API takes nothing, a running worker would take tasks)
+      for (const c of levels) {
+        results.push(await measure(one, c));
+        ctx.log('starting the second API and worker …');
+        await Promise.all([api2Proc.pid < 0 ? api2Proc.start() : undefined, worker2Proc.start()]);
+        await Promise.all([api2.token(REPORTER), api2.token(HANDLER)]);
+        results.push(await measure(two, c));
+        if (c !== levels[levels.length - 1]) {
+          await worker2Proc.stop();
+          ctx.log('second worker stopped for the next 1×1 run');
+        }
+      }
 
       // inbox reads alone, round-robin over both APIs: the API's CPU per inbox request
       {
@@ -245,11 +255,16 @@ export const scaleOutSection: BenchSection = {
 
     // rows
     for (const l of results) {
-      rows.push({ measure: `cases/s, ${l.layout} (API × worker processes), ${l.concurrency} callers (report → inbox → reject, closed loop ${durationMs / 1000} s)`, value: Number(l.perSecond.toFixed(2)), unit: `/s (p50 ${fmt(l.latency.p50)} ms, p99 ${fmt(l.latency.p99)} ms${l.errors ? `, ${l.errors} errors` : ''})` });
+      rows.push({ measure: `cases/s, ${l.layout} (API × worker processes), ${l.concurrency} callers (report → inbox → reject, closed loop ${durationMs / 1000} s)`, value: Number(l.perSecond.toFixed(2)), unit: `/s (p50 ${fmt(l.latency.p50)} ms, p99 ${fmt(l.latency.p99)} ms${l.errors ? `, ${l.errors} errors` : ''}; machine ${fmt(l.cpuPer.machineBusyPct, 0)} % busy, ${fmt(l.cpuPer.listedPct, 0)} % ours)` });
     }
     const peakOf = (name: string) => results.filter((l) => l.layout === name).reduce<Level | undefined>((a, b) => (!a || b.perSecond > a.perSecond ? b : a), undefined);
     const p1 = peakOf('1×1');
     const p2 = peakOf('2×2');
+    for (const c of levels) {
+      const a = results.find((l) => l.layout === '1×1' && l.concurrency === c);
+      const b = results.find((l) => l.layout === '2×2' && l.concurrency === c);
+      if (a && b && levels.length > 1) rows.push({ measure: `2×2 ÷ 1×1 at ${c} callers (run back to back)`, value: Number((b.perSecond / a.perSecond).toFixed(2)) });
+    }
     if (p1 && p2) {
       rows.push({ measure: `peak 2×2 ÷ peak 1×1 (${fmt(p2.perSecond)} ÷ ${fmt(p1.perSecond)}; the 2 cores are shared by everything, so this measures overhead, not speed-up)`, value: Number((p2.perSecond / p1.perSecond).toFixed(2)) });
       for (const l of [p1, p2]) {
@@ -271,7 +286,7 @@ export const scaleOutSection: BenchSection = {
         unit: `req/s (measured ${fmt(inbox.perSecond)} req/s on 2 APIs, p99 ${fmt(inbox.latency.p99)} ms)`,
       });
     }
-    const problems = consistency.missing.length + consistency.duplicated.length + consistency.unanswered.length + consistency.wrongStatus.length + consistency.duplicateTasks.length + consistency.auditBroken.length + consistency.workflowsWrong.length;
+    const problems = problemCount(consistency);
     rows.push({
       measure: `cases checked in MySQL and Temporal (${consistency.reported} reported: lost / duplicated / unanswered rows / wrong status / duplicate task rows / broken audit chains / workflows not as expected)`,
       value: `${consistency.missing.length} / ${consistency.duplicated.length} / ${consistency.unanswered.length} / ${consistency.wrongStatus.length} / ${consistency.duplicateTasks.length} / ${consistency.auditBroken.length} / ${consistency.workflowsWrong.length}`,
@@ -284,74 +299,33 @@ export const scaleOutSection: BenchSection = {
   },
 };
 
-interface Consistency {
-  reported: number;
-  /** of them, cases whose loop failed after the POST (expected: still at 受理, workflow running) */
-  leftOpen: number;
-  /** POST /api/cases calls that failed (their cases, if written, show as unanswered rows) */
-  postErrors: number;
-  missing: string[];
-  /** ids answered more than once, or present more than once */
-  duplicated: string[];
-  /** case rows with this run's tag that no POST answered */
-  unanswered: string[];
-  wrongStatus: string[];
-  duplicateTasks: string[];
-  auditBroken: string[];
-  workflowsWrong: string[];
-  workflowStatuses: Record<string, number>;
-  ms: number;
-}
+type Checked = Consistency & { postErrors: number; ms: number };
 
-async function verify(ctx: BenchContext, tag: string, answered: Map<string, number>, leftOpen: Map<string, string | null>, postErrors: number): Promise<Consistency> {
+async function verify(ctx: BenchContext, tag: string, answered: Map<string, number>, leftOpen: Map<string, string | null>, postErrors: number): Promise<Checked> {
   const t0 = performance.now();
   const ids = [...answered.keys()];
-  const rowsFound = await ctx.prisma.case.findMany({ where: { description: { contains: tag } }, select: { id: true, status: true } });
-  const byId = new Map<string, { count: number; status: string }>();
-  for (const r of rowsFound) byId.set(r.id, { count: (byId.get(r.id)?.count ?? 0) + 1, status: r.status });
-  const missing = ids.filter((id) => !byId.has(id));
-  const duplicated = [...ids.filter((id) => answered.get(id)! > 1 || (byId.get(id)?.count ?? 0) > 1)];
-  const unanswered = rowsFound.map((r) => r.id).filter((id) => !answered.has(id));
-  // the expected status: REJECTED; a case whose loop failed before its reject answered is either
-  // still at 受理 (REPORTED, its workflow running) or rejected after all (the answer was lost)
-  const rejected = (id: string) => byId.get(id)?.status === 'REJECTED';
-  const wrongStatus = ids.filter((id) => byId.has(id) && (leftOpen.has(id) ? !rejected(id) && byId.get(id)!.status !== 'REPORTED' : !rejected(id))).map((id) => `${id} ${byId.get(id)!.status}`);
-  const duplicateTasks: string[] = [];
-  const auditBroken: string[] = [];
+  const rows = await ctx.prisma.case.findMany({ where: { description: { contains: tag } }, select: { id: true, status: true } });
+  const found = new Set(rows.map((r) => r.id));
   const cfg = config();
   const key = auditPublicKeyOf({ audit: { key: cfg.audit.key ?? localAuditKeyText(cfg.dataDir), publicKey: cfg.audit.publicKey } });
+  const tasks: CaseFacts['tasks'] = [];
+  const audit: CaseFacts['audit'] = new Map();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const tasks = await ctx.prisma.task.findMany({ where: { caseId: { in: chunk } }, select: { caseId: true, elementId: true, state: true, outcome: true } });
-    const seen = new Map<string, typeof tasks>();
-    for (const t of tasks) seen.set(t.caseId, [...(seen.get(t.caseId) ?? []), t]);
-    for (const id of chunk) {
-      const list = seen.get(id) ?? [];
-      const accept = list.filter((t) => t.elementId === 'Task_Accept');
-      const keys = list.map((t) => t.elementId);
-      const done = rejected(id);
-      // one 受理 task, nothing else (reject ends the case there); done: completed with outcome reject
-      if (accept.length !== 1 || new Set(keys).size !== keys.length || list.length !== 1) duplicateTasks.push(id);
-      else if (done && (accept[0].state !== 'COMPLETED' || accept[0].outcome !== 'reject')) wrongStatus.push(`${id} (task ${accept[0].state} ${accept[0].outcome ?? ''})`);
-    }
-    for (const a of await verifyCasesAudit(ctx.prisma, chunk.filter((id) => byId.has(id)), key)) if (!a.intact || a.rows === 0) auditBroken.push(`${a.caseId}: ${a.problems[0]?.reason ?? 'no rows'}`);
+    tasks.push(...(await ctx.prisma.task.findMany({ where: { caseId: { in: chunk } }, select: { caseId: true, elementId: true, state: true, outcome: true } })));
+    for (const a of await verifyCasesAudit(ctx.prisma, chunk.filter((id) => found.has(id)), key)) audit.set(a.caseId, { intact: a.intact, rows: a.rows, reason: a.problems[0]?.reason });
   }
-  const workflowStatuses: Record<string, number> = {};
-  const workflowsWrong: string[] = [];
+  const workflows: CaseFacts['workflows'] = new Map();
   await closedLoop({ concurrency: 16, count: ids.length }, async (i) => {
-    const id = ids[i];
-    let status: string;
     try {
-      status = (await ctx.temporal.client.workflow.getHandle(id).describe()).status.name;
+      workflows.set(ids[i], (await ctx.temporal.client.workflow.getHandle(ids[i]).describe()).status.name);
     } catch (e) {
-      status = e instanceof WorkflowNotFoundError ? 'NOT_FOUND' : `ERROR ${(e as Error).message.slice(0, 80)}`;
+      workflows.set(ids[i], e instanceof WorkflowNotFoundError ? 'NOT_FOUND' : `ERROR ${(e as Error).message.slice(0, 80)}`);
     }
-    workflowStatuses[status] = (workflowStatuses[status] ?? 0) + 1;
-    if (status !== (rejected(id) ? 'COMPLETED' : 'RUNNING') || (!rejected(id) && !leftOpen.has(id))) workflowsWrong.push(`${id} ${status}`);
   });
-  const c = { reported: ids.length, leftOpen: leftOpen.size, postErrors, missing, duplicated, unanswered, wrongStatus, duplicateTasks, auditBroken, workflowsWrong, workflowStatuses, ms: performance.now() - t0 };
+  const c = { ...judgeCases({ answered, leftOpen: new Set(leftOpen.keys()), rows, tasks, audit, workflows }), postErrors, ms: performance.now() - t0 };
   ctx.log(
-    `checked ${ids.length} cases (${leftOpen.size} left open by failed loops) in ${((c.ms) / 1000).toFixed(1)} s: ${missing.length} lost, ${duplicated.length} duplicated, ${unanswered.length} unanswered rows, ${wrongStatus.length} wrong status, ${duplicateTasks.length} with duplicate or unexpected task rows, ${auditBroken.length} broken audit chains, ${workflowsWrong.length} workflows not as expected (${Object.entries(workflowStatuses).map(([k, v]) => `${k} ${v}`).join(', ')})`,
+    `checked ${ids.length} cases (${leftOpen.size} left open by failed loops, ${postErrors} failed reports) in ${(c.ms / 1000).toFixed(1)} s: ${c.missing.length} lost, ${c.duplicated.length} duplicated, ${c.unanswered.length} unanswered rows, ${c.wrongStatus.length} wrong status, ${c.duplicateTasks.length} with duplicate or unexpected task rows, ${c.auditBroken.length} broken audit chains, ${c.workflowsWrong.length} workflows not as expected (${Object.entries(c.workflowStatuses).map(([k, v]) => `${k} ${v}`).join(', ')})`,
   );
   return c;
 }
@@ -382,7 +356,7 @@ async function rejectLeftovers(ctx: BenchContext, open: Map<string, string | nul
   return { rejected: r.ok.length - terminated, terminated, failed: r.errors };
 }
 
-function whereTimeGoes(levels: Level[], p1: Level | undefined, p2: Level | undefined, inbox: { apiMsPerRequest: number; perSecond: number } | undefined, c: Consistency): string[] {
+function whereTimeGoes(levels: Level[], p1: Level | undefined, p2: Level | undefined, inbox: { apiMsPerRequest: number; perSecond: number } | undefined, c: Checked): string[] {
   const notes: string[] = [];
   if (p1 && p2) {
     const cores = p2.cpu.wallMs > 0 ? Math.round(p2.cpu.machineTotal / p2.cpu.wallMs) : NaN;
