@@ -3,7 +3,8 @@
  * 5 s) instead of on every request: a request within that time reuses the roles, units and grids
  * read for its token. So a disabled account, a removed role or a moved unit takes effect within
  * that bound on every API instance; within this instance an administration change takes effect at
- * once (the administration routes forget every cached caller when they change something). The
+ * once (the administration routes forget every cached caller when they change something, and an
+ * event stream that finds its caller disabled or changed forgets that user's entries). The
  * token itself is still checked on every request (signature and expiry), and an event stream
  * re-reads its caller on its own schedule. 0 turns the cache off.
  */
@@ -45,6 +46,11 @@ export class CallerCache {
     });
     if (this.entries.size > MAX_ENTRIES) this.prune(t);
     return caller;
+  }
+
+  /** Forgets this user's cached callers (an event stream found the account disabled or its scope changed). */
+  forgetUser(userId: number): void {
+    for (const [k, e] of this.entries) if (e.userId === userId) this.entries.delete(k);
   }
 
   /** Forgets every cached caller (an administration change: users, roles, units, grids). */

@@ -43,6 +43,8 @@ export function eventRoutes(deps: ApiDeps, intervalMs: number, recheckMs: number
     const recheck = async (): Promise<boolean> => {
       checkedAt = Date.now();
       const now = await loadCaller(deps.prisma, c.userId);
+      // what the stream learnt holds for this instance's other requests too (api/auth/caller-cache.ts)
+      if (!now || !sameScope(c, now)) deps.tokens.callers.forgetUser(c.userId);
       if (!now) {
         end('ACCOUNT_DISABLED');
         return false;

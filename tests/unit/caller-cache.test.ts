@@ -50,6 +50,17 @@ describe('the caller cache', () => {
     expect(db.reads()).toBe(2);
   });
 
+  it('given forgetUser() (an event stream saw the account change), then that user is read again and no one else', async () => {
+    const cache = new CallerCache(5000, () => 0);
+    const db = fakeUsers();
+    await cache.get(db.prisma, 'tok', 7);
+    await cache.get(db.prisma, 'other', 8);
+    cache.forgetUser(7);
+    expect(cache.size).toBe(1);
+    await cache.get(db.prisma, 'tok', 7);
+    expect(db.reads()).toBe(3);
+  });
+
   it('given clear() (an administration change) or a bound of 0, then the caller is read again', async () => {
     const cache = new CallerCache(5000, () => 0);
     const db = fakeUsers();
