@@ -362,7 +362,7 @@ function whereTimeGoes(levels: Level[], p1: Level | undefined, p2: Level | undef
     const cores = p2.cpu.wallMs > 0 ? Math.round(p2.cpu.machineTotal / p2.cpu.wallMs) : NaN;
     notes.push(
       `Throughput: 1×1 peaks at ${fmt(p1.perSecond)} cases/s (${p1.concurrency} callers), 2×2 at ${fmt(p2.perSecond)} cases/s (${p2.concurrency} callers), ratio ${fmt(p2.perSecond / p1.perSecond, 2)}. ` +
-        `This machine has ${cores} cores, shared by both APIs, both workers, Temporal's dev server, MariaDB and the load generator: a second API and worker add no CPU, only processes competing for the same cores, so the ratio shows the cost of running two of each (more connections, a second sticky cache, workflow tasks handed between workers), not the speed-up a second host would give. ` +
+        `This machine has ${cores} cores, shared by both APIs, both workers, Temporal's dev server, MariaDB and the load generator: a second API and worker add no CPU, only processes competing for the same cores, so the ratio shows the cost of running two of each (more connections and pollers, a second sticky cache, a second Node heap), not the speed-up a second host would give. ` +
         `What scales is the CPU per case of each process kind: 1×1 ${describeCpu(p1.cpu, Math.max(1, p1.completed), 'case')}; 2×2 ${describeCpu(p2.cpu, Math.max(1, p2.completed), 'case')}.`,
     );
     const workerMs = Math.max(p1.workerMsPerCase, p2.workerMsPerCase);
