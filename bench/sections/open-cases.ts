@@ -7,7 +7,8 @@
  * the others cost it nothing until their next event (timer, action, query), when it fetches the
  * history and replays it. So the section measures:
  *   1. RSS as open cases grow (the timers section's cases, sampled while they started, plus more
- *      started here for a bounded time);
+ *      started here for a bounded time: at least a minute, and when the section runs alone until
+ *      enough are open to fill the cache, within ten minutes);
  *   2. memory per cached workflow: the worker restarted (empty cache), then open cases touched by
  *      a `state` query (replayed and cached) in steps, RSS after each step, until the cache is full;
  *   3. the price of eviction: an action (POST /api/tasks/{id}/comment as the township handler)
@@ -20,7 +21,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { setTimeout as delay } from 'node:timers/promises';
 import { stateQuery } from '../../workflows/case-api';
-import { benchCases, QUIET_LIMIT, setVillageLimit, startCases, terminateBenchCases, workerCacheSize, type RssSample } from '../lib/cases';
+import { benchCases, prepareBenchCases, QUIET_LIMIT, setVillageLimit, startCases, terminateBenchCases, workerCacheSize, type RssSample } from '../lib/cases';
 import { ApiClient } from '../lib/http';
 import { moduleHeapPerWorkflow } from '../lib/workflow-memory';
 import { closedLoop } from '../lib/load';
@@ -61,9 +62,18 @@ export const openCasesSection: BenchSection = {
       // 1. more open cases, for a bounded time (quiet deadline: they only wait)
       const before = cases.open;
       const rssBefore = ctx.worker.rss();
+      await prepareBenchCases(ctx); // deployed already when the timers section ran; with --only openCases, here
       await setVillageLimit(ctx, QUIET_LIMIT);
       const t0 = Date.now();
-      const grow = await startCases(ctx, { batch: 'o', count: 50_000, shouldStop: () => Date.now() - t0 > growMs });
+      // at least growMs; run alone (no timers section before it), until enough cases are open to fill the cache and
+      // overflow it (so the fill below measures a full cache), within maxGrowMs
+      const enough = ctx.quick ? 0 : Math.round(cache.size * 1.25);
+      const maxGrowMs = ctx.quick ? growMs : 10 * 60_000;
+      const shouldStop = (started: number) => {
+        const elapsed = Date.now() - t0;
+        return elapsed > maxGrowMs || (elapsed > growMs && before - cases.terminated.size + started >= enough);
+      };
+      const grow = await startCases(ctx, { batch: 'o', count: 50_000, shouldStop });
       const live = cases.ids.filter((id) => !cases.terminated.has(id));
       const open = live.length;
       const rssOpen = ctx.worker.rss();
@@ -142,6 +152,8 @@ export const openCasesSection: BenchSection = {
       const workflowsPath = path.join(ctx.root, 'workflows');
       const modules = await moduleHeapPerWorkflow(workflowsPath);
       const noFeel = await moduleHeapPerWorkflow(workflowsPath, { ignoreModules: ['feelin'] });
+      // feelin is bundled but instantiated only when a condition needs it: what remains of it per workflow (≈ 0 within the measurement's noise)
+      const feelKiB = Math.max(0, modules.perWorkflowBytes - noFeel.perWorkflowBytes) / 1024;
       // RSS while the cache was full and cases kept coming (the timers section's starts): live data plus garbage not yet collected
       const fullSamples = cases.rss.filter((x) => x.open > cache.size && Number.isFinite(x.rss));
       const rssFullUnderLoad = fullSamples.length ? Math.max(...fullSamples.map((x) => x.rss)) : NaN;
@@ -164,7 +176,7 @@ export const openCasesSection: BenchSection = {
         ...(fullSamples.length ? [{ measure: `worker RSS while up to ${Math.max(...fullSamples.map((x) => x.open))} cases were open and more starting (cache full), max`, value: rssFullUnderLoad / MiB, unit: 'MiB' }] : []),
         { measure: `worker memory to cache all ${TARGET_OPEN / 1000} k (extrapolated)`, value: rss100kCached / 2 ** 30, unit: 'GiB' },
         { measure: "one workflow's own instances of the bundle's modules (heap)", value: modules.perWorkflowBytes / 1024, unit: 'KiB' },
-        { measure: '… of which the FEEL interpreter (feelin)', value: (modules.perWorkflowBytes - noFeel.perWorkflowBytes) / 1024, unit: 'KiB' },
+        { measure: '… of which the FEEL interpreter (feelin)', value: feelKiB, unit: 'KiB' },
         { measure: 'action on an evicted case (API comment, replay first), p50', value: aE.p50, unit: 'ms' },
         { measure: 'the same action on the case once cached, p50', value: aC.p50, unit: 'ms' },
         { measure: 'query on an evicted / a cached case, p50', value: `${fmt(qE.p50)} / ${fmt(qC.p50)}`, unit: 'ms' },
@@ -172,7 +184,7 @@ export const openCasesSection: BenchSection = {
       notes.push(
         `Open cases are not held by the worker: a case waiting on people or on its deadline is a workflow whose state is its history in Temporal and whose timers are kept by the server. The worker caches at most ${cache.size} of them (sticky cache, LRU); an evicted case stays open and loses nothing, and its next event (timer, action, query) makes the worker fetch its history and replay it: here ${fmt(replayMs)} ms more for a comment on an evicted case (p50 ${fmt(aE.p50)} ms against ${fmt(aC.p50)} ms cached), ${fmt(qE.p50 - qC.p50)} ms more for a query. So ${TARGET_OPEN / 1000} k open cases need no more worker memory than ${cache.size} (about ${fmt(rssCapped / MiB, 0)} MiB); what they need is Temporal persistence for their histories and timers, and replays for the cases that wake up after being evicted.`,
         `Memory: ${fmt(perCached / 1024)} KiB of RSS per cached case workflow (slope of RSS while ${Math.min(touched, cache.size)} cases were replayed into the emptied cache by \`state\` queries; RSS after each step of ${step}: ${curve.map((c) => `${c.touched} → ${fmt(c.rss / MiB, 0)} MiB`).join(', ')}). Caching all ${TARGET_OPEN / 1000} k would take about ${fmt(rss100kCached / 2 ** 30)} GiB, far beyond the worker's ${fmt(heapMiB / 1024)} GiB heap limit, which the SDK's default cache size (${cache.size}) is derived from; at that size the worker's live memory stays near ${fmt(rssCapped / MiB, 0)} MiB however many cases are open${fullSamples.length ? ` (its RSS, garbage included, peaked at ${fmt(rssFullUnderLoad / MiB, 0)} MiB while cases kept starting with the cache full, and stayed there: the cache, not the number of open cases, bounds it)` : ''}.`,
-        `Why a cached case weighs that much: with the SDK's reusable V8 context every workflow gets its own webpack module cache, so each cached case instantiates every module of the workflow bundle (${fmt(modules.bundleBytes / 2 ** 20)} MiB of code) once more: ${fmt(modules.perWorkflowBytes / 1024, 0)} KiB of heap per workflow (bench/lib/workflow-memory.ts), ${fmt((modules.perWorkflowBytes - noFeel.perWorkflowBytes) / 1024, 0)} KiB of it the FEEL interpreter (feelin, its parser tables) that process/feel.ts imports for gateway conditions; without it ${fmt(noFeel.perWorkflowBytes / 1024, 0)} KiB. Product change (not made here: workflow code, replay-sensitive): compile conditions when the process is deployed into a small JSON expression tree and evaluate that in the workflow without feelin; the same memory would then cache roughly ${fmt(perCached / Math.max(1, perCached - (modules.perWorkflowBytes - noFeel.perWorkflowBytes)), 1)}× as many cases. Until then GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS (with a larger --max-old-space-size) or more workers (each caches its own) raise the number of cases kept hot.`,
+        `What a cached case weighs: with the SDK's reusable V8 context every workflow gets its own webpack module cache, so each cached case instantiates every module of the workflow bundle (${fmt(modules.bundleBytes / 2 ** 20)} MiB of code) it runs once more: ${fmt(modules.perWorkflowBytes / 1024, 0)} KiB of heap per workflow (bench/lib/workflow-memory.ts), ${fmt(feelKiB, 0)} KiB of it the FEEL interpreter (feelin; with it left out of the bundle ${fmt(noFeel.perWorkflowBytes / 1024, 0)} KiB). Gateway conditions are compiled into JSON trees when a process is deployed (process/feel.ts, FlowModel.conditionTree) and evaluated by process/condition.ts, which requires feelin lazily, only for a condition without a tree (a version deployed before trees whose model was not loaded through the case start, or an expression the tree cannot hold): so a case of the reference processes no longer instantiates feelin (it did, 394 KiB of the 438 KiB per workflow, until issue 15). The rest of a cached case's ${fmt(perCached / 1024, 0)} KiB of RSS is not the bundle's modules: the SDK's per-workflow state and the case's own (not broken down here). GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS (with a larger --max-old-space-size) or more workers (each caches its own) raise the number of cases kept hot.`,
         `RSS while the open cases grew (worker RSS against cases open): ${rssCurve(cases.rss)}. RSS of a running worker includes garbage not yet collected, so single readings are noisy; the slope over the fill is the estimate.`,
       );
       if (queryErrors) notes.push(`${queryErrors} queries failed while filling the cache.`);
