@@ -24,16 +24,15 @@
  */
 import crypto from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { internalId } from '../../api/http/ids';
 import { beijingDay } from '../../domain/case-number';
 import { verifyCasesAudit } from '../../domain/audit-verify';
 import { auditPublicKeyOf, localAuditKeyText } from '../../platform/audit-keys';
 import { config } from '../../platform/config';
-import { completeUpdate, stateQuery } from '../../workflows/case-api';
 import { backgroundBusy, contention, CpuMeter, cpuPer, describeCpu, servicePids, type CpuUsage } from '../lib/cpu';
 import { gridPoints } from '../lib/grid-points';
 import { ApiClient, type Reply } from '../lib/http';
 import { judgeCases, problemCount, type CaseFacts, type Consistency } from '../lib/consistency';
+import { rejectLeftovers } from '../lib/leftovers';
 import { closedLoop, sleep } from '../lib/load';
 import { fmt, summarize, type Summary } from '../lib/stats';
 import type { BenchChild, BenchContext, BenchRow, BenchSection } from '../lib/types';
@@ -330,31 +329,6 @@ async function verify(ctx: BenchContext, tag: string, answered: Map<string, numb
   return c;
 }
 
-/** Cases left open by failed loops: rejected through the update the API sends; what cannot be is terminated. */
-async function rejectLeftovers(ctx: BenchContext, open: Map<string, string | null>, actor: { userId: number; name: string }) {
-  const left = [...open.entries()];
-  if (!left.length) return { rejected: 0, terminated: 0 };
-  let terminated = 0;
-  const r = await closedLoop({ concurrency: 16, count: left.length }, async (i) => {
-    const [caseId, taskId] = left[i];
-    const handle = ctx.temporal.client.workflow.getHandle(caseId);
-    try {
-      const id = (taskId && internalId(taskId)) ?? (await handle.query(stateQuery)).tasks.find((t) => t.elementId === 'Task_Accept' && t.state === 'OPEN')?.taskId;
-      if (!id) throw new Error('no open Task_Accept');
-      await handle.executeUpdate(completeUpdate, { args: [{ taskId: id, actor, outcome: 'reject' }], updateId: crypto.randomUUID() });
-    } catch {
-      await handle.terminate('bench done').then(
-        () => (terminated += 1),
-        (e) => {
-          if (!(e instanceof WorkflowNotFoundError)) throw e;
-        },
-      );
-    }
-    open.delete(caseId);
-  });
-  ctx.log(`cases left open: ${r.ok.length - terminated} rejected, ${terminated} terminated, ${r.errors} failed`);
-  return { rejected: r.ok.length - terminated, terminated, failed: r.errors };
-}
 
 function whereTimeGoes(levels: Level[], p1: Level | undefined, p2: Level | undefined, inbox: { apiMsPerRequest: number; perSecond: number } | undefined, c: Checked): string[] {
   const notes: string[] = [];
