@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
+import { appOptions } from './app-options';
 import { CONSOLE_DIR, ensureConsole } from '../designer/build';
 import { auditPublicKeyOf } from '../platform/audit-keys';
 import { config, ConfigError } from '../platform/config';
@@ -11,7 +12,7 @@ import type { PrismaClient } from '../generated/prisma/client';
 import { accountsWithDemoPassword, DEMO_PASSWORD } from '../domain/demo-passwords';
 import { createPrisma } from '../platform/db/prisma';
 import { connectTemporal } from '../platform/temporal/client';
-import { fail, log, version } from '../platform/log';
+import { fail, log } from '../platform/log';
 
 async function main(): Promise<void> {
   const cfg = config();
@@ -24,20 +25,7 @@ async function main(): Promise<void> {
   const prisma = createPrisma(cfg.database.url, { connectionLimit: 20 });
   await refuseDemoPasswords(prisma, cfg.auth.allowDemoPasswords);
   const temporal = await connectTemporal({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
-  const app = createApp({
-    prisma,
-    temporal,
-    consoleDir: CONSOLE_DIR,
-    version: version(cfg.root),
-    taskQueue: cfg.temporal.taskQueue,
-    jwtSecret: cfg.auth.jwtSecret,
-    tokenTtl: cfg.auth.tokenTtl,
-    callerCacheMs: cfg.auth.callerCacheMs,
-    attachmentDir: cfg.attachments.dir,
-    attachmentMaxBytes: cfg.attachments.maxBytes,
-    open311RateLimit: cfg.open311RateLimit,
-    auditKey,
-  });
+  const app = createApp(appOptions(cfg, { prisma, temporal, consoleDir: CONSOLE_DIR, jwtSecret: cfg.auth.jwtSecret, auditKey }));
   const server: Server = app.listen(cfg.http.port, cfg.http.host, () => log(`API listening on ${cfg.http.host}:${cfg.http.port}`));
   const shutdown = () => {
     log('SIGTERM: draining connections …');

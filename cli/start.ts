@@ -8,7 +8,8 @@ import { ensureApiTypes } from '../api/openapi-types';
 import { BootstrapError, isPortOpen } from '../platform/bootstrap/proc';
 import { config } from '../platform/config';
 import type { SeedReport } from '../seed';
-import { fail, log, seconds, version } from '../platform/log';
+import { fail, log, seconds } from '../platform/log';
+import { appOptions } from './app-options';
 
 async function main(): Promise<void> {
   const t0 = Date.now();
@@ -51,20 +52,7 @@ async function main(): Promise<void> {
   const delivery = startNotificationDelivery(cfg.notify, prisma, log);
 
   const { localJwtSecret } = await import('../platform/auth/secret');
-  const app = createApp({
-    prisma,
-    temporal,
-    consoleDir: CONSOLE_DIR,
-    version: version(cfg.root),
-    taskQueue: cfg.temporal.taskQueue,
-    jwtSecret: cfg.auth.jwtSecret ?? localJwtSecret(cfg.dataDir),
-    tokenTtl: cfg.auth.tokenTtl,
-    callerCacheMs: cfg.auth.callerCacheMs,
-    attachmentDir: cfg.attachments.dir,
-    attachmentMaxBytes: cfg.attachments.maxBytes,
-    open311RateLimit: cfg.open311RateLimit,
-    auditKey,
-  });
+  const app = createApp(appOptions(cfg, { prisma, temporal, consoleDir: CONSOLE_DIR, jwtSecret: cfg.auth.jwtSecret ?? localJwtSecret(cfg.dataDir), auditKey }));
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(cfg.http.port, cfg.http.host, () => resolve(s));
     s.once('error', reject);
