@@ -19,7 +19,7 @@ export const SUPERVISOR: Actor = { userId: 13, name: '韩立新' };
 const DAY = 86_400_000;
 const models = new Map<string, Promise<ProcessModel>>();
 
-/** A reference process of processes/, compiled once per test file. */
+/** A reference process of diagrams/, compiled once per test file. */
 export function referenceModel(file: string): Promise<ProcessModel> {
   let model = models.get(file);
   if (!model) {

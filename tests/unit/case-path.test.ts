@@ -4,12 +4,10 @@
  * task, run the service tasks, fire timers) and its audit rows and task rows are what casePath
  * reads. Deadline escalation, "cannot handle" thrown out of 处置, rework, and a parallel join.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { casePath, type PathEvent, type PathTask, type Ref } from '../../api/services/case-path';
-import { compileBpmn } from '../../process/compiler';
 import { Engine, newEngineState, type Actor, type CaseFacts } from '../../process/engine';
 import type { ProcessModel, Tier } from '../../process/model';
+import { referenceModel } from '../support/engine';
 
 const UNITS: Record<Tier, Ref> = {
   GRID: { id: 5, name: '东华门第一社区第3网格' },
@@ -24,12 +22,6 @@ const xuwenbo: Actor = { userId: 12, name: '许文博' };
 const gao: Actor = { userId: 13, name: '高志明' };
 const wangfang: Actor = { userId: 10, name: '王芳' };
 const zhao: Actor = { userId: 14, name: '赵强' };
-
-async function model(file: string): Promise<ProcessModel> {
-  const r = await compileBpmn(fs.readFileSync(path.resolve(__dirname, '../../diagrams', file), 'utf8'));
-  if (!r.ok) throw new Error(JSON.stringify(r.errors));
-  return r.model;
-}
 
 /** The engine with the workflow's settle loop around it, keeping the rows it writes. */
 class Case {
@@ -139,7 +131,7 @@ describe('a case path rebuilt from what the engine wrote', () => {
   let standard: ProcessModel;
   let dual: ProcessModel;
   beforeAll(async () => {
-    [standard, dual] = await Promise.all([model('standard-closed-loop.bpmn'), model('dual-dispatch.bpmn')]);
+    [standard, dual] = await Promise.all([referenceModel('standard-closed-loop.bpmn'), referenceModel('dual-dispatch.bpmn')]);
   });
 
   it('given 处置 overdue at the community, "cannot handle" at the street, a failed verification at the district, then it shows every visit, both escalation routes, the rework loop and each hop', () => {
