@@ -35,6 +35,7 @@ import { judgeCases, problemCount, type CaseFacts, type Consistency } from '../l
 import { rejectLeftovers } from '../lib/leftovers';
 import { closedLoop, sleep } from '../lib/load';
 import { fmt, summarize, type Summary } from '../lib/stats';
+import type { LevelResult } from '../lib/throughput';
 import type { BenchChild, BenchContext, BenchRow, BenchSection } from '../lib/types';
 
 const ID = 'scale-out';
@@ -55,14 +56,9 @@ interface Layout {
   pids: () => Record<string, number | undefined>;
 }
 
-interface Level {
+/** One closed-loop level (the shape the throughput sections share), on one layout, with where its CPU went. */
+interface Level extends LevelResult {
   layout: string;
-  concurrency: number;
-  perSecond: number;
-  completed: number;
-  errors: number;
-  errorSamples: string[];
-  latency: Summary;
   requests: number;
   cpu: CpuUsage;
   cpuPer: Record<string, number>;
