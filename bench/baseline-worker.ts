@@ -1,9 +1,10 @@
 /**
- * The baseline's worker (bench section `baseline`), a child process like the case worker:
+ * The baseline's worker (bench sections `baseline` and `timers`), a child process like the case worker:
  * `node --import tsx bench/baseline-worker.ts`, configured like `npm run worker` (DATABASE_URL,
  * TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE and the TLS variables, read by
  * platform/config.ts). Same worker options as the case worker (the SDK's defaults) and the same
- * database pool size (20). Prints `baseline worker polling` when ready; SIGTERM/SIGINT stop it.
+ * database pool size (20). It runs both baseline workflows (bench/baseline-workflows.ts). Prints
+ * `baseline worker polling` when ready; SIGTERM/SIGINT stop it.
  */
 import mariadb from 'mariadb';
 import { Worker } from '@temporalio/worker';
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     namespace: cfg.temporal.namespace,
     taskQueue: cfg.temporal.taskQueue,
     activities: createBaselineActivities(pool),
-    workflowsPath: require.resolve('./baseline-workflow'),
+    workflowsPath: require.resolve('./baseline-workflows'),
   });
   log(`baseline worker polling ${cfg.temporal.namespace}/${cfg.temporal.taskQueue}`);
   await worker.run();

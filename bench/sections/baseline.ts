@@ -11,17 +11,13 @@
  * task as the update).
  */
 import crypto from 'node:crypto';
-import path from 'node:path';
-import fs from 'node:fs';
-import mariadb from 'mariadb';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { config } from '../../platform/config';
-import { connectionOptions, parseDatabaseUrl } from '../../platform/db/url';
-import { BASELINE_TABLE, CREATE_BASELINE_TABLE } from '../baseline-activities';
+import { BASELINE_TABLE } from '../baseline-activities';
 import { BASELINE_WORKFLOW_TYPE, baselineCompleteUpdate, type BaselineInput } from '../baseline-workflow';
-import { entryProcess } from '../../platform/bootstrap/child';
+import { startBaselineWorker } from '../lib/baseline-process';
 import { backgroundBusy, contention, CpuMeter, cpuPer, describeCpu, servicePids } from '../lib/cpu';
-import { activityFailures, watchLog } from '../lib/log-watch';
+import { activityFailures } from '../lib/log-watch';
 import { sleep } from '../lib/load';
 import { fmt, summarize } from '../lib/stats';
 import { measuredClosedLoop, throughputPlan, type BaselineShared, type LevelResult } from '../lib/throughput';
@@ -38,32 +34,8 @@ export const baselineSection: BenchSection = {
     const taskQueue = `${ctx.taskQueue}-baseline`;
     const run = crypto.randomBytes(3).toString('hex');
     // the owner creates and drops the scratch table; the baseline worker writes its rows as the application
-    const pool = mariadb.createPool({ ...connectionOptions(ctx.ownerUrl), connectionLimit: 16 });
-    await pool.query(CREATE_BASELINE_TABLE);
-    const logDir = path.join(cfg.dataDir, 'logs');
-    fs.mkdirSync(logDir, { recursive: true });
-    const logFile = path.join(logDir, `${parseDatabaseUrl(ctx.databaseUrl).database}-baseline-worker.log`);
-    const workerLog = watchLog(logFile);
-    const worker = entryProcess({
-      file: path.join(ctx.root, 'bench', 'baseline-worker.ts'),
-      cwd: ctx.root,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        DATABASE_URL: ctx.databaseUrl,
-        TEMPORAL_ADDRESS: ctx.temporalTarget.address,
-        TEMPORAL_NAMESPACE: ctx.temporalTarget.namespace,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        LOG_LEVEL: 'warn',
-      },
-      ready: /baseline worker polling/,
-      logFile,
-    });
-    await worker.start().catch(async (e: unknown) => {
-      await pool.query(`DROP TABLE IF EXISTS \`${BASELINE_TABLE}\``).catch(() => undefined);
-      await pool.end();
-      throw e;
-    });
+    const base = await startBaselineWorker(ctx, { taskQueue, label: 'baseline-worker' });
+    const { worker, pool } = base;
     // the machine is shared: how busy it is before this section puts any load on it
     const idleBusy = await backgroundBusy();
     const services = servicePids(cfg.dataDir);
@@ -146,12 +118,10 @@ export const baselineSection: BenchSection = {
             .catch((e) => (e instanceof WorkflowNotFoundError ? undefined : ctx.log(`baseline: could not terminate ${id}: ${(e as Error).message}`))),
         ),
       );
-      await worker.kill('SIGTERM');
-      await pool.query(`DROP TABLE IF EXISTS \`${BASELINE_TABLE}\``).catch(() => undefined);
-      await pool.end();
+      await base.stop();
     }
 
-    const failures = activityFailures(workerLog.since());
+    const failures = activityFailures(base.log.since());
     const peak = levels.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
     const shared: BaselineShared = { plan, levels, peak: { concurrency: peak.concurrency, perSecond: peak.perSecond }, literal, history };
     ctx.shared.baseline = shared;
