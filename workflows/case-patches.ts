@@ -22,3 +22,14 @@ export const WITHDRAW_PATCH = 'withdraw-before-dispatch';
  * category): the case's facts take it before the next tasks are dispatched (CaseSession.classify).
  */
 export const REGISTER_CLASSIFIES_PATCH = 'register-classifies';
+/**
+ * The case's short database activities (applyCaseChange, prepareTask, computeTimes,
+ * loadCategoryFacts, loadProcessModel) run as local activities (caseActs in case-session.ts): each
+ * is one MarkerRecorded event in the history instead of ActivityTaskScheduled/Started/Completed
+ * and a further workflow task, and a write that finishes within the workflow task needs no second
+ * one. Histories recorded before the patch replay their normal activities unchanged; a case that
+ * was running when the patch was deployed switches at its next call. A local activity may run
+ * again after a worker crash before its marker is recorded: applyCaseChange is idempotent on
+ * (caseId, firstSeq), the others only read.
+ */
+export const LOCAL_ACTIVITIES_PATCH = 'local-case-activities';

@@ -7,21 +7,40 @@
  * engine changes, then settle() writes the change, resolves new tasks and computes deadlines until
  * the engine waits on people or time again.
  */
-import { CancellationScope, isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
+import type { RetryPolicy } from '@temporalio/common';
 import type { CaseActivities, CasePlace, CaseSnapshot } from './case-api';
 import { Engine, EngineError, newEngineState, type Actor } from '../process/engine';
 import type { ProcessModel } from '../process/model';
 import type { CaseView, CaseWorkflowInput } from './case-api';
 import { asFailure, checkActor, checkPlace } from './case-input-checks';
-import { LOCATE_ME_PATCH, REGISTER_CLASSIFIES_PATCH } from './case-patches';
+import { LOCAL_ACTIVITIES_PATCH, LOCATE_ME_PATCH, REGISTER_CLASSIFIES_PATCH } from './case-patches';
 
 /** Outcomes that end a case at 受理 (invalid, duplicate): they need no point. */
 const ENDS_WITHOUT_PLACE = ['reject', 'duplicate'];
 
-export const acts = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-});
+/** Retried without end (a refusal is a non-retryable ApplicationFailure), backing off from 1 s to 30 s. */
+const RETRY: RetryPolicy = { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 };
+
+/** The activities as normal activities: how the case ran before LOCAL_ACTIVITIES_PATCH. */
+const remoteActs = proxyActivities<CaseActivities>({ startToCloseTimeout: '30 seconds', retry: RETRY });
+
+/**
+ * The same activities as local activities (LOCAL_ACTIVITIES_PATCH), with the same timeout and
+ * retry policy: the first retries (after 1, 2, 4 and 8 s) wait in the worker within the workflow
+ * task, later ones (16 s, then every 30 s: MySQL is down) on a durable timer, so a long outage
+ * does not keep the workflow task open.
+ */
+const localActs = proxyLocalActivities<CaseActivities>({ startToCloseTimeout: '30 seconds', retry: RETRY, localRetryThreshold: '10 seconds' });
+
+/**
+ * The case's activities: local ones once LOCAL_ACTIVITIES_PATCH is on (every case started since;
+ * a case already running from its next call), normal ones where a recorded history has them.
+ * Called where each activity is called, never in a query or an update validator.
+ */
+export function caseActs(): CaseActivities {
+  return patched(LOCAL_ACTIVITIES_PATCH) ? localActs : remoteActs;
+}
 
 /** The workflow's (deterministic) time. */
 export const now = () => new Date().toISOString();
@@ -126,7 +145,7 @@ export class CaseSession {
     const { engine, facts, input } = this;
     const out = engine.takeOutbox();
     if (!out.audit.length && !out.tasks.length && !out.caseChanged && !out.approvals.length && !out.notifications.length) return;
-    await acts.applyCaseChange({
+    await caseActs().applyCaseChange({
       caseId: input.caseId,
       firstSeq: this.seq + 1,
       create: this.created ? null : input.row,
@@ -162,15 +181,15 @@ export class CaseSession {
         const req = engine.taskRequest(inst);
         // the limit counts from the task's creation, not from when this activity happens to run
         const from = inst.task?.createdAt || now();
-        const opened = await acts.prepareTask({ facts, rule: req.rule, tier: req.tier, deadline: req.deadline, reminders: req.reminders, vars: engine.state.vars, now: from });
+        const opened = await caseActs().prepareTask({ facts, rule: req.rule, tier: req.tier, deadline: req.deadline, reminders: req.reminders, vars: engine.state.vars, now: from });
         engine.taskOpened(inst.id, opened, now());
       }
       if (toCompute.length) {
-        const times = await acts.computeTimes({ specs: toCompute.map((t) => t.compute as NonNullable<typeof t.compute>) });
+        const times = await caseActs().computeTimes({ specs: toCompute.map((t) => t.compute as NonNullable<typeof t.compute>) });
         toCompute.forEach((t, i) => engine.timerComputed(t.id, times[i]));
       }
       for (const e of extensions) {
-        const [dueAt] = await acts.computeTimes({ specs: [{ start: e.from, duration: e.duration, calendar: e.calendar }] });
+        const [dueAt] = await caseActs().computeTimes({ specs: [{ start: e.from, duration: e.duration, calendar: e.calendar }] });
         engine.extensionApplied(e.approval.id, dueAt, now());
       }
     }
@@ -263,7 +282,7 @@ export class CaseSession {
   async classify(data: Record<string, unknown> | undefined): Promise<void> {
     const code = data?.category;
     if (typeof code !== 'string' || code === this.facts.category || !patched(REGISTER_CLASSIFIES_PATCH)) return;
-    const found = await acts.loadCategoryFacts({ code });
+    const found = await caseActs().loadCategoryFacts({ code });
     if (found) this.engine.classify(found);
   }
 

@@ -12,9 +12,9 @@ import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@te
 import type { ProcessModel } from '../process/model';
 import type { CaseView, CaseWorkflowInput } from './case-api';
 import { registerCaseUpdates, registerRequestUpdates, registerSignals, registerStateQuery, registerTaskUpdates } from './case-handlers';
-import { acts, CaseSession, now } from './case-session';
+import { caseActs, CaseSession, now } from './case-session';
 
-export { LOCATE_ME_PATCH, WITHDRAW_PATCH } from './case-patches';
+export { LOCAL_ACTIVITIES_PATCH, LOCATE_ME_PATCH, WITHDRAW_PATCH } from './case-patches';
 
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> {
   const session = new CaseSession(input, await processModel(input));
@@ -37,7 +37,7 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
  * caller that gives only the version id has it loaded.
  */
 async function processModel(input: CaseWorkflowInput): Promise<ProcessModel> {
-  return input.model ?? (await acts.loadProcessModel({ processVersionId: input.processVersionId })).model;
+  return input.model ?? (await caseActs().loadProcessModel({ processVersionId: input.processVersionId })).model;
 }
 
 /** A new case starts its process; a case carried over from the previous run settles what it left. */

@@ -166,6 +166,35 @@ async function main() {
       await handle.result();
       await save(handle, 'caseWorkflow-withdrawn-before-dispatch-v4');
     }
+    // the standard closed loop with the case's database activities as local activities (patch
+    // local-case-activities): unclassified, 立案 classifies it (loadCategoryFacts), the village
+    // escalates, a 催办 signal, the street comments and handles, verify fails once, then passes
+    if (want('caseWorkflow-local-activities-v5')) {
+      const std = await prisma.processVersion.findFirstOrThrow({ where: { definition: { key: 'standard-closed-loop' } }, orderBy: { version: 'desc' }, select: { id: true } });
+      const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: '', uncategorized: true, processVersionId: std.id, caseId: newCaseId('RH'), description: '居民楼顶违法扩建' });
+      const steps: [string, string | undefined, Record<string, unknown> | undefined][] = [
+        ['Task_Accept', 'accept', undefined],
+        ['Task_Register', undefined, { category: 'WJ02' }],
+        ['Task_Dispatch', undefined, undefined],
+      ];
+      for (const [step, outcome, data] of steps) {
+        const t = await openTask(handle, step, prisma);
+        await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler, outcome, data }] });
+      }
+      const v = await openTask(handle, 'Task_Handle', prisma);
+      await handle.executeUpdate(claimUpdate, { args: [{ taskId: v.taskId, actor: handler }] });
+      await handle.executeUpdate(escalateUpdate, { args: [{ taskId: v.taskId, actor: handler, reason: '社区无执法权' }] });
+      await handle.signal(urgeSignal, { actor: supervisor, note: '请尽快处置' });
+      for (let round = 0; round < 2; round++) {
+        const s = await openTask(handle, 'Task_Handle', prisma);
+        await handle.executeUpdate(commentUpdate, { args: [{ taskId: s.taskId, actor: street, text: '已联系城管执法队' }] });
+        await handle.executeUpdate(completeUpdate, { args: [{ taskId: s.taskId, actor: street, outcome: 'done', data: { feedback: round ? '已拆除' : '已责令整改' } }] });
+        const check = await openTask(handle, 'Task_Verify', prisma);
+        await handle.executeUpdate(completeUpdate, { args: [{ taskId: check.taskId, actor: wangfang, outcome: round ? 'pass' : 'fail' }] });
+      }
+      await handle.result();
+      await save(handle, 'caseWorkflow-local-activities-v5');
+    }
   } finally {
     worker.shutdown();
     await running;

@@ -63,6 +63,19 @@ describe('replay of recorded workflow histories', () => {
     await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, 'rejected-never')).rejects.toThrow();
   });
 
+  it('replays a case whose database activities ran as local activities (patch local-case-activities): markers, no activity tasks', async () => {
+    // given the history recorded with the patch on (caseWorkflow-local-activities-v5)
+    const json = JSON.parse(fs.readFileSync(path.join(historiesDir, 'caseWorkflow-local-activities-v5.json'), 'utf8'));
+    const events = json.events as Array<Record<string, { markerName?: string; details?: Record<string, unknown> } | string>>;
+    const markers = events.map((e) => (e.markerRecordedEventAttributes as { markerName?: string } | undefined)?.markerName).filter(Boolean);
+    // then every write and read of the case is a local-activity marker and none an activity task
+    expect(markers).toContain('core_patch');
+    expect(markers.filter((m) => m === 'core_local_activity').length).toBeGreaterThan(10);
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toEqual([]);
+    // and the current code replays it
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle }, historyFromJSON(json), 'local-activities')).resolves.toBeUndefined();
+  });
+
   it('fails the replay when the workflow code changes what it does', async () => {
     // The same workflow type, but it schedules a different activity first: replay must reject it.
     const changed = await bundleWorkflowCode({ workflowsPath: path.join(__dirname, 'fixtures', 'changed-notice-workflow.ts'), logger: new DefaultLogger('WARN') });
