@@ -99,18 +99,30 @@ export function createCalendarYears({ prisma }: DeadlineDeps) {
     return days;
   }
 
+  /** the calendars built from those years, by span of years: built once per span and load of its years, not per task */
+  const built = new Map<string, { of: YearDays[]; calendar: WorkingCalendar }>();
+
   return {
     loadYear,
     /**
      * The working calendar (fromDays over calendar_days) for the Beijing years `from` to `to`
-     * touch (at most 6 years; dates outside them fall back to Monday to Friday).
+     * touch (at most 6 years; dates outside them fall back to Monday to Friday). The same span
+     * gives the same calendar object until one of its years is loaded again.
      */
     async calendarBetween(from: Date, to: Date): Promise<WorkingCalendar> {
       const [a, b] = [yearOf(from.toISOString()), yearOf(to.toISOString())].sort((x, y) => (x ?? 0) - (y ?? 0));
       if (a === undefined || b === undefined) return MONDAY_TO_FRIDAY;
+      const last = Math.min(b, a + 5);
+      const of: YearDays[] = [];
+      for (let y = a; y <= last; y++) of.push(await loadYear(y));
+      const key = `${a}-${last}`;
+      const hit = built.get(key);
+      if (hit && hit.of.length === of.length && hit.of.every((days, i) => days === of[i])) return hit.calendar;
       const rows: { date: string; isWorkingDay: boolean }[] = [];
-      for (let y = a; y <= Math.min(b, a + 5); y++) for (const [date, isWorkingDay] of await loadYear(y)) rows.push({ date, isWorkingDay });
-      return fromDays(rows);
+      for (const days of of) for (const [date, isWorkingDay] of days) rows.push({ date, isWorkingDay });
+      const calendar = fromDays(rows);
+      built.set(key, { of, calendar });
+      return calendar;
     },
   };
 }
