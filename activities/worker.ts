@@ -19,6 +19,15 @@ export async function createWorker(opts: {
    * stays open in Temporal; its next workflow task replays its history first.
    */
   maxCachedWorkflows?: number;
+  /**
+   * How long a workflow task waits on this worker's sticky queue before the server hands it to the
+   * task queue shared by all workers, where it waits again (GRIDCASE_WORKER_STICKY_TIMEOUT_MS,
+   * 60 s; unset here: the SDK's 10 s). With a backlog longer than the timeout (many deadlines at
+   * once: bench section Timers) the short default sends tasks round twice.
+   */
+  stickyQueueScheduleToStartTimeoutMs?: number;
+  /** Concurrent workflow-task polls (GRIDCASE_WORKER_WORKFLOW_TASK_POLLS, 20; unset here: the SDK's 10). */
+  maxConcurrentWorkflowTaskPolls?: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -26,6 +35,8 @@ export async function createWorker(opts: {
     taskQueue: opts.taskQueue,
     activities: createActivities(opts.deps),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    ...(opts.stickyQueueScheduleToStartTimeoutMs !== undefined ? { stickyQueueScheduleToStartTimeout: opts.stickyQueueScheduleToStartTimeoutMs } : {}),
+    ...(opts.maxConcurrentWorkflowTaskPolls !== undefined ? { maxConcurrentWorkflowTaskPolls: opts.maxConcurrentWorkflowTaskPolls } : {}),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
   });
 }

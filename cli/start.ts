@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const workerConnection = await connectWorker(services.temporal);
   const { auditKeyFor } = await import('../platform/audit-keys');
   const auditKey = auditKeyFor(cfg);
-  const worker = await createWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma, auditKey }, maxCachedWorkflows: cfg.worker.maxCachedWorkflows });
+  const worker = await createWorker({ connection: workerConnection, namespace: services.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma, auditKey }, ...cfg.worker });
   const workerRun = worker.run();
   const { auditScheduleId, ensureAuditSchedule } = await import('../platform/temporal/schedules');
   log(`audit checkpoints: daily at 00:10 Beijing time, schedule ${auditScheduleId(cfg.temporal.taskQueue)} (${await ensureAuditSchedule(temporal.client, cfg.temporal.taskQueue)}), key ${auditKey.keyId}`);

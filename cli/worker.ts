@@ -21,14 +21,14 @@ async function main(): Promise<void> {
   installRuntime(cfg.logLevel === 'debug' ? 'INFO' : 'WARN');
   const prisma = createPrisma(cfg.database.url, { connectionLimit: 20 });
   const connection = await connectWorker({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
-  const worker = await createWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma, auditKey: parseAuditKey(cfg.audit.key) }, maxCachedWorkflows: cfg.worker.maxCachedWorkflows });
+  const worker = await createWorker({ connection, namespace: cfg.temporal.namespace, taskQueue: cfg.temporal.taskQueue, deps: { prisma, auditKey: parseAuditKey(cfg.audit.key) }, ...cfg.worker });
   // the daily audit checkpoint: created by the first worker that finds it missing
   const temporal = await connectTemporal({ address: cfg.temporal.address, namespace: cfg.temporal.namespace, tls: cfg.temporal.tls, apiKey: cfg.temporal.apiKey });
   const schedule = await ensureAuditSchedule(temporal.client, cfg.temporal.taskQueue).finally(() => temporal.close());
   log(`audit checkpoint schedule ${auditScheduleId(cfg.temporal.taskQueue)}: ${schedule}`);
   // the notification outbox the case workflows write: delivered by every worker (rows are claimed, never delivered twice at once)
   const delivery = startNotificationDelivery(cfg.notify, prisma, log);
-  log(`worker polling ${cfg.temporal.namespace}/${cfg.temporal.taskQueue} (sticky cache: up to ${worker.options.maxCachedWorkflows} workflows)`);
+  log(`worker polling ${cfg.temporal.namespace}/${cfg.temporal.taskQueue} (sticky cache: up to ${worker.options.maxCachedWorkflows} workflows; sticky queue timeout ${worker.options.stickyQueueScheduleToStartTimeoutMs / 1000} s; ${cfg.worker.maxConcurrentWorkflowTaskPolls} workflow-task polls)`);
   try {
     await worker.run(); // resolves after SIGINT/SIGTERM (the SDK shuts down on them)
   } finally {

@@ -68,6 +68,13 @@ export interface Config {
     /** Workflows the worker keeps in its sticky cache (GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS); unset:
      * the Temporal SDK's default, derived from the heap size limit. 0 turns the cache off. */
     maxCachedWorkflows: number | undefined;
+    /** GRIDCASE_WORKER_STICKY_TIMEOUT_MS: how long a workflow task waits on the worker's sticky queue
+     * before it goes back to the task queue shared by all workers (and waits there again); the SDK's
+     * default is 10 s, too short for a worker with a backlog (bench section Timers) */
+    stickyQueueScheduleToStartTimeoutMs: number;
+    /** GRIDCASE_WORKER_WORKFLOW_TASK_POLLS: concurrent workflow-task polls (sticky and shared queue
+     * together; the SDK's default is 10), 2 to 40 (the worker's 40 concurrent workflow tasks) */
+    maxConcurrentWorkflowTaskPolls: number;
   };
   /** The notification delivery worker (notify/): how often it looks for due rows, how it retries, the SMS gateway. */
   notify: {
@@ -107,6 +114,14 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(name, `must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+function between(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${raw}"`);
   return n;
 }
 
@@ -215,7 +230,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = path.res
       maxBytes: positive(env, 'GRIDCASE_ATTACHMENT_MAX_BYTES', 10 * 1024 * 1024),
     },
     open311RateLimit: positive(env, 'GRIDCASE_OPEN311_RATE_LIMIT', 30),
-    worker: { maxCachedWorkflows: count(env, 'GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS') },
+    worker: {
+      maxCachedWorkflows: count(env, 'GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS'),
+      stickyQueueScheduleToStartTimeoutMs: positive(env, 'GRIDCASE_WORKER_STICKY_TIMEOUT_MS', 60_000),
+      maxConcurrentWorkflowTaskPolls: between(env, 'GRIDCASE_WORKER_WORKFLOW_TASK_POLLS', 20, 2, 40),
+    },
     http: { host: optional(env, 'HOST') ?? '127.0.0.1', port: port(env, 'PORT', 3000) },
     database: {
       url: databaseUrl,

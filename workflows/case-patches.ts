@@ -33,3 +33,13 @@ export const REGISTER_CLASSIFIES_PATCH = 'register-classifies';
  * (caseId, firstSeq), the others only read.
  */
 export const LOCAL_ACTIVITIES_PATCH = 'local-case-activities';
+/**
+ * Timers that fire together are handled in one step (added after the first release): a fired
+ * timer stays in the session's armed set until its callback has run (so a settle in between does
+ * not arm it again as a 1 ms timer), and every timer that fired before the lock was free, with
+ * every engine timer already due then (its durable timer may come in a later activation), is
+ * applied to the engine in one go (by fire time, then reminder, overdue, boundary, catch, then id) before
+ * one settle, whose first write carries all their rows (at a deadline: overdue, 督办, boundary,
+ * escalate). Asked for when a timer first fires, so histories without firings replay unchanged.
+ */
+export const TIMERS_IN_ONE_STEP_PATCH = 'timers-in-one-step';

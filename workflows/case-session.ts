@@ -10,11 +10,11 @@
 import { CancellationScope, isCancellation, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import type { CaseActivities, CasePlace, CaseSnapshot } from './case-api';
-import { Engine, EngineError, newEngineState, type Actor } from '../process/engine';
+import { Engine, EngineError, newEngineState, type Actor, type TimerState } from '../process/engine';
 import type { ProcessModel } from '../process/model';
 import type { CaseView, CaseWorkflowInput } from './case-api';
 import { asFailure, checkActor, checkPlace } from './case-input-checks';
-import { LOCAL_ACTIVITIES_PATCH, LOCATE_ME_PATCH, REGISTER_CLASSIFIES_PATCH } from './case-patches';
+import { LOCAL_ACTIVITIES_PATCH, LOCATE_ME_PATCH, REGISTER_CLASSIFIES_PATCH, TIMERS_IN_ONE_STEP_PATCH } from './case-patches';
 
 /** Outcomes that end a case at 受理 (invalid, duplicate): they need no point. */
 const ENDS_WITHOUT_PLACE = ['reject', 'duplicate'];
@@ -45,6 +45,17 @@ export function caseActs(): CaseActivities {
 /** The workflow's (deterministic) time. */
 export const now = () => new Date().toISOString();
 
+/** The order in which timers that fired together are applied (patch timers-in-one-step). */
+const FIRING_ORDER: Record<TimerState['kind'], number> = { reminder: 0, overdue: 1, boundary: 2, catch: 3 };
+
+function firingOrder(a: Pick<TimerState, 'id' | 'kind' | 'fireAt'>, b: Pick<TimerState, 'id' | 'kind' | 'fireAt'>): number {
+  const [x, y] = [a.fireAt ?? '', b.fireAt ?? ''];
+  if (x !== y) return x < y ? -1 : 1;
+  const kind = FIRING_ORDER[a.kind] - FIRING_ORDER[b.kind];
+  if (kind) return kind;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /** Serialises the inputs of one case (deterministic: a promise chain). */
 class Lock {
   private tail: Promise<unknown> = Promise.resolve();
@@ -73,6 +84,8 @@ export class CaseSession {
   readonly locating: boolean;
   private created: boolean;
   private readonly armed = new Map<string, CancellationScope>();
+  /** timers whose durable timer fired and whose step waits for the lock (patch timers-in-one-step) */
+  private readonly firing = new Map<string, Pick<TimerState, 'id' | 'kind' | 'fireAt'>>();
   /** the place the next change writes (set when the case is placed) */
   private pendingPlace: CasePlace | undefined;
 
@@ -212,6 +225,10 @@ export class CaseSession {
       const delay = Math.max(1, Date.parse(t.fireAt) - new Date().getTime());
       scope.run(() => sleep(delay)).then(
         () => {
+          if (patched(TIMERS_IN_ONE_STEP_PATCH)) {
+            this.fired(t);
+            return;
+          }
           armed.delete(t.id);
           this.lock
             .run(async () => {
@@ -227,6 +244,35 @@ export class CaseSession {
         },
       );
     }
+  }
+
+  /**
+   * A durable timer fired (patch timers-in-one-step): it stays armed until its step has run, and
+   * the first timer of a step queues it under the lock; every timer that fires before the step
+   * starts joins it, and so does every engine timer already due when the step starts (its durable
+   * timer, due at the same instant, may come in a later activation: it is then cancelled, or fires
+   * into nothing). The step applies them all to the engine in firing order, then settles once.
+   */
+  private fired(t: TimerState): void {
+    const queued = this.firing.size > 0;
+    this.firing.set(t.id, { id: t.id, kind: t.kind, fireAt: t.fireAt });
+    if (queued) return;
+    const { engine, armed } = this;
+    this.lock
+      .run(async () => {
+        const at = now();
+        for (const d of Object.values(engine.state.timers)) if (d.fireAt && d.fireAt <= at && !this.firing.has(d.id)) this.firing.set(d.id, { id: d.id, kind: d.kind, fireAt: d.fireAt });
+        const step = [...this.firing.values()].sort(firingOrder);
+        this.firing.clear();
+        for (const f of step) {
+          armed.delete(f.id);
+          engine.timerFired(f.id, now());
+        }
+        await this.settle();
+      })
+      .catch((e) => {
+        this.failure ??= e;
+      });
   }
 
   /** Before continuing as new: the durable timers of this run are dropped (the next run arms its own). */

@@ -18,8 +18,9 @@ import { connectTemporal } from '../../platform/temporal/client';
 import { createWorker } from '../../activities/worker';
 import { connectWorker, installRuntime } from '../../platform/temporal/worker';
 import { claimUpdate, commentUpdate, completeUpdate, escalateUpdate, urgeSignal, withdrawUpdate } from '../../workflows/case-api';
-import { actor, newCaseId, openTask, reportCase } from '../support/cases';
+import { actor, newCaseId, openTask, reportCase, wangfangGrid } from '../support/cases';
 import { locateGrid } from '../../domain/locate';
+import { buildCaseInput, startCase } from '../../domain/case-start';
 
 async function main() {
   const cfg = loadConfig();
@@ -194,6 +195,49 @@ async function main() {
       }
       await handle.result();
       await save(handle, 'caseWorkflow-local-activities-v5');
+    }
+    // emergency, escalated at the deadline: 应急响应's limit shortened to 5 s (in the start input's
+    // model only), so at its deadline the overdue timer (overdue + automatic 督办) and the boundary
+    // timer (boundary, escalateTier) fire together; the township responds, then the rest of the path.
+    // -v4: two timer firings handled one after the other; -v6: in one step (patch timers-in-one-step; local-case-activities on too)
+    for (const name of ['caseWorkflow-escalated-at-deadline-v4', 'caseWorkflow-escalated-at-deadline-v6']) {
+      if (!want(name)) continue;
+      const g = await wangfangGrid(prisma);
+      const input = await buildCaseInput(prisma, {
+        categoryCode: 'YJ01',
+        caseId: newCaseId('RH'),
+        gridId: g.gridId,
+        description: '暴雨后挡土墙出现裂缝',
+        lat: g.lat,
+        lng: g.lng,
+        channel: 'GRID_APP',
+        reporter: { userId: g.reporterId, name: '王芳' },
+      });
+      const respond = input.model?.elements.Task_Respond;
+      if (respond?.type !== 'userTask') throw new Error('the emergency process has no Task_Respond');
+      respond.deadline = { kind: 'duration', duration: 'PT5S', calendar: 'CLOCK' };
+      const handle = await startCase(temporal.client, taskQueue, input);
+      const village = await openTask(handle, 'Task_Respond', prisma);
+      for (let i = 0; ; i++) {
+        const t = await openTask(handle, 'Task_Respond', prisma);
+        if (t.taskId !== village.taskId) {
+          await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: street, outcome: 'responded' }] });
+          break;
+        }
+        if (i > 200) throw new Error('the deadline did not escalate the case');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const steps: [string, string | undefined, { userId: number | null; name: string }, Record<string, unknown> | undefined][] = [
+        ['Task_MakeSafe', undefined, street, { feedback: '已设置警戒线' }],
+        ['Task_Resolve', undefined, street, { feedback: '已加固挡土墙' }],
+        ['Task_Verify', 'pass', wangfang, undefined],
+      ];
+      for (const [step, outcome, who, data] of steps) {
+        const t = await openTask(handle, step, prisma);
+        await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: who, outcome, data }] });
+      }
+      await handle.result();
+      await save(handle, name);
     }
   } finally {
     worker.shutdown();

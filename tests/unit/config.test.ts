@@ -14,6 +14,8 @@ describe('configuration from the environment', () => {
     expect(cfg.dataDir).toBe('/srv/gridcase/.data');
     expect(cfg.temporal.tls).toBeUndefined();
     expect(cfg.worker.maxCachedWorkflows).toBeUndefined();
+    expect(cfg.worker.stickyQueueScheduleToStartTimeoutMs).toBe(60_000);
+    expect(cfg.worker.maxConcurrentWorkflowTaskPolls).toBe(20);
     expect(cfg.auth.allowDemoPasswords).toBe(false);
   });
 
@@ -32,6 +34,11 @@ describe('configuration from the environment', () => {
   it('given a worker cache size, keeps it (0 turns the cache off)', () => {
     expect(loadConfig({ GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: '20000' }, '/x').worker.maxCachedWorkflows).toBe(20000);
     expect(loadConfig({ GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: '0' }, '/x').worker.maxCachedWorkflows).toBe(0);
+  });
+
+  it('given the worker\'s sticky queue timeout and workflow-task polls, keeps them', () => {
+    const cfg = loadConfig({ GRIDCASE_WORKER_STICKY_TIMEOUT_MS: '120000', GRIDCASE_WORKER_WORKFLOW_TASK_POLLS: '8' }, '/x');
+    expect(cfg.worker).toMatchObject({ stickyQueueScheduleToStartTimeoutMs: 120_000, maxConcurrentWorkflowTaskPolls: 8 });
   });
 
   it('given external services, keeps their addresses', () => {
@@ -54,6 +61,9 @@ describe('configuration from the environment', () => {
     ['GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS', { GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: '-1' }],
     ['GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS', { GRIDCASE_WORKER_MAX_CACHED_WORKFLOWS: 'many' }],
     ['GRIDCASE_ALLOW_DEMO_PASSWORDS', { GRIDCASE_ALLOW_DEMO_PASSWORDS: 'yes please' }],
+    ['GRIDCASE_WORKER_STICKY_TIMEOUT_MS', { GRIDCASE_WORKER_STICKY_TIMEOUT_MS: '0' }],
+    ['GRIDCASE_WORKER_WORKFLOW_TASK_POLLS', { GRIDCASE_WORKER_WORKFLOW_TASK_POLLS: '1' }],
+    ['GRIDCASE_WORKER_WORKFLOW_TASK_POLLS', { GRIDCASE_WORKER_WORKFLOW_TASK_POLLS: '41' }],
   ])('rejects a bad %s and names the variable', (variable, env) => {
     let error: unknown;
     try {

@@ -9,6 +9,7 @@
  * dispute, 6 an emergency; then messages, approvals and continue-as-new.
  */
 import type { WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import path from 'node:path';
@@ -190,6 +191,36 @@ describe('case timers on the time-skipping test server (real activities, real My
       handle.result(),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${handle.workflowId} did not end`)), 30_000)),
     ]);
+  }
+
+  /**
+   * The case's audit rows grouped by the applyCaseChange write that carried them (from the history:
+   * each write's lastSeq, whether it ran as an activity or as a local activity), and how many
+   * timers of 1 ms were started after the first timer fired (a fired timer armed again).
+   */
+  async function writesAndShortTimers(handle: CaseHandle): Promise<{ writes: string[][]; shortTimers: number }> {
+    const history = (await handle.fetchHistory()).events ?? [];
+    const scheduled = new Map<string, string>();
+    const lastSeqs: number[] = [];
+    let fired = false;
+    let shortTimers = 0;
+    const payload = <T,>(p: Parameters<typeof defaultPayloadConverter.fromPayload>[0] | undefined | null) => (p ? defaultPayloadConverter.fromPayload<T>(p) : undefined);
+    for (const e of history) {
+      const s = e.activityTaskScheduledEventAttributes;
+      if (s) scheduled.set(String(e.eventId), s.activityType?.name ?? '');
+      const c = e.activityTaskCompletedEventAttributes;
+      if (c && scheduled.get(String(c.scheduledEventId)) === 'applyCaseChange') lastSeqs.push(payload<{ lastSeq: number }>(c.result?.payloads?.[0])?.lastSeq ?? 0);
+      const m = e.markerRecordedEventAttributes;
+      if (m?.markerName === 'core_local_activity' && payload<{ activity_type: string }>(m.details?.data?.payloads?.[0])?.activity_type === 'applyCaseChange') {
+        lastSeqs.push(payload<{ lastSeq: number }>(m.details?.result?.payloads?.[0])?.lastSeq ?? 0);
+      }
+      if (e.timerFiredEventAttributes) fired = true;
+      const timeout = e.timerStartedEventAttributes?.startToFireTimeout;
+      if (fired && timeout && Number(timeout.seconds ?? 0) * 1000 + (timeout.nanos ?? 0) / 1e6 <= 1) shortTimers += 1;
+    }
+    const rows = await events(handle.workflowId);
+    const writes = lastSeqs.map((last, i) => rows.filter((r) => r.seq > (i ? lastSeqs[i - 1] : 0) && r.seq <= last).map((r) => r.action));
+    return { writes, shortTimers };
   }
 
   const within = (at: Date, expected: Date, ms = MINUTE) => expect(Math.abs(at.getTime() - expected.getTime())).toBeLessThanOrEqual(ms);
@@ -492,6 +523,10 @@ describe('case timers on the time-skipping test server (real activities, real My
       expect(Date.parse(atStreet.dueAt as string) - Date.parse(atStreet.createdAt)).toBe(30 * MINUTE);
       expect((await events(input.caseId, 'escalate'))[0].payload).toMatchObject({ element: 'Task_EscalateRespond', fromTier: 'VILLAGE', toTier: 'TOWNSHIP' });
       expect(await notified(input.caseId, 'dhm.supervisor', 'SUPERVISE')).toHaveLength(1);
+      // the overdue and boundary timers fired together: one step, one write, no timer armed again (patch timers-in-one-step)
+      const atDeadline = await writesAndShortTimers(handle);
+      expect(atDeadline.writes.find((w) => w.includes('overdue'))).toEqual(['overdue', 'supervise', 'boundary', 'escalate']);
+      expect(atDeadline.shortTimers).toBe(0);
 
       await handle.executeUpdate(completeUpdate, { args: [{ taskId: atStreet.taskId, actor: street, outcome: 'responded' }] });
       const makeSafe = await task(handle, 'Task_MakeSafe');

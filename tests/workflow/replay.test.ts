@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { withConditionTrees } from '../../process/feel';
 import type { FeelTree, ProcessModel } from '../../process/model';
+import { TIMERS_IN_ONE_STEP_PATCH } from '../../workflows/case-patches';
 
 const historiesDir = path.resolve(__dirname, '../histories');
 
@@ -32,6 +33,22 @@ describe('replay of recorded workflow histories', () => {
   it.each(files)('replays %s without nondeterminism', async (file) => {
     const history = historyFromJSON(JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8')));
     await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, file.replace(/\.json$/, ''))).resolves.toBeUndefined();
+  });
+
+  /** The patch ids a history's markers record. */
+  function patchesOf(file: string): string[] {
+    const json = JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8'));
+    return json.events
+      .filter((e: { eventType: string }) => e.eventType === 'EVENT_TYPE_MARKER_RECORDED')
+      .flatMap((e: { markerRecordedEventAttributes: { details?: Record<string, { payloads: { data: string }[] } | undefined> } }) =>
+        (e.markerRecordedEventAttributes.details?.['patch-data']?.payloads ?? []).map((p) => (JSON.parse(Buffer.from(p.data, 'base64').toString('utf8')) as { id: string }).id),
+      );
+  }
+
+  it('replays a deadline firing both ways: the overdue and boundary timers one after the other (v4) and in one step (v6, patch timers-in-one-step)', () => {
+    expect(files).toEqual(expect.arrayContaining(['caseWorkflow-escalated-at-deadline-v4.json', 'caseWorkflow-escalated-at-deadline-v6.json']));
+    expect(patchesOf('caseWorkflow-escalated-at-deadline-v4.json')).not.toContain(TIMERS_IN_ONE_STEP_PATCH);
+    expect(patchesOf('caseWorkflow-escalated-at-deadline-v6.json')).toContain(TIMERS_IN_ONE_STEP_PATCH);
   });
 
   /** The history with its start input's model changed (a case started after conditions were compiled). */
