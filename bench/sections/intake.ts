@@ -473,7 +473,7 @@ function whereTimeGoes(m: {
   // (c) task actions
   const perAction = listedMs(m.actionCpu) / Math.max(1, m.actions);
   notes.push(
-    `Task actions (${ACTION_CONCURRENCY} handlers back to back): claim p50 / p99 ${fmt(m.claim.p50)} / ${fmt(m.claim.p99)} ms, complete ${fmt(m.complete.p50)} / ${fmt(m.complete.p99)} ms. Each is an Update: the API authenticates, reads the task, sends the update; the workflow runs a workflow task, one applyCaseChange transaction, a second workflow task; then the API reads the task and the case's open tasks. Profile: ${describeCpu(m.actionCpu, Math.max(1, m.actions), 'action')}, ${perAction.toFixed(0)} ms per action in all.` +
+    `Task actions (${ACTION_CONCURRENCY} handlers back to back): claim p50 / p99 ${fmt(m.claim.p50)} / ${fmt(m.claim.p99)} ms, complete ${fmt(m.complete.p50)} / ${fmt(m.complete.p99)} ms. Each is an Update: the API authenticates, reads the task, sends the update; the workflow runs one workflow task with its applyCaseChange transaction inside as a local activity (patch local-case-activities; before it, a second workflow task after the activity); then the API reads the task and the case's open tasks. Profile: ${describeCpu(m.actionCpu, Math.max(1, m.actions), 'action')}, ${perAction.toFixed(0)} ms per action in all.` +
       (m.both.p99 > ACTION_P99_TARGET_MS
         ? ` Target missed (p99 ${fmt(m.both.p99)} ms > ${ACTION_P99_TARGET_MS} ms): ${m.actionFailures.count ? `${m.actionFailures.count} activity retries (1 s each) during this phase explain the tail; ` : ''}the rest is queueing for the shared cores; the fixes are those above (fewer round trips per update, fewer queries around it, own cores).`
         : ''),
