@@ -4,14 +4,13 @@
  * Temporal errors the services and the HTTP layer tell apart are named here, so no other API
  * module imports the Temporal client.
  */
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import type { QueryDefinition, SignalDefinition, UpdateDefinition } from '@temporalio/common';
-import { startCase } from '../domain/case-start';
 import type { TemporalHandle } from '../platform/temporal/client';
-import type { CaseWorkflowInput } from '../workflows/case-api';
+import { CASE_WORKFLOW_TYPE, openedUpdate, type CaseOpened, type CaseWorkflowInput } from '../workflows/case-api';
 
 export {
   ServiceError as TemporalServiceError,
-  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -22,10 +21,55 @@ export interface TemporalDeps {
   taskQueue: string;
 }
 
-/** Starts a case's workflow (its id is the case number); `memo` travels with it (the idempotency token). */
-export function startCaseWorkflow(deps: TemporalDeps, input: CaseWorkflowInput, memo?: Record<string, string>) {
-  return startCase(deps.temporal.client, deps.taskQueue, input, memo);
+/** The `opened` update's id: one per case, so a repeat of it is answered from the first. */
+const OPENED_UPDATE_ID = 'opened';
+
+/**
+ * Opens a case in one request (update-with-start): starts its workflow (its id is the case number;
+ * `memo` travels with it, the request's token) together with the `opened` update, which answers
+ * once the workflow has written the case row and its first task. Returns that answer; null when
+ * the workflow started but did not open within `waitMs` (no worker running: Temporal holds the
+ * case, which opens when a worker comes). WorkflowExecutionAlreadyStartedError when the case
+ * number is already a workflow: the id conflict policy is FAIL, not USE_EXISTING, so an update
+ * never lands on another request's case (a lagging counter hands out a taken number); the caller
+ * tells its own earlier start (the memo) from another's and then asks it with openedCase.
+ * Needs a server with multi-operation (Temporal ≥ 1.28, where frontend.enableExecuteMultiOperation
+ * is on by default; the temporal CLI's dev server is 1.32): there is no start-then-poll fallback.
+ */
+export async function openCaseWorkflow(deps: TemporalDeps, input: CaseWorkflowInput, memo: Record<string, string>, waitMs: number): Promise<CaseOpened | null> {
+  const { client } = deps.temporal;
+  const startWorkflowOperation = new WithStartWorkflowOperation(CASE_WORKFLOW_TYPE, {
+    workflowId: input.caseId,
+    taskQueue: deps.taskQueue,
+    args: [input],
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    workflowIdConflictPolicy: 'FAIL',
+    memo,
+  });
+  try {
+    return await client.withDeadline(Date.now() + waitMs, () => client.workflow.executeUpdateWithStart(openedUpdate, { startWorkflowOperation, updateId: OPENED_UPDATE_ID }));
+  } catch (e) {
+    if (!(e instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw e;
+    // out of time: started (its handle resolved, or Temporal has it with this memo) but not yet opened
+    if (await startWorkflowOperation.workflowHandle().then(() => true, () => false)) return null;
+    const d = await client.workflow.getHandle(input.caseId).describe().catch(() => undefined);
+    if (d && Object.entries(memo).every(([k, v]) => d.memo?.[k] === v)) return null;
+    throw e;
+  }
 }
+
+/** The `opened` answer of a case this caller started earlier (same update id: answered once); null as openCaseWorkflow. */
+export async function openedCase(deps: TemporalDeps, caseId: string, waitMs: number): Promise<CaseOpened | null> {
+  const { client } = deps.temporal;
+  try {
+    return await client.withDeadline(Date.now() + waitMs, () => client.workflow.getHandle(caseId).executeUpdate(openedUpdate, { updateId: OPENED_UPDATE_ID }));
+  } catch (e) {
+    if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return null;
+    throw e;
+  }
+}
+
+export { WorkflowExecutionAlreadyStartedError };
 
 /** One case's workflow: updates (with the caller's idempotency key as update id), signals, queries. */
 export function caseWorkflow(deps: Pick<TemporalDeps, 'temporal'>, caseId: string) {

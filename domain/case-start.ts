@@ -9,7 +9,7 @@
  * places the point (workflows/case.ts).
  */
 import type { Client } from '@temporalio/client';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { Prisma, PrismaClient } from '../generated/prisma/client';
 import type { CaseFacts } from '../process/engine';
 import type { Crs } from '../core/crs';
 import { withConditionTrees } from '../process/feel';
@@ -56,29 +56,82 @@ export class CaseStartError extends Error {
   }
 }
 
-export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest): Promise<CaseWorkflowInput> {
-  const place = await placeOf(prisma, req);
-  const [city, district, township, village, gridUnit] = place.units;
-  let category: { id: number; code: string; major: string; homeDepartment: string | null } | null = null;
-  let version: { id: number; model: unknown } | null;
+/** The category as a start reads it (intake checks active, level and sub-items on the same row). */
+export const CATEGORY_SELECT = {
+  id: true,
+  code: true,
+  active: true,
+  level: true,
+  processKey: true,
+  departmentKind: true,
+  parent: { select: { code: true, processKey: true, departmentKind: true } },
+  _count: { select: { children: { where: { active: true } } } },
+} satisfies Prisma.CategorySelect;
+export type StartCategory = Prisma.CategoryGetPayload<{ select: typeof CATEGORY_SELECT }>;
+
+/** The process version as a start reads it (the model for the workflow, key and number for the answer). */
+export const VERSION_SELECT = { id: true, model: true, version: true, definition: { select: { key: true } } } satisfies Prisma.ProcessVersionSelect;
+export type StartVersion = Prisma.ProcessVersionGetPayload<{ select: typeof VERSION_SELECT }>;
+
+/** Where a case starts: its grid (null: at its district) and the org units along its path, city to grid. */
+export interface StartPlace {
+  gridId: number | null;
+  orgPath: string;
+  units: number[];
+}
+
+/**
+ * What a start reads from the database — the place, the category and the pinned version. Intake
+ * reads each once and passes them in (buildCaseInput's `refs`); other callers have them loaded.
+ */
+export interface CaseStartRefs {
+  place: StartPlace;
+  /** null for an unclassified case */
+  category: StartCategory | null;
+  version: StartVersion;
+}
+
+export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest, refs?: CaseStartRefs): Promise<CaseWorkflowInput> {
+  return caseInput(req, refs ?? (await loadCaseStart(prisma, req)));
+}
+
+/** Reads the place, category and version of a start (each once). */
+export async function loadCaseStart(prisma: PrismaClient, req: CaseRequest): Promise<CaseStartRefs> {
+  const place = req.gridId === null ? await districtPlace(prisma, req.districtId) : await gridPlace(prisma, req.gridId);
   if (req.uncategorized) {
     if (!req.processVersionId) throw new CaseStartError('category', 'an unclassified case needs a process version');
-    version = await prisma.processVersion.findUnique({ where: { id: req.processVersionId }, select: { id: true, model: true } });
+    const version = await prisma.processVersion.findUnique({ where: { id: req.processVersionId }, select: VERSION_SELECT });
     if (!version) throw new CaseStartError('category', `process version ${req.processVersionId} does not exist`);
-  } else {
-    const c = await prisma.category.findUnique({
-      where: { code: req.categoryCode },
-      select: { id: true, code: true, processKey: true, departmentKind: true, active: true, parent: { select: { code: true, processKey: true, departmentKind: true } } },
-    });
-    if (!c || !c.active) throw new CaseStartError('category', `category ${req.categoryCode} does not exist`);
-    const processKey = c.processKey ?? c.parent?.processKey;
-    if (!processKey) throw new CaseStartError('category', `category ${req.categoryCode} has no process`);
-    version = req.processVersionId
-      ? await prisma.processVersion.findUnique({ where: { id: req.processVersionId }, select: { id: true, model: true } })
-      : await prisma.processVersion.findFirst({ where: { definition: { key: processKey } }, orderBy: { version: 'desc' }, select: { id: true, model: true } });
-    if (!version) throw new CaseStartError('category', `process ${processKey} of category ${req.categoryCode} is not deployed`);
-    category = { id: c.id, code: c.code, major: c.parent?.code ?? c.code, homeDepartment: c.departmentKind ?? c.parent?.departmentKind ?? null };
+    return { place, category: null, version };
   }
+  const category = await prisma.category.findUnique({ where: { code: req.categoryCode }, select: CATEGORY_SELECT });
+  if (!category || !category.active) throw new CaseStartError('category', `category ${req.categoryCode} does not exist`);
+  const processKey = processKeyOf(category);
+  const version = req.processVersionId
+    ? await prisma.processVersion.findUnique({ where: { id: req.processVersionId }, select: VERSION_SELECT })
+    : await newestVersion(prisma, processKey);
+  if (!version) throw new CaseStartError('category', `process ${processKey} of category ${req.categoryCode} is not deployed`);
+  return { place, category, version };
+}
+
+/** The process a category runs (its own, else its class's). */
+export function processKeyOf(c: StartCategory): string {
+  const processKey = c.processKey ?? c.parent?.processKey;
+  if (!processKey) throw new CaseStartError('category', `category ${c.code} has no process`);
+  return processKey;
+}
+
+/** The newest deployed version of a process (null when none is). */
+export function newestVersion(prisma: PrismaClient, processKey: string): Promise<StartVersion | null> {
+  return prisma.processVersion.findFirst({ where: { definition: { key: processKey } }, orderBy: { version: 'desc' }, select: VERSION_SELECT });
+}
+
+/** The workflow input of a start from what it read (no I/O). */
+export function caseInput(req: CaseRequest, refs: CaseStartRefs): CaseWorkflowInput {
+  const { place, version } = refs;
+  const [city, district, township, village, gridUnit] = place.units;
+  const c = refs.category;
+  const category = c ? { id: c.id, code: c.code, major: c.parent?.code ?? c.code, homeDepartment: c.departmentKind ?? c.parent?.departmentKind ?? null } : null;
   const reportedAt = (req.reportedAt ?? new Date()).toISOString();
   const facts: CaseFacts = {
     caseId: req.caseId,
@@ -124,20 +177,26 @@ export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest): Pr
   };
 }
 
-/** The org units along the case's path; a case without a grid stands at its district on every lower tier. */
-async function placeOf(prisma: PrismaClient, req: CaseRequest): Promise<{ gridId: number | null; orgPath: string; units: number[] }> {
-  if (req.gridId === null) {
-    if (req.districtId === undefined) throw new CaseStartError('gridId', 'a case without a grid needs its district');
-    const d = await prisma.orgUnit.findUnique({ where: { id: req.districtId }, select: { level: true, path: true } });
-    if (!d || d.level !== 'DISTRICT') throw new CaseStartError('gridId', `org unit ${req.districtId} is not a district`);
-    const [city, district] = d.path.split('/').filter(Boolean).map(Number);
-    return { gridId: null, orgPath: d.path, units: [city, district, district, district, district] };
-  }
-  const grid = await prisma.grid.findUnique({ where: { id: req.gridId }, select: { id: true, orgUnit: { select: { id: true, path: true } } } });
-  if (!grid) throw new CaseStartError('gridId', `grid ${req.gridId} does not exist`);
-  const ids = grid.orgUnit.path.split('/').filter(Boolean).map(Number);
-  if (ids.length !== 5) throw new CaseStartError('gridId', `grid ${req.gridId} is not under a city → district → township → village path`);
-  return { gridId: grid.id, orgPath: grid.orgUnit.path, units: ids };
+/** A case at its district (no grid): the district on every lower tier. */
+export async function districtPlace(prisma: PrismaClient, districtId: number | undefined): Promise<StartPlace> {
+  if (districtId === undefined) throw new CaseStartError('gridId', 'a case without a grid needs its district');
+  const d = await prisma.orgUnit.findUnique({ where: { id: districtId }, select: { level: true, path: true } });
+  if (!d || d.level !== 'DISTRICT') throw new CaseStartError('gridId', `org unit ${districtId} is not a district`);
+  const [city, district] = d.path.split('/').filter(Boolean).map(Number);
+  return { gridId: null, orgPath: d.path, units: [city, district, district, district, district] };
+}
+
+async function gridPlace(prisma: PrismaClient, gridId: number): Promise<StartPlace> {
+  const grid = await prisma.grid.findUnique({ where: { id: gridId }, select: { id: true, orgUnit: { select: { id: true, path: true } } } });
+  if (!grid) throw new CaseStartError('gridId', `grid ${gridId} does not exist`);
+  return placeOfGrid(grid.id, grid.orgUnit.path);
+}
+
+/** A case in a grid, from the grid's org path (as locating the point read it). */
+export function placeOfGrid(gridId: number, orgPath: string): StartPlace {
+  const ids = orgPath.split('/').filter(Boolean).map(Number);
+  if (ids.length !== 5) throw new CaseStartError('gridId', `grid ${gridId} is not under a city → district → township → village path`);
+  return { gridId, orgPath, units: ids };
 }
 
 /** Starts the case workflow; `memo` marks who started it (intake leaves its idempotency token). */

@@ -197,6 +197,20 @@ export const commentUpdate = defineUpdate<{ case: CaseView }, [{ taskId?: string
  */
 export const withdrawUpdate = defineUpdate<{ case: CaseView }, [{ actor: Actor; reason: string }]>('withdraw');
 
+/** What the case is once opened: its row and first task written (the intake answer's status and deadline). */
+export interface CaseOpened {
+  caseId: string;
+  status: string;
+  statusLabel: string | null;
+  dueAt: string | null;
+}
+/**
+ * Sent with the workflow's start (update-with-start, by intake): answers once the case row and its
+ * first task are written, so intake needs no polling. Added after the first release as a new
+ * handler only: histories that never received it replay unchanged.
+ */
+export const openedUpdate = defineUpdate<CaseOpened, []>('opened');
+
 /** 催办 by hand. */
 export const urgeSignal = defineSignal<[{ actor: Actor; note?: string; taskId?: string }]>('urge');
 /** 督办 by hand, optionally with a new deadline (ISO date-time) for the open tasks. */

@@ -4,7 +4,7 @@
  * signals (催办, 督办, BPMN messages). Each update's validator refuses what the engine would
  * refuse before anything is written to the history; the update itself acts through the session.
  */
-import { patched, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import { EngineError } from '../process/engine';
 import {
   claimUpdate,
@@ -15,6 +15,7 @@ import {
   escalateUpdate,
   extendUpdate,
   messageSignal,
+  openedUpdate,
   returnUpdate,
   stateQuery,
   superviseSignal,
@@ -40,6 +41,19 @@ function admitter(session: CaseSession) {
 
 export function registerStateQuery(session: CaseSession): void {
   setHandler(stateQuery, () => session.view());
+}
+
+/**
+ * `opened` (intake's update-with-start): waits until the start has settled (the case row and its
+ * first task written) and answers the case's status and deadline. It writes nothing and waits on
+ * no timer, so it adds no command: a history without it replays as it ran.
+ */
+export function registerOpenedUpdate(session: CaseSession, isOpen: () => boolean): void {
+  setHandler(openedUpdate, async () => {
+    await condition(isOpen);
+    const { engine } = session;
+    return { caseId: session.input.caseId, status: engine.state.status, statusLabel: engine.state.statusLabel, dueAt: engine.state.ended ? null : engine.dueAt() };
+  });
 }
 
 /** 签收, 取消签收, 办结 (placing a case without a point, classifying at 立案) and 无力处置. */

@@ -11,7 +11,7 @@
 import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { ProcessModel } from '../process/model';
 import type { CaseView, CaseWorkflowInput } from './case-api';
-import { registerCaseUpdates, registerRequestUpdates, registerSignals, registerStateQuery, registerTaskUpdates } from './case-handlers';
+import { registerCaseUpdates, registerOpenedUpdate, registerRequestUpdates, registerSignals, registerStateQuery, registerTaskUpdates } from './case-handlers';
 import { caseActs, CaseSession, now } from './case-session';
 
 export { LOCAL_ACTIVITIES_PATCH, LOCATE_ME_PATCH, WITHDRAW_PATCH } from './case-patches';
@@ -24,8 +24,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseView> 
   registerRequestUpdates(session);
   registerCaseUpdates(session);
   registerSignals(session);
+  // `opened` answers once the start has settled (a carried-over run is open from the start)
+  let opened = !!input.carried;
+  registerOpenedUpdate(session, () => opened);
 
   await startOrResume(session);
+  opened = true;
   await untilEndedOrTooLong(session);
   if (!session.engine.state.ended) await continueIfStillRunning(session);
   await condition(() => allHandlersFinished() && session.lock.busy === 0);

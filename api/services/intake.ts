@@ -5,14 +5,15 @@
  * with only an address) is accepted at a district, to be located by the 受理 task; the category (or, unclassified, the default
  * process) decides the process version the case is pinned to; photos go to the attachment store;
  * an earlier case of the same category within 50 m and 24 h is flagged as a possible duplicate;
- * the case number is allocated and the case workflow started. Nothing is written when any step
- * fails: the case row, its first audit row and its attachments are written together by the
- * workflow's first activity.
+ * the case number is allocated and the case opened: its workflow started together with the
+ * `opened` update, which answers once the workflow has written the case row and its first task
+ * (update-with-start: one request, no polling). The grid, category and process version are read
+ * once and passed to the workflow input. Nothing is written when any step fails: the case row, its
+ * first audit row and its attachments are written together by the workflow's first activity.
  */
 import crypto from 'node:crypto';
-import type { Prisma } from '../../generated/prisma/client';
-import type { IntakeAttachment } from '../../workflows/case-api';
-import { buildCaseInput, CaseStartError } from '../../domain/case-start';
+import type { CaseOpened, CaseWorkflowInput, IntakeAttachment } from '../../workflows/case-api';
+import { buildCaseInput, CATEGORY_SELECT, CaseStartError, districtPlace, newestVersion, placeOfGrid, processKeyOf, VERSION_SELECT, type CaseStartRefs, type StartPlace } from '../../domain/case-start';
 import type { IdempotencyHold } from '../http/idempotency';
 import { formatCaseNumber, nextCaseNumber, parseCaseNumber, type CaseNumber } from '../../domain/case-number';
 import { toWgs84, type Crs } from '../../core/crs';
@@ -23,7 +24,7 @@ import type { ApiDeps } from '../deps';
 import { inReportArea, type ReportArea } from '../auth/scope';
 import { conflict, invalid, refused, text, WHOLE_INPUT } from './errors';
 import type { Photo } from '../http/upload';
-import { caseWorkflow, startCaseWorkflow, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '../case-workflows';
+import { caseWorkflow, openCaseWorkflow, openedCase, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '../case-workflows';
 
 export type Channel = 'GRID_APP' | 'HOTLINE_12345' | 'CITIZEN_APP' | 'SMS' | 'WEB' | 'PATROL';
 
@@ -33,8 +34,8 @@ export const DUPLICATE_RADIUS_M = 50;
 export const DUPLICATE_WINDOW_MS = 24 * 3600_000;
 /** starts tried with a fresh number before intake gives up (concurrent intakes racing for numbers) */
 const MAX_NUMBER_ATTEMPTS = 10;
-/** how long intake waits for the case row before answering with what it has */
-const ROW_WAIT_MS = 5_000;
+/** how long intake waits for the case to open (its row written) before answering with what it has */
+const OPEN_WAIT_MS = 5_000;
 
 export interface IntakeRequest {
   categoryCode: string | null;
@@ -125,20 +126,31 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
   }
 
   const categoryCode = req.categoryCode;
-  let categoryId: number | null = null;
-  let processVersionId: number | undefined;
-  if (categoryCode) {
-    const cat = await prisma.category.findUnique({ where: { code: categoryCode }, select: { id: true, active: true, level: true, _count: { select: { children: { where: { active: true } } } } } });
-    if (!cat || !cat.active) throw invalid('category', text(`案件类别 ${categoryCode} 不存在或已停用`, `category ${categoryCode} does not exist or is inactive`), 'UNKNOWN_CATEGORY');
-    if (cat.level === 'MAJOR' && cat._count.children > 0) {
-      throw invalid('category', text(`${categoryCode} 是大类，请选择其下的小类`, `${categoryCode} is a class: choose one of its sub-items`), 'CATEGORY_NOT_LEAF');
+  // the category and the version it pins, read once: the checks here, the workflow input, the answer
+  let refs: CaseStartRefs;
+  try {
+    let category = null;
+    let version;
+    if (categoryCode) {
+      category = await prisma.category.findUnique({ where: { code: categoryCode }, select: CATEGORY_SELECT });
+      if (!category || !category.active) throw invalid('category', text(`案件类别 ${categoryCode} 不存在或已停用`, `category ${categoryCode} does not exist or is inactive`), 'UNKNOWN_CATEGORY');
+      if (category.level === 'MAJOR' && category._count.children > 0) {
+        throw invalid('category', text(`${categoryCode} 是大类，请选择其下的小类`, `${categoryCode} is a class: choose one of its sub-items`), 'CATEGORY_NOT_LEAF');
+      }
+      const processKey = processKeyOf(category);
+      version = await newestVersion(prisma, processKey);
+      if (!version) throw new CaseStartError('category', `process ${processKey} of category ${categoryCode} is not deployed`);
+    } else {
+      version = await prisma.processVersion.findFirst({ where: { definition: { key: DEFAULT_PROCESS_KEY } }, orderBy: { version: 'desc' }, select: VERSION_SELECT });
+      if (!version) throw invalid('category', text('未分类的案件需要默认流程，但默认流程尚未部署', 'an unclassified report needs the default process, which is not deployed'), 'NO_DEFAULT_PROCESS');
     }
-    categoryId = cat.id;
-  } else {
-    const v = await prisma.processVersion.findFirst({ where: { definition: { key: DEFAULT_PROCESS_KEY } }, orderBy: { version: 'desc' }, select: { id: true } });
-    if (!v) throw invalid('category', text('未分类的案件需要默认流程，但默认流程尚未部署', 'an unclassified report needs the default process, which is not deployed'), 'NO_DEFAULT_PROCESS');
-    processVersionId = v.id;
+    const startPlace: StartPlace = place ? placeOfGrid(place.gridId, place.orgPath) : await districtPlace(prisma, districtId);
+    refs = { place: startPlace, category, version };
+  } catch (e) {
+    if (e instanceof CaseStartError) throw cannotStart(e);
+    throw e;
   }
+  const categoryId = refs.category?.id ?? null;
 
   const reportedAt = new Date();
   const possibleDuplicateOf = categoryId !== null && point ? await findPossibleDuplicate(deps, categoryId, point.lat, point.lng, reportedAt) : null;
@@ -150,7 +162,12 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
   if (hold && hold.reserved !== caseId) await hold.reserve(caseId);
 
   const stored: { key: string; created: boolean }[] = [];
-  let pinned: number;
+  let input: CaseWorkflowInput;
+  let opened: CaseOpened | null;
+  /** the case an earlier attempt with the key started: its row holds that attempt's attachments */
+  let earlier = false;
+  // the start's memo: the request's idempotency token (a retry with the key knows its own start by it)
+  const memo = { idempotency: hold?.token ?? crypto.randomUUID() };
   try {
     const attachments: IntakeAttachment[] = [];
     for (const p of req.photos) {
@@ -158,39 +175,36 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
       stored.push(blob);
       attachments.push({ id: `ATT-${crypto.randomUUID()}`, fileName: p.fileName, mediaType: p.mediaType, size: blob.size, sha256: blob.sha256, storageKey: blob.key });
     }
-    let input;
-    try {
-      input = await buildCaseInput(prisma, {
-        caseId,
-        categoryCode: categoryCode ?? '',
-        gridId: place?.gridId ?? null,
-        districtId,
-        description: req.description,
-        address: req.address,
-        lat: point?.lat ?? null,
-        lng: point?.lng ?? null,
-        sent: point ? { crs: point.crs, ...point.sent } : undefined,
-        zipcode: req.zipcode,
-        mediaUrl: req.mediaUrl,
-        channel: req.channel,
-        reporter: req.reporter,
-        severity: req.severity,
-        reportedAt,
-        vars: req.vars,
-        processVersionId,
-        uncategorized: !categoryCode,
-      });
-    } catch (e) {
-      if (e instanceof CaseStartError) throw invalid(e.field === 'category' ? 'category' : 'location', e.message, 'CANNOT_START');
-      throw e;
-    }
-    pinned = input.processVersionId;
+    input = await buildCaseInput(
+      prisma,
+      {
+          caseId,
+          categoryCode: categoryCode ?? '',
+          gridId: place?.gridId ?? null,
+          districtId,
+          description: req.description,
+          address: req.address,
+          lat: point?.lat ?? null,
+          lng: point?.lng ?? null,
+          sent: point ? { crs: point.crs, ...point.sent } : undefined,
+          zipcode: req.zipcode,
+          mediaUrl: req.mediaUrl,
+          channel: req.channel,
+          reporter: req.reporter,
+          severity: req.severity,
+          reportedAt,
+          vars: req.vars,
+          processVersionId: refs.version.id,
+          uncategorized: !categoryCode,
+      },
+      refs,
+    );
     input.row.possibleDuplicateOfId = possibleDuplicateOf;
     input.row.attachments = attachments;
     for (let attempt = 1; ; attempt++) {
       try {
         if (hold) hold.mayHaveActed = true;
-        await startCaseWorkflow(deps, input, hold ? { idempotency: hold.token } : undefined);
+        opened = await openCaseWorkflow(deps, input, memo, OPEN_WAIT_MS);
         break;
       } catch (e) {
         if (!(e instanceof WorkflowExecutionAlreadyStartedError)) {
@@ -199,7 +213,11 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
           throw e;
         }
         // an earlier attempt with this key (whose API process died) started it: finish that one
-        if (hold && (await startedWith(deps, caseId, hold.token))) break;
+        if (hold && (await startedWith(deps, caseId, hold.token))) {
+          opened = await openedCase(deps, caseId, OPEN_WAIT_MS);
+          earlier = true;
+          break;
+        }
         // the number is already a workflow (the counter lags, e.g. after a database restore)
         if (attempt >= MAX_NUMBER_ATTEMPTS) throw conflict(WHOLE_INPUT, text(`案件号 ${caseId} 已被占用，请重试`, `case number ${caseId} is taken: try again`), 'CASE_NUMBER_TAKEN');
         number = await nextCaseNumber(prisma, districtId, reportedAt, await firstFreeNumber(deps, number));
@@ -215,17 +233,18 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
     throw e;
   }
 
-  const row = await waitForRow(deps, caseId);
   const unitIds = [districtId, ...(place ? [place.gridUnitId] : []), ...(villageId !== null ? [villageId] : []), ...(townshipId !== null ? [townshipId] : [])];
   const units = await prisma.orgUnit.findMany({ where: { id: { in: unitIds } }, select: { id: true, name: true } });
   const name = (id: number) => units.find((u) => u.id === id)?.name ?? '';
   const unit = (id: number | null) => (id === null ? null : { id, name: name(id) });
-  const version = await prisma.processVersion.findUniqueOrThrow({ where: { id: pinned }, select: { version: true, definition: { select: { key: true } } } });
+  const { version } = refs;
+  const written = !opened ? [] : earlier ? await prisma.attachment.findMany({ where: { caseId }, select: ATTACHMENT_SELECT, orderBy: { createdAt: 'asc' } }) : (input.row.attachments ?? []);
   return {
     id: caseId,
-    status: row?.status ?? 'REPORTED',
-    statusLabel: row?.statusLabel ?? null,
-    dueAt: row?.dueAt?.toISOString() ?? null,
+    // not opened in time (no worker): the case is accepted, Temporal holds it
+    status: opened?.status ?? 'REPORTED',
+    statusLabel: opened?.statusLabel ?? null,
+    dueAt: opened?.dueAt ? new Date(opened.dueAt).toISOString() : null,
     reportedAt: reportedAt.toISOString(),
     category: categoryCode ?? null,
     grid: place ? { id: place.gridId, name: place.name } : null,
@@ -234,9 +253,17 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
     district: { id: districtId, name: name(districtId) },
     location: point ? { lat: point.lat, lng: point.lng, crs: 'WGS84', sent: { crs: point.crs, ...point.sent } } : null,
     possibleDuplicateOf,
-    attachments: (row?.attachments ?? []).map((a) => ({ id: a.id, fileName: a.fileName, mediaType: a.mediaType, size: a.size, sha256: a.sha256 })),
+    // the attachments written with the row: this request's, or those of the earlier attempt that started the case
+    attachments: written.map((a) => ({ id: a.id, fileName: a.fileName, mediaType: a.mediaType, size: a.size, sha256: a.sha256 })),
     processVersion: { key: version.definition.key, version: version.version },
   };
+}
+
+const ATTACHMENT_SELECT = { id: true, fileName: true, mediaType: true, size: true, sha256: true } as const;
+
+/** A start the data refuses (no process, not deployed, a district or grid path that is not one): 422 on the field. */
+function cannotStart(e: CaseStartError) {
+  return invalid(e.field === 'category' ? 'category' : 'location', e.message, 'CANNOT_START');
 }
 
 /** Whether the error says the request never reached Temporal (so no workflow can have started). */
@@ -280,22 +307,4 @@ async function firstFreeNumber(deps: ApiDeps, taken: CaseNumber): Promise<number
     else hi = mid;
   }
   return hi;
-}
-
-const rowSelect = { status: true, statusLabel: true, dueAt: true, attachments: { select: { id: true, fileName: true, mediaType: true, size: true, sha256: true }, orderBy: { createdAt: 'asc' } } } satisfies Prisma.CaseSelect;
-
-/**
- * The case row appears when the workflow's first activity has run, and has its due time once the
- * 受理 task is written (two more activities: normally a few hundred milliseconds); with the worker
- * down the case is still accepted (Temporal holds it) and the answer says REPORTED. Polled at 10,
- * 20, 40, then every 50 ms: the answer follows the row by at most 50 ms (a cheap primary-key read;
- * backing off to 250 ms made intake answer ~110 ms after the row at the median, up to 250 ms).
- */
-async function waitForRow(deps: ApiDeps, caseId: string) {
-  const until = Date.now() + ROW_WAIT_MS;
-  for (let wait = 10; ; wait = Math.min(wait * 2, 50)) {
-    const row = await deps.prisma.case.findUnique({ where: { id: caseId }, select: rowSelect });
-    if ((row && row.dueAt) || Date.now() > until) return row;
-    await new Promise((r) => setTimeout(r, wait));
-  }
 }

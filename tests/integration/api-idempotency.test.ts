@@ -10,6 +10,7 @@ import request from 'supertest';
 import { startApiSuite, terminateCases, type ApiSuite } from '../support/api';
 import { act, inboxTask, PNG_1x1 } from '../support/api-flow';
 import { wangfangGrid } from '../support/cases';
+import { formatCaseNumber, parseCaseNumber } from '../../domain/case-number';
 import { uniqueSuffix } from '../support/env';
 
 const MARKER = `idem-${uniqueSuffix()}`;
@@ -72,6 +73,65 @@ describe('Idempotency-Key', () => {
       expect(retry.body.id).toBe(first.body.id);
       expect(await casesWith(description)).toBe(1);
       expect(await records(key)).toEqual([expect.objectContaining({ status: 201, resourceId: first.body.id })]);
+    });
+
+    it('given the API died mid-report with a photo after the case opened, a retry with the key is answered by that case through the same opened update: same status, deadline and attachments, one case', async () => {
+      const { key, description } = fresh();
+      const photo = Buffer.concat([PNG_1x1, crypto.randomBytes(8)]);
+      const send = async () =>
+        request(s.app)
+          .post('/api/cases')
+          .set('Authorization', await s.auth('wangfang'))
+          .set('Idempotency-Key', key)
+          .field('case', JSON.stringify(report(description)))
+          .attach('photos', photo, { filename: 'a.png', contentType: 'image/png' });
+      const first = await send();
+      expect(first.status).toBe(201);
+      // the answer comes once the workflow has written the row and its first task: no polling behind it
+      const row = await s.prisma.case.findUniqueOrThrow({ where: { id: first.body.id }, select: { status: true, dueAt: true } });
+      expect(first.body.dueAt).not.toBeNull();
+      expect(first.body).toMatchObject({ status: row.status, dueAt: row.dueAt?.toISOString() });
+      // what a kill -9 between opening the case and storing the answer leaves behind
+      await s.prisma.idempotencyRecord.updateMany({ where: { key }, data: { status: null, response: undefined, completedAt: null, leaseUntil: new Date(Date.now() - 1) } });
+      const retry = await send();
+      expect(retry.status).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
+      const same = (b: Record<string, unknown>) => ({ id: b.id, status: b.status, statusLabel: b.statusLabel, dueAt: b.dueAt, attachments: b.attachments, processVersion: b.processVersion, grid: b.grid });
+      expect(same(retry.body)).toEqual(same(first.body));
+      expect(await casesWith(description)).toBe(1);
+      expect(await s.prisma.attachment.count({ where: { caseId: first.body.id } })).toBe(1);
+      // the retry's opened update had the first one's id: the history holds it once
+      const history = await s.temporal.client.workflow.getHandle(first.body.id).fetchHistory();
+      const opened = (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'opened');
+      expect(opened).toHaveLength(1);
+    });
+
+    it('given the next case number is already another workflow (the counter lags), the report takes a free number: the other workflow receives no update, and no row is written under its number', async () => {
+      const { key, description } = fresh();
+      const before = await postCase(fresh().key, report(fresh().description));
+      expect(before.status).toBe(201);
+      const n = parseCaseNumber(before.body.id)!;
+      // a foreign workflow (no worker polls its queue) at the next number not yet taken
+      let foreign = '';
+      for (let i = 1; !foreign; i++) {
+        const id = formatCaseNumber(n.prefix, n.day, n.n + i);
+        if (await s.prisma.case.count({ where: { id } })) continue;
+        await s.temporal.client.workflow
+          .start('notACase', { workflowId: id, taskQueue: `${MARKER}-nobody`, args: [] })
+          .then(() => (foreign = id))
+          .catch(() => undefined);
+      }
+      try {
+        const res = await postCase(key, report(description));
+        expect(res.status).toBe(201);
+        expect(res.body.id).not.toBe(foreign);
+        expect(await casesWith(description)).toBe(1);
+        expect(await s.prisma.case.count({ where: { id: foreign } })).toBe(0);
+        const history = await s.temporal.client.workflow.getHandle(foreign).fetchHistory();
+        expect((history.events ?? []).filter((e) => e.workflowExecutionUpdateAdmittedEventAttributes || e.workflowExecutionUpdateAcceptedEventAttributes)).toEqual([]);
+      } finally {
+        await terminateCases(s, [foreign]);
+      }
     });
 
     it('given a report whose first attempt still holds its lease, a retry is 409 IDEMPOTENCY_IN_PROGRESS with Retry-After, and no second case', async () => {
