@@ -33,8 +33,8 @@ const OPENED_UPDATE_ID = 'opened';
  * number is already a workflow: the id conflict policy is FAIL, not USE_EXISTING, so an update
  * never lands on another request's case (a lagging counter hands out a taken number); the caller
  * tells its own earlier start (the memo) from another's and then asks it with openedCase.
- * Needs a server with multi-operation (Temporal ≥ 1.28, where frontend.enableExecuteMultiOperation
- * is on by default; the temporal CLI's dev server is 1.32): there is no start-then-poll fallback.
+ * Needs a server that accepts multi-operation requests (frontend.enableExecuteMultiOperation): the
+ * local temporal CLI 1.9.1 (server 1.32) does without setting it; there is no start-then-poll fallback.
  */
 export async function openCaseWorkflow(deps: TemporalDeps, input: CaseWorkflowInput, memo: Record<string, string>, waitMs: number): Promise<CaseOpened | null> {
   const { client } = deps.temporal;

@@ -34,8 +34,14 @@ export const DUPLICATE_RADIUS_M = 50;
 export const DUPLICATE_WINDOW_MS = 24 * 3600_000;
 /** starts tried with a fresh number before intake gives up (concurrent intakes racing for numbers) */
 const MAX_NUMBER_ATTEMPTS = 10;
-/** how long intake waits for the case to open (its row written) before answering with what it has */
-const OPEN_WAIT_MS = 5_000;
+/**
+ * How long intake waits for the case to open (its row and first task written: normally a few
+ * hundred milliseconds) before answering with what it has (REPORTED, no due time: no worker is
+ * running, and Temporal holds the case). It counts from the start, which the old start-then-poll
+ * path did not (start, then 5 s for the row): on a machine saturated by other work, opening was
+ * seen to take ~9 s.
+ */
+const OPEN_WAIT_MS = 10_000;
 
 export interface IntakeRequest {
   categoryCode: string | null;
