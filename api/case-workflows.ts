@@ -21,8 +21,12 @@ export interface TemporalDeps {
   taskQueue: string;
 }
 
-/** The `opened` update's id: one per case, so a repeat of it is answered from the first. */
-const OPENED_UPDATE_ID = 'opened';
+/**
+ * The `opened` update's id: the request's token (its Idempotency-Key's, else its own), so a retry
+ * with the key is answered from the first, and an update of this id never matches another
+ * request's case (Temporal answers a repeated update id from the update it already has).
+ */
+const openedUpdateId = (memo: { idempotency: string }) => `opened:${memo.idempotency}`;
 
 /**
  * Opens a case in one request (update-with-start): starts its workflow (its id is the case number;
@@ -36,7 +40,7 @@ const OPENED_UPDATE_ID = 'opened';
  * Needs a server that accepts multi-operation requests (frontend.enableExecuteMultiOperation): the
  * local temporal CLI 1.9.1 (server 1.32) does without setting it; there is no start-then-poll fallback.
  */
-export async function openCaseWorkflow(deps: TemporalDeps, input: CaseWorkflowInput, memo: Record<string, string>, waitMs: number): Promise<CaseOpened | null> {
+export async function openCaseWorkflow(deps: TemporalDeps, input: CaseWorkflowInput, memo: { idempotency: string }, waitMs: number): Promise<CaseOpened | null> {
   const { client } = deps.temporal;
   const startWorkflowOperation = new WithStartWorkflowOperation(CASE_WORKFLOW_TYPE, {
     workflowId: input.caseId,
@@ -47,22 +51,22 @@ export async function openCaseWorkflow(deps: TemporalDeps, input: CaseWorkflowIn
     memo,
   });
   try {
-    return await client.withDeadline(Date.now() + waitMs, () => client.workflow.executeUpdateWithStart(openedUpdate, { startWorkflowOperation, updateId: OPENED_UPDATE_ID }));
+    return await client.withDeadline(Date.now() + waitMs, () => client.workflow.executeUpdateWithStart(openedUpdate, { startWorkflowOperation, updateId: openedUpdateId(memo) }));
   } catch (e) {
     if (!(e instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw e;
     // out of time: started (its handle resolved, or Temporal has it with this memo) but not yet opened
     if (await startWorkflowOperation.workflowHandle().then(() => true, () => false)) return null;
     const d = await client.workflow.getHandle(input.caseId).describe().catch(() => undefined);
-    if (d && Object.entries(memo).every(([k, v]) => d.memo?.[k] === v)) return null;
+    if (d && d.memo?.idempotency === memo.idempotency) return null;
     throw e;
   }
 }
 
-/** The `opened` answer of a case this caller started earlier (same update id: answered once); null as openCaseWorkflow. */
-export async function openedCase(deps: TemporalDeps, caseId: string, waitMs: number): Promise<CaseOpened | null> {
+/** The `opened` answer of a case an earlier attempt with this memo started (same update id: answered once); null as openCaseWorkflow. */
+export async function openedCase(deps: TemporalDeps, caseId: string, memo: { idempotency: string }, waitMs: number): Promise<CaseOpened | null> {
   const { client } = deps.temporal;
   try {
-    return await client.withDeadline(Date.now() + waitMs, () => client.workflow.getHandle(caseId).executeUpdate(openedUpdate, { updateId: OPENED_UPDATE_ID }));
+    return await client.withDeadline(Date.now() + waitMs, () => client.workflow.getHandle(caseId).executeUpdate(openedUpdate, { updateId: openedUpdateId(memo) }));
   } catch (e) {
     if (e instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return null;
     throw e;

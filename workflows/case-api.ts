@@ -203,6 +203,8 @@ export interface CaseOpened {
   status: string;
   statusLabel: string | null;
   dueAt: string | null;
+  /** the attachments written with the row (the input's: those of the request that started the case) */
+  attachments: { id: string; fileName: string; mediaType: string; size: number; sha256: string }[];
 }
 /**
  * Sent with the workflow's start (update-with-start, by intake): answers once the case row and its

@@ -52,7 +52,8 @@ export function registerOpenedUpdate(session: CaseSession, isOpen: () => boolean
   setHandler(openedUpdate, async () => {
     await condition(isOpen);
     const { engine } = session;
-    return { caseId: session.input.caseId, status: engine.state.status, statusLabel: engine.state.statusLabel, dueAt: engine.state.ended ? null : engine.dueAt() };
+    const attachments = (session.input.row.attachments ?? []).map((a) => ({ id: a.id, fileName: a.fileName, mediaType: a.mediaType, size: a.size, sha256: a.sha256 }));
+    return { caseId: session.input.caseId, status: engine.state.status, statusLabel: engine.state.statusLabel, dueAt: engine.state.ended ? null : engine.dueAt(), attachments };
   });
 }
 

@@ -12,7 +12,7 @@
  * first audit row and its attachments are written together by the workflow's first activity.
  */
 import crypto from 'node:crypto';
-import type { CaseOpened, CaseWorkflowInput, IntakeAttachment } from '../../workflows/case-api';
+import type { CaseOpened, IntakeAttachment } from '../../workflows/case-api';
 import { buildCaseInput, CATEGORY_SELECT, CaseStartError, districtPlace, newestVersion, placeOfGrid, processKeyOf, VERSION_SELECT, type CaseStartRefs, type StartPlace } from '../../domain/case-start';
 import type { IdempotencyHold } from '../http/idempotency';
 import { formatCaseNumber, nextCaseNumber, parseCaseNumber, type CaseNumber } from '../../domain/case-number';
@@ -168,10 +168,7 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
   if (hold && hold.reserved !== caseId) await hold.reserve(caseId);
 
   const stored: { key: string; created: boolean }[] = [];
-  let input: CaseWorkflowInput;
   let opened: CaseOpened | null;
-  /** the case an earlier attempt with the key started: its row holds that attempt's attachments */
-  let earlier = false;
   // the start's memo: the request's idempotency token (a retry with the key knows its own start by it)
   const memo = { idempotency: hold?.token ?? crypto.randomUUID() };
   try {
@@ -181,7 +178,7 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
       stored.push(blob);
       attachments.push({ id: `ATT-${crypto.randomUUID()}`, fileName: p.fileName, mediaType: p.mediaType, size: blob.size, sha256: blob.sha256, storageKey: blob.key });
     }
-    input = await buildCaseInput(
+    const input = await buildCaseInput(
       prisma,
       {
           caseId,
@@ -220,8 +217,7 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
         }
         // an earlier attempt with this key (whose API process died) started it: finish that one
         if (hold && (await startedWith(deps, caseId, hold.token))) {
-          opened = await openedCase(deps, caseId, OPEN_WAIT_MS);
-          earlier = true;
+          opened = await openedCase(deps, caseId, memo, OPEN_WAIT_MS);
           break;
         }
         // the number is already a workflow (the counter lags, e.g. after a database restore)
@@ -244,7 +240,6 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
   const name = (id: number) => units.find((u) => u.id === id)?.name ?? '';
   const unit = (id: number | null) => (id === null ? null : { id, name: name(id) });
   const { version } = refs;
-  const written = !opened ? [] : earlier ? await prisma.attachment.findMany({ where: { caseId }, select: ATTACHMENT_SELECT, orderBy: { createdAt: 'asc' } }) : (input.row.attachments ?? []);
   return {
     id: caseId,
     // not opened in time (no worker): the case is accepted, Temporal holds it
@@ -259,13 +254,11 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
     district: { id: districtId, name: name(districtId) },
     location: point ? { lat: point.lat, lng: point.lng, crs: 'WGS84', sent: { crs: point.crs, ...point.sent } } : null,
     possibleDuplicateOf,
-    // the attachments written with the row: this request's, or those of the earlier attempt that started the case
-    attachments: written.map((a) => ({ id: a.id, fileName: a.fileName, mediaType: a.mediaType, size: a.size, sha256: a.sha256 })),
+    // written with the row: this request's, or those of the earlier attempt with the key that started the case
+    attachments: opened?.attachments ?? [],
     processVersion: { key: version.definition.key, version: version.version },
   };
 }
-
-const ATTACHMENT_SELECT = { id: true, fileName: true, mediaType: true, size: true, sha256: true } as const;
 
 /** A start the data refuses (no process, not deployed, a district or grid path that is not one): 422 on the field. */
 function cannotStart(e: CaseStartError) {
