@@ -83,6 +83,9 @@ function recordResponses(page: Page, origin: string) {
   let on = true;
   const listener = (r: Response) => {
     if (!on || !r.url().startsWith(origin)) return;
+    // The console's event stream (the notification bell) never ends: it is not part of what the
+    // page downloads, and waiting for its body would wait for ever.
+    if ((r.headers()['content-type'] ?? '').startsWith('text/event-stream')) return;
     pending.push(
       (async () => {
         const body = await r.body().catch(() => null);
