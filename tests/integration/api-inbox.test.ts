@@ -171,3 +171,35 @@ describe('the working time left on a task', () => {
     expect(left.seconds).toBeGreaterThan(res.body.timeLeftSeconds + 12 * 3600);
   });
 });
+
+describe('the inbox views 可签收 (claimable) and 我的 (mine)', () => {
+  async function view(username: string, query: Record<string, string | boolean>): Promise<string[]> {
+    const res = await request(s.app).get('/api/tasks').query(query).set('Authorization', await s.auth(username));
+    expect(res.status).toBe(200);
+    return (res.body.items as { id: string }[]).map((t) => t.id);
+  }
+
+  it('given two new cases in 李明’s community, one 受理 task claimed by him, then 可签收 shows him the other only and 我的 the claimed one only; the district’s handler (the cases in his scope, the tasks not offered to him) and 西城’s handler see neither in those views', async () => {
+    const a = await reportAs(s, 'wangfang');
+    const b = await reportAs(s, 'wangfang');
+    started.push(a.id, b.id);
+    const open = await inboxTask(s, 'dhm1.handler', a.id, 'Task_Accept');
+    const mine = await inboxTask(s, 'dhm1.handler', b.id, 'Task_Accept');
+    const claimed = await act(s, 'dhm1.handler', mine.id, 'claim');
+    expect(claimed.status).toBe(200);
+
+    expect(await view('dhm1.handler', { claimable: true, caseId: a.id })).toEqual([open.id]);
+    expect(await view('dhm1.handler', { claimable: true, caseId: b.id })).toEqual([]);
+    expect(await view('dhm1.handler', { mine: true, caseId: b.id })).toEqual([mine.id]);
+    expect(await view('dhm1.handler', { mine: true, caseId: a.id })).toEqual([]);
+    // the views by due time over the whole inbox, as the console reads them: the claimed task is never offered
+    expect(await view('dhm1.handler', { claimable: true, sort: 'due', limit: '100' })).not.toContain(mine.id);
+
+    // 高志明 sees both cases' tasks in his inbox (his district's cases) but may take neither
+    expect(await view('dc.handler', { caseId: a.id })).toContain(open.id);
+    for (const username of ['dc.handler', 'xc.handler']) {
+      expect(await view(username, { claimable: true, caseId: a.id })).toEqual([]);
+      expect(await view(username, { mine: true, caseId: b.id })).toEqual([]);
+    }
+  });
+});
