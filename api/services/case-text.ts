@@ -7,7 +7,8 @@
  * LIKE's. Such a text cannot be in a case number (ASCII), so that column is not searched for it.
  * A common text (a category's name: 井盖 is in 5 % of the cases) is found faster by reading the
  * newest cases in index order with the LIKE (the list's walk stops after a page) than through the
- * index, which reads every row holding its pairs (tens of thousands at 1 M cases). Any other text
+ * index, which reads every row holding its pairs (tens of thousands at 1 M cases): common when the
+ * newest cases hold it often, or when the index holds COMMON_IN_INDEX cases with its pairs. Any other text
  * (one Han character, Latin letters, digits) keeps the plain LIKE.
  */
 import type { Prisma, PrismaClient } from '../../generated/prisma/client';
@@ -53,11 +54,41 @@ export function indexedFilter(q: string, pairs = hanBigrams(q)): Prisma.CaseWher
 }
 
 /**
- * The condition of a case search's text: through the FULLTEXT index when it has Han pairs and at
- * most RARE_IN_SAMPLE of the newest TEXT_SAMPLE cases (of the search's report-time range) hold it,
- * else the LIKE.
+ * At least this many cases holding the text's pairs in the index: common, whatever the sample says
+ * (the newest cases may be of other kinds: a day of one category's reports hides a text that is in
+ * 5 % of the history, and the index would then read and sort every one of its rows for one page).
  */
-export async function caseTextFilter(prisma: PrismaClient, q: string, range: { after?: Date; before?: Date } = {}): Promise<Prisma.CaseWhereInput> {
+export const COMMON_IN_INDEX = 2000;
+/** How long a count of the index's rows for a text is reused (per process): how common a text is changes slowly. */
+export const INDEX_COUNT_TTL_MS = 60_000;
+
+const indexCounts = new Map<string, { n: number; at: number }>();
+
+/** The rows of the FULLTEXT index holding all these pairs, counted up to `cap` (reused for INDEX_COUNT_TTL_MS). */
+async function indexedCount(prisma: PrismaClient, pairs: readonly string[], cap: number): Promise<number> {
+  const key = `${cap}\n${bigramQuery(pairs)}`;
+  const hit = indexCounts.get(key);
+  if (hit && Date.now() - hit.at < INDEX_COUNT_TTL_MS) return hit.n;
+  const [{ n }] = await prisma.$queryRawUnsafe<{ n: bigint | number }[]>(
+    `SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases WHERE MATCH(searchBigrams) AGAINST (? IN BOOLEAN MODE) LIMIT ${Math.floor(cap)}) s`,
+    bigramQuery(pairs),
+  );
+  if (indexCounts.size > 1000) indexCounts.clear();
+  indexCounts.set(key, { n: Number(n), at: Date.now() });
+  return Number(n);
+}
+
+/**
+ * The condition of a case search's text: through the FULLTEXT index when it has Han pairs, at
+ * most RARE_IN_SAMPLE of the newest TEXT_SAMPLE cases (of the search's report-time range) hold it,
+ * and the index holds fewer than COMMON_IN_INDEX cases with its pairs; else the LIKE.
+ */
+export async function caseTextFilter(
+  prisma: PrismaClient,
+  q: string,
+  range: { after?: Date; before?: Date } = {},
+  limits: { commonInIndex?: number } = {},
+): Promise<Prisma.CaseWhereInput> {
   const pairs = hanBigrams(q);
   if (!pairs.length) return likeFilter(q);
   const like = `%${literal(q)}%`;
@@ -69,5 +100,7 @@ export async function caseTextFilter(prisma: PrismaClient, q: string, range: { a
     like,
     like,
   );
-  return Number(n) <= RARE_IN_SAMPLE ? indexedFilter(q, pairs) : likeFilter(q);
+  if (Number(n) > RARE_IN_SAMPLE) return likeFilter(q);
+  const cap = limits.commonInIndex ?? COMMON_IN_INDEX;
+  return (await indexedCount(prisma, pairs, cap)) < cap ? indexedFilter(q, pairs) : likeFilter(q);
 }

@@ -183,6 +183,12 @@ describe('searching', () => {
     expect(isIndexedText(await caseTextFilter(s.prisma, '灯'))).toBe(false);
   });
 
+  it('given a Han text rare among the newest cases but held by at least as many cases in the index as the common bound, it goes through the LIKE walk (the index would read and sort all of them for one page)', async () => {
+    // the bound is 2000 cases in production (COMMON_IN_INDEX); here one case is enough to reach a bound of 1
+    expect(isIndexedText(await caseTextFilter(s.prisma, '违法占道', {}, { commonInIndex: 2 }))).toBe(true);
+    expect(isIndexedText(await caseTextFilter(s.prisma, '违法占道', {}, { commonInIndex: 1 }))).toBe(false);
+  });
+
   it('given a handler, the search form offers the category tree and only the units of her scope', async () => {
     const res = await get('dhm1.handler', '/api/cases/search-options');
     expect(res.status).toBe(200);
