@@ -82,7 +82,8 @@ export interface StartPlace {
 
 /**
  * What a start reads from the database — the place, the category and the pinned version. Intake
- * reads each once and passes them in (buildCaseInput's `refs`); other callers have them loaded.
+ * reads each once for its own checks and builds the input from them (caseInput); other callers let
+ * buildCaseInput read them (loadCaseStart).
  */
 export interface CaseStartRefs {
   place: StartPlace;
@@ -91,8 +92,8 @@ export interface CaseStartRefs {
   version: StartVersion;
 }
 
-export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest, refs?: CaseStartRefs): Promise<CaseWorkflowInput> {
-  return caseInput(req, refs ?? (await loadCaseStart(prisma, req)));
+export async function buildCaseInput(prisma: PrismaClient, req: CaseRequest): Promise<CaseWorkflowInput> {
+  return caseInput(req, await loadCaseStart(prisma, req));
 }
 
 /** Reads the place, category and version of a start (each once). */

@@ -13,7 +13,7 @@
  */
 import crypto from 'node:crypto';
 import type { CaseOpened, IntakeAttachment } from '../../workflows/case-api';
-import { buildCaseInput, CATEGORY_SELECT, CaseStartError, districtPlace, newestVersion, placeOfGrid, processKeyOf, VERSION_SELECT, type CaseStartRefs, type StartPlace } from '../../domain/case-start';
+import { CATEGORY_SELECT, caseInput, CaseStartError, districtPlace, newestVersion, placeOfGrid, processKeyOf, type CaseStartRefs, type StartPlace } from '../../domain/case-start';
 import type { IdempotencyHold } from '../http/idempotency';
 import { formatCaseNumber, nextCaseNumber, parseCaseNumber, type CaseNumber } from '../../domain/case-number';
 import { toWgs84, type Crs } from '../../core/crs';
@@ -147,7 +147,7 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
       version = await newestVersion(prisma, processKey);
       if (!version) throw new CaseStartError('category', `process ${processKey} of category ${categoryCode} is not deployed`);
     } else {
-      version = await prisma.processVersion.findFirst({ where: { definition: { key: DEFAULT_PROCESS_KEY } }, orderBy: { version: 'desc' }, select: VERSION_SELECT });
+      version = await newestVersion(prisma, DEFAULT_PROCESS_KEY);
       if (!version) throw invalid('category', text('未分类的案件需要默认流程，但默认流程尚未部署', 'an unclassified report needs the default process, which is not deployed'), 'NO_DEFAULT_PROCESS');
     }
     const startPlace: StartPlace = place ? placeOfGrid(place.gridId, place.orgPath) : await districtPlace(prisma, districtId);
@@ -178,27 +178,26 @@ export async function intakeCase(deps: ApiDeps, req: IntakeRequest): Promise<Int
       stored.push(blob);
       attachments.push({ id: `ATT-${crypto.randomUUID()}`, fileName: p.fileName, mediaType: p.mediaType, size: blob.size, sha256: blob.sha256, storageKey: blob.key });
     }
-    const input = await buildCaseInput(
-      prisma,
+    const input = caseInput(
       {
-          caseId,
-          categoryCode: categoryCode ?? '',
-          gridId: place?.gridId ?? null,
-          districtId,
-          description: req.description,
-          address: req.address,
-          lat: point?.lat ?? null,
-          lng: point?.lng ?? null,
-          sent: point ? { crs: point.crs, ...point.sent } : undefined,
-          zipcode: req.zipcode,
-          mediaUrl: req.mediaUrl,
-          channel: req.channel,
-          reporter: req.reporter,
-          severity: req.severity,
-          reportedAt,
-          vars: req.vars,
-          processVersionId: refs.version.id,
-          uncategorized: !categoryCode,
+        caseId,
+        categoryCode: categoryCode ?? '',
+        gridId: place?.gridId ?? null,
+        districtId,
+        description: req.description,
+        address: req.address,
+        lat: point?.lat ?? null,
+        lng: point?.lng ?? null,
+        sent: point ? { crs: point.crs, ...point.sent } : undefined,
+        zipcode: req.zipcode,
+        mediaUrl: req.mediaUrl,
+        channel: req.channel,
+        reporter: req.reporter,
+        severity: req.severity,
+        reportedAt,
+        vars: req.vars,
+        processVersionId: refs.version.id,
+        uncategorized: !categoryCode,
       },
       refs,
     );
