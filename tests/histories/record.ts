@@ -52,6 +52,22 @@ async function main() {
     const wangfang = await actor(prisma, 'wangfang');
     const supervisor = await actor(prisma, 'dhm.supervisor');
 
+    /** An unclassified report on the default process: 受理 accepts it, 立案 classifies it as `category`, 派遣 dispatches it. */
+    const classifiedAtRegister = async (category: string, description: string) => {
+      const std = await prisma.processVersion.findFirstOrThrow({ where: { definition: { key: 'standard-closed-loop' } }, orderBy: { version: 'desc' }, select: { id: true } });
+      const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: '', uncategorized: true, processVersionId: std.id, caseId: newCaseId('RH'), description });
+      const steps: [string, string | undefined, Record<string, unknown> | undefined][] = [
+        ['Task_Accept', 'accept', undefined],
+        ['Task_Register', undefined, { category }],
+        ['Task_Dispatch', undefined, undefined],
+      ];
+      for (const [step, outcome, data] of steps) {
+        const t = await openTask(handle, step, prisma);
+        await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler, outcome, data }] });
+      }
+      return handle;
+    };
+
     // standard closed loop: accept, register, dispatch, escalate at the village, handle at the street, verify fails once, then passes
     if (want('caseWorkflow-standard-closed-loop-v1')) {
       const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: 'WJ02', caseId: newCaseId('RH'), description: '居民楼顶违法扩建' });
@@ -101,17 +117,7 @@ async function main() {
     // village, the reporter verifies at GRID, 结案 is one row (patches register-classifies,
     // audit-task-tier, close-once, report-at-reported)
     if (want('caseWorkflow-classified-at-register-v2')) {
-      const std = await prisma.processVersion.findFirstOrThrow({ where: { definition: { key: 'standard-closed-loop' } }, orderBy: { version: 'desc' }, select: { id: true } });
-      const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: '', uncategorized: true, processVersionId: std.id, caseId: newCaseId('RH'), description: '小区门口路灯不亮' });
-      const steps: [string, string | undefined, Record<string, unknown> | undefined][] = [
-        ['Task_Accept', 'accept', undefined],
-        ['Task_Register', undefined, { category: 'SS03' }],
-        ['Task_Dispatch', undefined, undefined],
-      ];
-      for (const [step, outcome, data] of steps) {
-        const t = await openTask(handle, step, prisma);
-        await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler, outcome, data }] });
-      }
+      const handle = await classifiedAtRegister('SS03', '小区门口路灯不亮');
       const h = await openTask(handle, 'Task_Handle', prisma);
       await handle.executeUpdate(claimUpdate, { args: [{ taskId: h.taskId, actor: handler }] });
       await handle.executeUpdate(completeUpdate, { args: [{ taskId: h.taskId, actor: handler, outcome: 'done', data: { feedback: '已更换灯泡' } }] });
@@ -171,17 +177,7 @@ async function main() {
     // local-case-activities): unclassified, 立案 classifies it (loadCategoryFacts), the village
     // escalates, a 催办 signal, the street comments and handles, verify fails once, then passes
     if (want('caseWorkflow-local-activities-v5')) {
-      const std = await prisma.processVersion.findFirstOrThrow({ where: { definition: { key: 'standard-closed-loop' } }, orderBy: { version: 'desc' }, select: { id: true } });
-      const { handle } = await reportCase(prisma, temporal.client, taskQueue, { categoryCode: '', uncategorized: true, processVersionId: std.id, caseId: newCaseId('RH'), description: '居民楼顶违法扩建' });
-      const steps: [string, string | undefined, Record<string, unknown> | undefined][] = [
-        ['Task_Accept', 'accept', undefined],
-        ['Task_Register', undefined, { category: 'WJ02' }],
-        ['Task_Dispatch', undefined, undefined],
-      ];
-      for (const [step, outcome, data] of steps) {
-        const t = await openTask(handle, step, prisma);
-        await handle.executeUpdate(completeUpdate, { args: [{ taskId: t.taskId, actor: handler, outcome, data }] });
-      }
+      const handle = await classifiedAtRegister('WJ02', '居民楼顶违法扩建');
       const v = await openTask(handle, 'Task_Handle', prisma);
       await handle.executeUpdate(claimUpdate, { args: [{ taskId: v.taskId, actor: handler }] });
       await handle.executeUpdate(escalateUpdate, { args: [{ taskId: v.taskId, actor: handler, reason: '社区无执法权' }] });

@@ -31,6 +31,12 @@ describe('Idempotency-Key', () => {
       .set('Authorization', await s.auth(user))
       .set('Idempotency-Key', key)
       .send(body as object);
+  /** 王芳's report as multipart with these photos (a.png, b.png, …), under the key. */
+  const reportWithPhotos = async (key: string, description: string, photos: Buffer[]) => {
+    const req = request(s.app).post('/api/cases').set('Authorization', await s.auth('wangfang')).set('Idempotency-Key', key).field('case', JSON.stringify(report(description)));
+    photos.forEach((photo, i) => req.attach('photos', photo, { filename: `${String.fromCharCode(97 + i)}.png`, contentType: 'image/png' }));
+    return req;
+  };
   const casesWith = (description: string) => s.prisma.case.count({ where: { description } });
   const records = (key: string) => s.prisma.idempotencyRecord.findMany({ where: { key } });
 
@@ -78,13 +84,7 @@ describe('Idempotency-Key', () => {
     it('given the API died mid-report with a photo after the case opened, a retry with the key is answered by that case through the same opened update: same status, deadline and attachments, one case', async () => {
       const { key, description } = fresh();
       const photo = Buffer.concat([PNG_1x1, crypto.randomBytes(8)]);
-      const send = async () =>
-        request(s.app)
-          .post('/api/cases')
-          .set('Authorization', await s.auth('wangfang'))
-          .set('Idempotency-Key', key)
-          .field('case', JSON.stringify(report(description)))
-          .attach('photos', photo, { filename: 'a.png', contentType: 'image/png' });
+      const send = () => reportWithPhotos(key, description, [photo]);
       const first = await send();
       expect(first.status).toBe(201);
       // the answer comes once the workflow has written the row and its first task: no polling behind it
@@ -164,14 +164,7 @@ describe('Idempotency-Key', () => {
     it('given a report with photos sent twice with the same key, one case with one set of attachments', async () => {
       const { key, description } = fresh();
       const photos = [Buffer.concat([PNG_1x1, crypto.randomBytes(8)]), Buffer.concat([PNG_1x1, crypto.randomBytes(8)])];
-      const send = async () =>
-        request(s.app)
-          .post('/api/cases')
-          .set('Authorization', await s.auth('wangfang'))
-          .set('Idempotency-Key', key)
-          .field('case', JSON.stringify(report(description)))
-          .attach('photos', photos[0], { filename: 'a.png', contentType: 'image/png' })
-          .attach('photos', photos[1], { filename: 'b.png', contentType: 'image/png' });
+      const send = () => reportWithPhotos(key, description, photos);
       const first = await send();
       expect(first.status).toBe(201);
       const second = await send();
